@@ -1,0 +1,234 @@
+"""The portal's admin site: business users work in it by role, never as superusers.
+
+District staff keep the organisation tree; the system admin keeps accounts; the security admin
+keeps roles (三员分立). Every change is written to the audit log.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+
+from core.audit import audit
+
+from . import services
+from .models import (
+    SEPARATED_ROLES,
+    Building,
+    Community,
+    Compound,
+    District,
+    Household,
+    Role,
+    RoleAssignment,
+    Street,
+    User,
+)
+
+
+class PortalAdminSite(admin.AdminSite):
+    site_header = "百社百景 管理后台"
+    site_title = "百社百景"
+    index_title = "管理"
+
+    def has_permission(self, request):
+        user = request.user
+        return (
+            user.is_active
+            and user.is_authenticated
+            and user.scope.has(Role.DISTRICT_STAFF, Role.SYSADMIN, Role.SECADMIN)
+        )
+
+
+portal_admin = PortalAdminSite(name="admin")
+
+
+class RoleAdmin(admin.ModelAdmin):
+    """Access by role instead of Django's model permissions."""
+
+    roles: tuple = ()
+    readonly: bool = False
+
+    def _allowed(self, request):
+        return request.user.is_active and request.user.scope.has(*self.roles)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request) and not self.readonly
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request) and not self.readonly
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit(
+            actor=request.user,
+            action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
+            obj=obj,
+            detail={"fields": sorted(form.changed_data)},
+        )
+
+
+class TreeAdmin(RoleAdmin):
+    roles = (Role.DISTRICT_STAFF,)
+
+
+@admin.register(District, site=portal_admin)
+class DistrictAdmin(TreeAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Street, site=portal_admin)
+class StreetAdmin(TreeAdmin):
+    list_display = ["name", "district"]
+    search_fields = ["name"]
+
+
+@admin.register(Community, site=portal_admin)
+class CommunityAdmin(TreeAdmin):
+    list_display = ["name", "street"]
+    list_filter = ["street"]
+    search_fields = ["name"]
+    list_select_related = ["street"]
+
+
+@admin.register(Compound, site=portal_admin)
+class CompoundAdmin(TreeAdmin):
+    list_display = ["name", "kind", "community", "party_branch"]
+    list_filter = ["kind", "community__street"]
+    search_fields = ["name", "community__name"]
+    list_select_related = ["community"]
+    autocomplete_fields = ["community"]
+
+
+@admin.register(Building, site=portal_admin)
+class BuildingAdmin(TreeAdmin):
+    list_display = ["number", "compound"]
+    search_fields = ["number", "compound__name"]
+    list_select_related = ["compound"]
+    autocomplete_fields = ["compound"]
+
+
+@admin.register(Household, site=portal_admin)
+class HouseholdAdmin(TreeAdmin):
+    list_display = ["__str__", "code"]
+    search_fields = ["code", "building__compound__name"]
+    list_select_related = ["building__compound"]
+    autocomplete_fields = ["building"]
+    readonly_fields = ["code"]
+
+
+@admin.register(User, site=portal_admin)
+class PortalUserAdmin(UserAdmin):
+    list_display = ["username", "display_name", "masked_phone", "is_active", "last_login"]
+    list_filter = ["is_active"]
+    search_fields = ["username", "display_name"]
+    readonly_fields = ["last_login", "date_joined", "password_changed_at"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("个人信息", {"fields": ["display_name", "email", "phone", "household"]}),
+        ("状态", {"fields": ["is_active", "last_login", "date_joined", "password_changed_at"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {"classes": ["wide"], "fields": ["username", "display_name", "password1", "password2"]},
+        )
+    ]
+    autocomplete_fields = ["household"]
+
+    @admin.display(description="手机号")
+    def masked_phone(self, obj):
+        return obj.phone.masked
+
+    def _allowed(self, request):
+        return request.user.is_active and request.user.scope.has(Role.SYSADMIN)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        # The security admin looks people up to give them roles, but cannot change accounts.
+        return self._allowed(request) or request.user.scope.has(Role.SECADMIN)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: audit rows and records keep pointing at the person
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit(
+            actor=request.user,
+            action=f"user.{'update' if change else 'create'}",
+            obj=obj,
+            detail={
+                "fields": sorted(
+                    f for f in form.changed_data if f not in ("password", "password1", "password2")
+                )
+            },
+        )
+
+
+class RoleAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "district", "street", "community"]
+
+    def clean(self):
+        data = super().clean()
+        user, role = data.get("user"), data.get("role")
+        if (
+            user
+            and role in SEPARATED_ROLES
+            and user.role_assignments.filter(role__in=SEPARATED_ROLES).exclude(role=role).exists()
+        ):
+            raise ValidationError("系统管理员、安全管理员、审计员三员分立,同一人只能担任其中一个。")
+        return data
+
+
+@admin.register(RoleAssignment, site=portal_admin)
+class RoleAssignmentAdmin(RoleAdmin):
+    roles = (Role.SECADMIN,)
+    form = RoleAssignmentForm
+    list_display = ["user", "role", "community", "street", "district", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__display_name"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "community", "street", "district"]
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def save_model(self, request, obj, form, change):
+        assignment = services.role_assign(
+            user=obj.user,
+            role=obj.role,
+            by=request.user,
+            district=obj.district,
+            street=obj.street,
+            community=obj.community,
+        )
+        obj.pk = assignment.pk
+
+    def delete_model(self, request, obj):
+        services.role_revoke(assignment=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.role_revoke(assignment=obj, by=request.user)

@@ -1,0 +1,40 @@
+"""Idle and absolute session limits (30 minutes idle, 12 hours in all by default)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect, resolve_url
+from django.utils import timezone
+
+from core.audit import audit
+
+LOGIN_AT = "_login_at"
+SEEN_AT = "_seen_at"
+
+
+class SessionLimitsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = timezone.now().timestamp()
+            login_at = request.session.get(LOGIN_AT, now)
+            seen_at = request.session.get(SEEN_AT, now)
+            idle = now - seen_at > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            expired = now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            if idle or expired:
+                audit(
+                    actor=user,
+                    action="auth.session_expired",
+                    detail={"reason": "idle" if idle else "absolute"},
+                )
+                logout(request)
+                messages.info(request, "您已长时间未操作,为保护数据安全已自动退出,请重新登录。")
+                return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
+            request.session[LOGIN_AT] = login_at
+            # Write at most once a minute: every request saving the session costs a query.
+            if now - seen_at > 60 or SEEN_AT not in request.session:
+                request.session[SEEN_AT] = now
+        return self.get_response(request)

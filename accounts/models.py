@@ -1,0 +1,350 @@
+"""The organisation tree 区 → 街道 → 社区 → 小区 → 楼栋 → 户, users and their scoped roles."""
+
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as AuthUserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from core.phone import PhoneField
+
+from .scope import Scope
+
+
+class District(models.Model):
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("区")
+        verbose_name_plural = _("区")
+
+    def __str__(self):
+        return self.name
+
+
+class Street(models.Model):
+    district = models.ForeignKey(
+        District, verbose_name=_("区"), on_delete=models.PROTECT, related_name="streets"
+    )
+    name = models.CharField(_("名称"), max_length=60)
+
+    class Meta:
+        verbose_name = _("街道")
+        verbose_name_plural = _("街道")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="street_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CommunityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = user.scope
+        if scope.is_district_business:
+            return self.all()
+        return self.filter(Q(pk__in=scope.community_ids()) | Q(street_id__in=scope.street_ids()))
+
+
+class Community(models.Model):
+    street = models.ForeignKey(
+        Street, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="communities"
+    )
+    name = models.CharField(_("名称"), max_length=60)
+
+    objects = CommunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("社区")
+        verbose_name_plural = _("社区")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="community_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Compound(models.Model):
+    class Kind(models.TextChoices):
+        OLD = "old", _("老旧小区")
+        RESETTLEMENT = "resettlement", _("安置小区")
+        COMMERCIAL = "commercial", _("商住小区")
+
+    community = models.ForeignKey(
+        Community, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="compounds"
+    )
+    name = models.CharField(_("名称"), max_length=60)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    party_branch = models.CharField(
+        _("小区党支部"), max_length=80, blank=True, help_text=_("例如:悦海花园小区党支部")
+    )
+
+    class Meta:
+        verbose_name = _("小区")
+        verbose_name_plural = _("小区")
+        ordering = ["community", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="compound_unique_name"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["old", "resettlement", "commercial"]),
+                name="compound_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Building(models.Model):
+    compound = models.ForeignKey(
+        Compound, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="buildings"
+    )
+    number = models.CharField(_("楼号"), max_length=20, help_text=_("例如:3号楼"))
+
+    class Meta:
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
+        ordering = ["compound", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "number"], name="building_unique_number")
+        ]
+
+    def __str__(self):
+        return f"{self.compound.name}{self.number}"
+
+
+def new_household_code() -> str:
+    """An 8-character code a household uses to grade projects; no ambiguous characters."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Household(models.Model):
+    building = models.ForeignKey(
+        Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="households"
+    )
+    unit = models.CharField(_("单元"), max_length=10)
+    room = models.CharField(_("房号"), max_length=10)
+    code = models.CharField(_("户码"), max_length=12, unique=True, default=new_household_code)
+
+    class Meta:
+        verbose_name = _("户")
+        verbose_name_plural = _("户")
+        ordering = ["building", "unit", "room"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["building", "unit", "room"], name="household_unique_room"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.building} {self.unit}-{self.room}"
+
+
+class Role(models.TextChoices):
+    SECRETARY = "secretary", _("社区书记")
+    WORKER = "worker", _("社区工作者")
+    STREET_LEADER = "street_leader", _("街道领导小组组长")
+    STREET_MEMBER = "street_member", _("街道领导小组成员")
+    EXPERT = "expert", _("专家顾问")
+    DISTRICT_STAFF = "district_staff", _("区级工作人员")
+    AUDITOR = "auditor", _("审计员")
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+    PARTNER = "partner", _("幸福家园合伙人")
+    RESIDENT = "resident", _("居民")
+
+
+COMMUNITY_ROLES = frozenset({Role.SECRETARY, Role.WORKER, Role.RESIDENT, Role.PARTNER})
+STREET_ROLES = frozenset({Role.STREET_LEADER, Role.STREET_MEMBER, Role.EXPERT})
+DISTRICT_ROLES = frozenset({Role.DISTRICT_STAFF, Role.AUDITOR})
+INSTALLATION_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN})
+# 三员分立: at most one of these per person, enforced by a partial unique constraint.
+SEPARATED_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+# Order in which a person with several roles sees their dashboard.
+ROLE_PRIORITY = [
+    Role.SYSADMIN,
+    Role.SECADMIN,
+    Role.AUDITOR,
+    Role.DISTRICT_STAFF,
+    Role.STREET_LEADER,
+    Role.STREET_MEMBER,
+    Role.EXPERT,
+    Role.SECRETARY,
+    Role.WORKER,
+    Role.PARTNER,
+    Role.RESIDENT,
+]
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """People whose records this user may look at: admins and district staff see all,
+        street and community staff see the people of their part of the tree."""
+        scope = user.scope
+        if scope.is_district_business or scope.has(Role.SYSADMIN, Role.SECADMIN):
+            return self.all()
+        communities, streets = scope.community_ids(), scope.street_ids()
+        q = Q(pk=user.pk)
+        if communities:
+            q |= Q(role_assignments__community_id__in=communities)
+            q |= Q(household__building__compound__community_id__in=communities)
+        if streets:
+            q |= Q(role_assignments__community__street_id__in=streets) | Q(
+                role_assignments__street_id__in=streets
+            )
+            q |= Q(household__building__compound__community__street_id__in=streets)
+        return self.filter(pk__in=self.filter(q).values("pk"))
+
+
+class UserManager(AuthUserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person with an account. Business roles come from RoleAssignment, never from is_superuser."""
+
+    display_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    phone = PhoneField(_("手机号"))
+    phone_hash = models.CharField(
+        _("手机号索引"), max_length=64, blank=True, editable=False, db_index=True
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("所在户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone_hash"], condition=~Q(phone_hash=""), name="user_unique_phone"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @cached_property
+    def scope(self) -> Scope:
+        """What this person may see and act on; one query, cached on the request's user object."""
+        if not self.is_authenticated or not self.is_active:
+            return Scope.empty()
+        return Scope.from_assignments(
+            self.role_assignments.all().values_list(
+                "role", "district_id", "street_id", "community_id"
+            )
+        )
+
+    @property
+    def primary_role(self) -> str:
+        return self.scope.primary_role
+
+    @property
+    def primary_role_label(self) -> str:
+        return Role(self.scope.primary_role).label if self.scope.primary_role else ""
+
+
+class RoleAssignment(models.Model):
+    """One role of one person, over the part of the tree that role works in."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    district = models.ForeignKey(
+        District, verbose_name=_("区"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    street = models.ForeignKey(
+        Street, verbose_name=_("街道"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    community = models.ForeignKey(
+        Community, verbose_name=_("社区"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("授予时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="role_valid"),
+            # The scope column must match the kind of role, and only that one is set.
+            models.CheckConstraint(
+                name="role_scope_matches",
+                condition=(
+                    Q(
+                        role__in=list(COMMUNITY_ROLES),
+                        community__isnull=False,
+                        street__isnull=True,
+                        district__isnull=True,
+                    )
+                    | Q(
+                        role__in=list(STREET_ROLES),
+                        street__isnull=False,
+                        community__isnull=True,
+                        district__isnull=True,
+                    )
+                    | Q(
+                        role__in=list(DISTRICT_ROLES),
+                        district__isnull=False,
+                        street__isnull=True,
+                        community__isnull=True,
+                    )
+                    | Q(
+                        role__in=list(INSTALLATION_ROLES),
+                        district__isnull=True,
+                        street__isnull=True,
+                        community__isnull=True,
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(role__in=list(SEPARATED_ROLES)),
+                name="role_separation_of_duties",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "community"],
+                condition=Q(community__isnull=False),
+                name="role_unique_community",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "street"],
+                condition=Q(street__isnull=False),
+                name="role_unique_street",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "district"],
+                condition=Q(district__isnull=False),
+                name="role_unique_district",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(role__in=list(INSTALLATION_ROLES)),
+                name="role_unique_installation",
+            ),
+        ]
+
+    def __str__(self):
+        where = self.community or self.street or self.district or _("全系统")
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def get_absolute_url(self):
+        return reverse("admin:accounts_roleassignment_change", args=[self.pk])

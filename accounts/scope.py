@@ -1,0 +1,79 @@
+"""Scope: which part of the tree a person works in. visible_to() and the rules both read it."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+BUSINESS_DISTRICT_ROLES = frozenset({"district_staff"})
+COMMUNITY_STAFF_ROLES = frozenset({"secretary", "worker"})
+STREET_REVIEW_ROLES = frozenset({"street_leader", "street_member", "expert"})
+
+
+@dataclass(frozen=True)
+class Scope:
+    roles: frozenset = frozenset()
+    # role -> ids of the communities / streets / districts it covers
+    communities: dict = field(default_factory=dict)
+    streets: dict = field(default_factory=dict)
+    districts: dict = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls) -> "Scope":
+        return cls()
+
+    @classmethod
+    def from_assignments(cls, rows) -> "Scope":
+        roles, communities, streets, districts = set(), {}, {}, {}
+        for role, district_id, street_id, community_id in rows:
+            roles.add(role)
+            if community_id:
+                communities.setdefault(role, set()).add(community_id)
+            if street_id:
+                streets.setdefault(role, set()).add(street_id)
+            if district_id:
+                districts.setdefault(role, set()).add(district_id)
+        freeze = lambda d: {k: frozenset(v) for k, v in d.items()}  # noqa: E731
+        return cls(frozenset(roles), freeze(communities), freeze(streets), freeze(districts))
+
+    @property
+    def primary_role(self) -> str:
+        from .models import ROLE_PRIORITY
+
+        return next((r.value for r in ROLE_PRIORITY if r in self.roles), "")
+
+    def has(self, *roles) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def community_ids(self, roles=COMMUNITY_STAFF_ROLES) -> frozenset:
+        return frozenset().union(*(self.communities.get(r, ()) for r in roles))
+
+    def street_ids(self, roles=STREET_REVIEW_ROLES) -> frozenset:
+        return frozenset().union(*(self.streets.get(r, ()) for r in roles))
+
+    @property
+    def is_district_business(self) -> bool:
+        """District staff see every business record in the district; the auditor does not."""
+        return bool(self.districts.get("district_staff"))
+
+    def community_q(self, path: str = "community") -> Q:
+        """Filter for records that belong to a community, reached through `path`."""
+        if self.is_district_business:
+            return Q()
+        q = Q(pk__in=[])
+        if ids := self.community_ids():
+            q |= Q(**{f"{path}_id__in": ids})
+        if ids := self.street_ids():
+            q |= Q(**{f"{path}__street_id__in": ids})
+        return q
+
+    def covers_community(self, community_id, street_id, roles=None) -> bool:
+        """Whether a record of this community lies in the scope (optionally of some roles only)."""
+        if roles is None:
+            if self.is_district_business:
+                return True
+            return community_id in self.community_ids() or street_id in self.street_ids()
+        return (
+            community_id in self.community_ids(roles)
+            or street_id in self.street_ids(roles)
+            or ("district_staff" in roles and self.is_district_business)
+        )

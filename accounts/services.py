@@ -1,0 +1,69 @@
+"""State changes in the base layer: unlocks, roles, phone reveals."""
+
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from core.audit import audit
+
+from .models import SEPARATED_ROLES, RoleAssignment, User
+
+
+@transaction.atomic
+def lockout_release(*, attempt_id: int, by: User) -> None:
+    """Unlock one (username, IP) pair before its 30 minutes are up."""
+    if not by.has_perm("accounts.unlock_account"):
+        raise PermissionDenied
+    attempt = AccessAttempt.objects.select_for_update().filter(pk=attempt_id).first()
+    if attempt is None:
+        raise ValidationError("该锁定记录已不存在,可能已被解锁或已过期。")
+    axes_reset(ip=attempt.ip_address, username=attempt.username)
+    audit(actor=by, action="auth.unlock", detail={"attempt": attempt_id})
+
+
+@transaction.atomic
+def role_assign(
+    *, user: User, role: str, by: User, district=None, street=None, community=None
+) -> RoleAssignment:
+    """Give a person a role over part of the tree, keeping 三员分立."""
+    if not by.has_perm("accounts.assign_role"):
+        raise PermissionDenied
+    User.objects.select_for_update().get(pk=user.pk)
+    if (
+        role in SEPARATED_ROLES
+        and user.role_assignments.filter(role__in=SEPARATED_ROLES).exclude(role=role).exists()
+    ):
+        raise ValidationError("系统管理员、安全管理员、审计员三员分立,同一人只能担任其中一个。")
+    if role in SEPARATED_ROLES and user.pk == by.pk:
+        raise ValidationError("不能给自己授予管理角色。")
+    assignment = RoleAssignment(
+        user=user, role=role, district=district, street=street, community=community
+    )
+    assignment.full_clean()
+    assignment.save()
+    audit(actor=by, action="role.assign", obj=assignment, detail={"user": user.pk, "role": role})
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, assignment: RoleAssignment, by: User) -> None:
+    """Take a role away."""
+    if not by.has_perm("accounts.assign_role"):
+        raise PermissionDenied
+    audit(
+        actor=by,
+        action="role.revoke",
+        obj=assignment,
+        detail={"user": assignment.user_id, "role": assignment.role},
+    )
+    assignment.delete()
+
+
+def phone_reveal(*, person: User, by: User) -> str:
+    """The full number, for someone who must call the person; every reveal is audited."""
+    if not by.has_perm("accounts.reveal_phone", person):
+        audit(actor=by, action="phone.reveal", obj=person, result="denied")
+        raise PermissionDenied
+    audit(actor=by, action="phone.reveal", obj=person, detail={"masked": person.phone.masked})
+    return person.phone.full

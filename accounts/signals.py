@@ -1,0 +1,47 @@
+"""Every authentication event goes to the audit log."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.utils import timezone
+
+from core.audit import audit
+from core.models import AuditEvent
+
+from .middleware import LOGIN_AT, SEEN_AT
+
+
+@receiver(user_logged_in)
+def on_login(sender, request, user, **kwargs):
+    now = timezone.now().timestamp()
+    request.session[LOGIN_AT] = now
+    request.session[SEEN_AT] = now
+    audit(actor=user, action="auth.login")
+
+
+@receiver(user_logged_out)
+def on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit(actor=user, action="auth.logout")
+
+
+@receiver(user_login_failed)
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    # The attempted username is what the person typed; keep only its length-limited form.
+    audit(
+        actor=None,
+        actor_label=str(credentials.get("username", ""))[:150],
+        action="auth.login_failed",
+        result=AuditEvent.Result.FAILED,
+    )
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender, request, username, ip_address, **kwargs):
+    audit(
+        actor=None,
+        actor_label=str(username or "")[:150],
+        action="auth.lockout",
+        result=AuditEvent.Result.DENIED,
+        ip=ip_address,
+    )

@@ -1,0 +1,91 @@
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from core.scope import get_visible_or_404
+
+from . import services
+from .forms import LoginForm, PortalPasswordChangeForm, UnlockForm
+from .models import User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def password_change(request):
+    form = PortalPasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.save(commit=False)
+            user.password_changed_at = timezone.now()
+            user.save(update_fields=["password", "password_changed_at"])
+            update_session_auth_hash(request, user)
+            from core.audit import audit
+
+            audit(actor=user, action="auth.password_change")
+            messages.success(request, "密码已修改。")
+            return redirect("dashboards:home")
+        return render(request, "accounts/password_change.html", {"form": form}, status=422)
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@permission_required("accounts.unlock_account", raise_exception=True)
+def lockout_list(request):
+    cutoff = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=cutoff
+    ).order_by("-attempt_time")
+    page = Paginator(attempts, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/lockout_list.html", {"page": page})
+
+
+@require_POST
+@permission_required("accounts.unlock_account", raise_exception=True)
+def lockout_release(request):
+    form = UnlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请求无效。")
+        return redirect("accounts:lockouts")
+    try:
+        services.lockout_release(attempt_id=form.cleaned_data["attempt"], by=request.user)
+        messages.success(request, "已解锁。")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("accounts:lockouts")
+
+
+@permission_required("accounts.view_people", raise_exception=True)
+def people_list(request):
+    people = (
+        User.objects.visible_to(request.user)
+        .filter(is_active=True)
+        .select_related("household__building__compound")
+        .order_by("username")
+    )
+    page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/people_list.html", {"page": page})
+
+
+@require_POST
+@login_required
+def phone_reveal(request, pk):
+    person = get_visible_or_404(User, request.user, pk=pk)
+    number = services.phone_reveal(person=person, by=request.user)
+    return render(request, "accounts/people_list.html#phone", {"person": person, "number": number})

@@ -1,0 +1,20 @@
+from django.urls import include, path
+
+from accounts.admin import portal_admin
+from core.views import healthz
+
+urlpatterns = [
+    path("", include("dashboards.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("needs/", include("needs.urls")),
+    path("partners/", include("partners.urls")),
+    path("projects/", include("projects.urls")),
+    path("p/", include("public.urls")),
+    path("", include("core.urls")),
+    path("admin/", portal_admin.urls),
+    path("healthz", healthz, name="healthz"),
+]
+
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

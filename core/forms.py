@@ -1,0 +1,22 @@
+from django import forms
+
+from .models import AuditEvent
+
+
+class AuditSearchForm(forms.Form):
+    q = forms.CharField(label="账号或操作", required=False, max_length=100)
+    result = forms.ChoiceField(
+        label="结果", required=False, choices=[("", "全部"), *AuditEvent.Result.choices]
+    )
+    since = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError("起始日期不能晚于截止日期。")
+        return data

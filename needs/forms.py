@@ -1,0 +1,25 @@
+from django import forms
+
+from accounts.models import Compound
+
+from .models import Need
+
+
+class NeedForm(forms.ModelForm):
+    class Meta:
+        model = Need
+        fields = ["title", "category", "source", "compound", "mentions", "description"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "mentions": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = Compound.objects.filter(community=community)
+
+
+class NeedFilterForm(forms.Form):
+    category = forms.ChoiceField(
+        label="类别", required=False, choices=[("", "全部类别"), *Need.Category.choices]
+    )

@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from rules.contrib.views import permission_required
+
+from accounts.models import Community
+from core.scope import get_visible_or_404
+
+from .forms import NeedFilterForm, NeedForm
+from .models import Need
+from .services import need_create
+
+
+@login_required
+def need_list(request):
+    form = NeedFilterForm(request.GET or None)
+    needs = Need.objects.visible_to(request.user).select_related("community", "compound")
+    if form.is_valid() and form.cleaned_data["category"]:
+        needs = needs.filter(category=form.cleaned_data["category"])
+    by_category = dict(
+        Need.objects.visible_to(request.user)
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .values_list("category", "n")
+    )
+    categories = [(label, by_category.get(value, 0)) for value, label in Need.Category.choices]
+    page = Paginator(needs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "needs/need_list.html", {"page": page, "form": form, "categories": categories}
+    )
+
+
+@permission_required("needs.add_need", raise_exception=True)
+def need_create_view(request):
+    community = (
+        Community.objects.filter(pk__in=request.user.scope.community_ids()).order_by("pk").first()
+    )
+    if community is None:
+        raise PermissionDenied
+    form = NeedForm(request.POST or None, community=community)
+    if request.method == "POST":
+        if form.is_valid():
+            need = need_create(by=request.user, community=community, data=form.cleaned_data)
+            messages.success(request, "需求已记入需求清单。")
+            return redirect(need)
+        return render(
+            request, "needs/need_form.html", {"form": form, "community": community}, status=422
+        )
+    return render(request, "needs/need_form.html", {"form": form, "community": community})
+
+
+@login_required
+def need_detail(request, pk):
+    need = get_visible_or_404(
+        Need.objects.select_related("community", "compound", "created_by"), request.user, pk=pk
+    )
+    return render(request, "needs/need_detail.html", {"need": need})

@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from rules.contrib.views import permission_required
+
+from accounts.models import Community
+from core.scope import get_visible_or_404
+
+from .forms import PartnerFilterForm, PartnerForm
+from .models import Partner
+from .services import partner_create
+
+
+@login_required
+def partner_list(request):
+    form = PartnerFilterForm(request.GET or None)
+    partners = Partner.objects.visible_to(request.user).select_related("community")
+    if form.is_valid() and form.cleaned_data["category"]:
+        partners = partners.filter(category=form.cleaned_data["category"])
+    page = Paginator(partners, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "partners/partner_list.html", {"page": page, "form": form})
+
+
+@permission_required("partners.add_partner", raise_exception=True)
+def partner_create_view(request):
+    community = (
+        Community.objects.filter(pk__in=request.user.scope.community_ids()).order_by("pk").first()
+    )
+    if community is None:
+        raise PermissionDenied
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            partner = partner_create(by=request.user, community=community, data=form.cleaned_data)
+            messages.success(request, "合伙人已登记。")
+            return redirect(partner)
+        return render(
+            request,
+            "partners/partner_form.html",
+            {"form": form, "community": community},
+            status=422,
+        )
+    return render(request, "partners/partner_form.html", {"form": form, "community": community})
+
+
+@login_required
+def partner_detail(request, pk):
+    partner = get_visible_or_404(Partner.objects.select_related("community"), request.user, pk=pk)
+    return render(request, "partners/partner_detail.html", {"partner": partner})
