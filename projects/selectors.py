@@ -79,11 +79,7 @@ def project_steps(project: Project) -> list[Step]:
             4,
             "制定方案",
             project.proposal_complete and approved,
-            (
-                f"联席会 {project.joint_meeting_date} 召开;"
-                if project.joint_meeting_date
-                else ""
-            )
+            (f"联席会 {project.joint_meeting_date} 召开;" if project.joint_meeting_date else "")
             + ("街道已批准" if approved else "待街道批准"),
             "step-proposal",
         ),
