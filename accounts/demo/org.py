@@ -1,0 +1,202 @@
+"""The organisation tree of the demo district (区 → 街道 → 社区 → 小区 → 楼栋 → 户) and its people."""
+
+import random
+from dataclasses import dataclass, field
+
+from accounts.models import (
+    Building,
+    Community,
+    Compound,
+    District,
+    Household,
+    Role,
+    RoleAssignment,
+    Street,
+    User,
+    new_household_code,
+)
+
+from . import catalog
+
+KIND_PAIRS = [
+    (Compound.Kind.OLD, Compound.Kind.COMMERCIAL),
+    (Compound.Kind.OLD, Compound.Kind.RESETTLEMENT),
+    (Compound.Kind.RESETTLEMENT, Compound.Kind.COMMERCIAL),
+]
+ALL_KINDS = tuple(Compound.Kind)
+
+
+@dataclass
+class Org:
+    """What the other builders need to know about the tree and its people."""
+
+    district: District
+    streets: list[Street]
+    communities: list[Community]
+    compounds: list[Compound]
+    by_name: dict[str, Community]
+    # kind -> compounds of that kind; community id -> its compounds
+    compounds_by_kind: dict[str, list[Compound]] = field(default_factory=dict)
+    compounds_of: dict[int, list[Compound]] = field(default_factory=dict)
+    households: int = 0
+    buildings: int = 0
+    logins: dict[str, User] = field(default_factory=dict)
+    # community id -> its secretary; street id -> its 组长
+    secretary_of: dict[int, User] = field(default_factory=dict)
+    leader_of: dict[int, User] = field(default_factory=dict)
+
+    @property
+    def guoao(self) -> Community:
+        return self.by_name[catalog.GUOAO]
+
+    @property
+    def yuehai(self) -> Community:
+        return self.by_name[catalog.YUEHAI]
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(catalog.SURNAMES) + "".join(
+        rng.choice(catalog.GIVEN) for _ in range(rng.choice((1, 2, 2)))
+    )
+
+
+def compound_branch(name: str) -> str:
+    """The compound's party branch: 悦海花园 → 悦海花园小区党支部, 泰山小区 → 泰山小区党支部."""
+    return f"{name}党支部" if name.endswith("小区") else f"{name}小区党支部"
+
+
+def build_tree(rng: random.Random) -> Org:
+    district = District.objects.create(name=catalog.DISTRICT_NAME)
+    streets = Street.objects.bulk_create(
+        [Street(district=district, name=name) for name in catalog.STREETS]
+    )
+    communities = Community.objects.bulk_create(
+        [
+            Community(street=street, name=f"{prefix}社区")
+            for street in streets
+            for prefix in catalog.STREETS[street.name]
+        ]
+    )
+    by_name = {c.name: c for c in communities}
+    named = {catalog.GUOAO, catalog.YUEHAI}
+
+    compounds = []
+    for index, community in enumerate(communities):
+        prefix = community.name.removesuffix("社区")
+        kinds = ALL_KINDS if community.name in named else KIND_PAIRS[index % len(KIND_PAIRS)]
+        for kind in kinds:
+            suffix = catalog.COMPOUND_SUFFIXES[kind][0 if community.name in named else index % 3]
+            name = f"{prefix}{suffix}"
+            compounds.append(
+                Compound(community=community, name=name, kind=kind, party_branch=compound_branch(name))
+            )
+    compounds = Compound.objects.bulk_create(compounds)
+
+    buildings = Building.objects.bulk_create(
+        [
+            Building(compound=compound, number=f"{n}号楼")
+            for compound in compounds
+            for n in range(1, catalog.BUILDINGS_PER_COMPOUND + 1)
+        ]
+    )
+    codes: set[str] = set()
+    households = []
+    for building in buildings:
+        for unit in catalog.UNITS:
+            for room in catalog.ROOMS:
+                code = new_household_code()
+                while code in codes:
+                    code = new_household_code()
+                codes.add(code)
+                households.append(Household(building=building, unit=unit, room=room, code=code))
+    Household.objects.bulk_create(households, batch_size=2000)
+
+    org = Org(
+        district=district,
+        streets=streets,
+        communities=communities,
+        compounds=compounds,
+        by_name=by_name,
+        households=len(households),
+        buildings=len(buildings),
+    )
+    for compound in compounds:
+        org.compounds_by_kind.setdefault(compound.kind, []).append(compound)
+        org.compounds_of.setdefault(compound.community_id, []).append(compound)
+    return org
+
+
+def _phone(rng: random.Random) -> str:
+    return f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
+
+
+def build_people(org: Org, rng: random.Random, password_hash: str) -> None:
+    """The demo logins, a secretary for every community and a 组长 for every street.
+
+    Every account gets the same pre-computed hash: hashing each password would take ~0.5 s apiece.
+    """
+    home_street = org.guoao.street
+    where = {
+        "district": {"district": org.district},
+        "street": {"street": home_street},
+        "guoao": {"community": org.guoao},
+        "yuehai": {"community": org.yuehai},
+        "": {},
+    }
+    guoao_home = (
+        Household.objects.filter(building__compound__community=org.guoao, building__compound__kind="commercial")
+        .order_by("building__number", "unit", "room")
+        .first()
+    )
+    users, roles = [], []
+
+    def add(username: str, display_name: str, role: str, scope: dict, **extra) -> User:
+        user = User(
+            username=username,
+            display_name=display_name,
+            email=f"{username}@{catalog.EMAIL_DOMAIN}",
+            password=password_hash,
+            **extra,
+        )
+        users.append(user)
+        roles.append((user, role, scope))
+        return user
+
+    phones: set[str] = set()
+    for username, role, place, display_name in catalog.LOGINS:
+        extra = {}
+        if role in (Role.SYSADMIN, Role.SECADMIN):
+            extra["is_staff"] = True  # the Django admin site; never is_superuser
+        if role == Role.RESIDENT:
+            extra["household"] = guoao_home
+        if role not in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR):
+            while (phone := _phone(rng)) in phones:
+                pass
+            phones.add(phone)
+            extra["phone"] = phone
+        org.logins[username] = add(username, display_name, role, where[place], **extra)
+
+    org.secretary_of[org.guoao.pk] = org.logins["secretary"]
+    org.secretary_of[org.yuehai.pk] = org.logins["secretary2"]
+    org.leader_of[home_street.pk] = org.logins["street"]
+    for community in org.communities:
+        if community.pk not in org.secretary_of:
+            org.secretary_of[community.pk] = add(
+                f"sec_{community.pk}",
+                f"{community.name}书记 {person_name(rng)}",
+                Role.SECRETARY,
+                {"community": community},
+            )
+    for street in org.streets:
+        if street.pk not in org.leader_of:
+            org.leader_of[street.pk] = add(
+                f"street_{street.pk}",
+                f"{street.name}党工委书记 {person_name(rng)}",
+                Role.STREET_LEADER,
+                {"street": street},
+            )
+
+    User.objects.bulk_create(users)
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user=user, role=role, **scope) for user, role, scope in roles]
+    )

@@ -1,0 +1,37 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from core.models import AuditEvent
+from core.services import soft_delete, soft_restore
+from projects.models import Project, Status
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_deleted_records_disappear_from_visible_to_and_come_back_on_restore(org, people):
+    project = f.ProjectFactory(community=org.guoao)
+    soft_delete(obj=project, by=people.secretary, permission="projects.delete_project")
+    assert not Project.objects.visible_to(people.secretary).filter(pk=project.pk).exists()
+    assert Project.objects.filter(pk=project.pk).exists()  # still in the database
+    soft_restore(obj=project, by=people.secretary, permission="projects.delete_project")
+    assert Project.objects.visible_to(people.secretary).filter(pk=project.pk).exists()
+    actions = list(AuditEvent.objects.filter(object_id=str(project.pk)).values_list("action", flat=True))
+    assert sorted(actions) == ["project.delete", "project.restore"]
+
+
+def test_deleted_project_is_a_404_page(client, org, people):
+    project = f.ProjectFactory(community=org.guoao)
+    client.force_login(people.secretary)
+    assert client.post(f"/projects/{project.pk}/delete/").status_code == 302
+    assert client.get(f"/projects/{project.pk}/").status_code == 404
+
+
+def test_only_drafts_of_own_community_can_be_deleted(org, people):
+    submitted = f.ProjectFactory(community=org.guoao, ready=True, status=Status.SUBMITTED)
+    with pytest.raises(PermissionDenied):
+        soft_delete(obj=submitted, by=people.secretary, permission="projects.delete_project")
+    draft = f.ProjectFactory(community=org.guoao)
+    with pytest.raises(PermissionDenied):
+        soft_delete(obj=draft, by=people.secretary2, permission="projects.delete_project")
+    assert Project.objects.alive().filter(pk__in=[submitted.pk, draft.pk]).count() == 2

@@ -1,0 +1,97 @@
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from core.models import AuditEvent, Upload
+from core.uploads import store_upload
+from projects.models import Status
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (8, 8), "blue")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {2: (37.0, 30.0, 0.0), 1: "N"}  # GPSInfo
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def _docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def test_images_are_reencoded_without_exif(people):
+    original = _jpeg_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif()  # the fixture really carries EXIF
+    upload = store_upload(uploaded_file=SimpleUploadedFile("IMG_0001.jpg", original), kind="image", by=people.secretary)
+    with upload.file.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+        assert not stored.getexif()
+        assert stored.format == "JPEG"
+    assert upload.content_type == "image/jpeg"
+    assert "IMG_0001" not in upload.file.name  # random storage name
+    assert upload.original_name == "IMG_0001.jpg"
+
+
+def test_a_script_named_like_an_image_is_refused(people):
+    fake = SimpleUploadedFile("photo.jpg", b"<script>alert(1)</script>")
+    with pytest.raises(ValidationError, match="无法识别"):
+        store_upload(uploaded_file=fake, kind="image", by=people.secretary)
+    assert not Upload.objects.exists()
+
+
+def test_gif_is_not_an_allowed_image_type(people):
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(buffer, format="GIF")
+    with pytest.raises(ValidationError, match="JPG"):
+        store_upload(uploaded_file=SimpleUploadedFile("a.gif", buffer.getvalue()), kind="image", by=people.secretary)
+
+
+def test_oversized_files_are_refused(people, settings):
+    settings.UPLOAD_DOCUMENT_MAX_BYTES = 1024
+    with pytest.raises(ValidationError, match="过大"):
+        store_upload(uploaded_file=SimpleUploadedFile("a.pdf", b"%PDF-" + b"0" * 2000), kind="document",
+                     by=people.secretary)
+
+
+@pytest.mark.parametrize(
+    "name, content, accepted",
+    [("plan.pdf", b"%PDF-1.7\n...", "application/pdf"),
+     ("plan.docx", None, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+     ("plan.pdf", b"MZ\x90\x00 executable", None),
+     ("plan.docx", b"PK\x03\x04 broken zip", None)],
+)
+def test_documents_are_checked_by_content_not_by_name(people, name, content, accepted):
+    data = content if content is not None else _docx()
+    uploaded = SimpleUploadedFile(name, data)
+    if accepted:
+        assert store_upload(uploaded_file=uploaded, kind="document", by=people.secretary).content_type == accepted
+    else:
+        with pytest.raises(ValidationError, match="文档只接受"):
+            store_upload(uploaded_file=uploaded, kind="document", by=people.secretary)
+
+
+def test_files_are_served_only_to_people_who_see_their_project(client, people, org, tiny_png):
+    project = f.ProjectFactory(community=org.guoao, status=Status.IN_PROGRESS)
+    upload = store_upload(uploaded_file=tiny_png, kind="image", by=people.secretary, owner=project)
+    client.force_login(people.street)
+    response = client.get(f"/files/{upload.uuid}/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    client.force_login(people.secretary2)
+    assert client.get(f"/files/{upload.uuid}/").status_code == 404
+    assert AuditEvent.objects.filter(action="access.denied", actor=people.secretary2).exists()
+    client.logout()
+    assert client.get(f"/files/{upload.uuid}/").status_code == 302

@@ -1,0 +1,96 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.audit import audit
+from core.models import Notification
+from projects.models import Project, Status
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _age(project, days):
+    Project.objects.filter(pk=project.pk).update(status_changed_at=timezone.now() - timedelta(days=days))
+
+
+def test_secretary_sees_returned_drafts_and_unread(client, org, people):
+    returned = f.ProjectFactory(community=org.guoao, status=Status.RETURNED, title="被退回的项目")
+    draft = f.ProjectFactory(community=org.guoao, title="我的草稿")
+    f.ProjectFactory(community=org.yuehai, status=Status.RETURNED, title="别的社区")
+    Notification.objects.create(recipient=people.secretary, event="x", title="请修改预算")
+    client.force_login(people.secretary)
+    response = client.get("/")
+    assert response.context["kind"] == "secretary"
+    assert list(response.context["returned"]) == [returned]
+    assert list(response.context["drafts"]) == [draft]
+    assert [n.title for n in response.context["unread"]] == ["请修改预算"]
+    assert "别的社区" not in response.content.decode()
+
+
+def test_street_sees_waiting_proposals_oldest_first(client, org, people):
+    newer = f.ProjectFactory(community=org.guoao, ready=True, status=Status.SUBMITTED)
+    older = f.ProjectFactory(community=org.haiyun, ready=True, status=Status.SUBMITTED)
+    f.ProjectFactory(community=org.yuehai, ready=True, status=Status.SUBMITTED)  # other street
+    _age(newer, 2)
+    _age(older, 9)
+    client.force_login(people.street)
+    response = client.get("/")
+    assert response.context["kind"] == "street"
+    assert list(response.context["waiting"]) == [older, newer]
+
+
+def test_district_sees_overdue_items(client, org, people):
+    slow_review = f.ProjectFactory(community=org.yuehai, ready=True, status=Status.SUBMITTED)
+    _age(slow_review, 20)
+    past_end = f.ProjectFactory(community=org.guoao, ready=True, status=Status.IN_PROGRESS,
+                                end_date=timezone.localdate() - timedelta(days=1),
+                                start_date=timezone.localdate() - timedelta(days=30))
+    f.ProjectFactory(community=org.guoao, ready=True, status=Status.SUBMITTED)  # fresh, not overdue
+    client.force_login(people.district)
+    response = client.get("/")
+    assert response.context["kind"] == "district"
+    assert set(response.context["overdue"]) == {slow_review, past_end}
+
+
+def test_auditor_sees_denied_accesses_and_lockouts(client, people):
+    audit(actor=people.secretary2, action="access.denied", result="denied", detail={"path": "/projects/1/"})
+    audit(actor=None, actor_label="secretary", action="auth.lockout", result="denied")
+    audit(actor=people.secretary, action="project.submit")
+    client.force_login(people.auditor)
+    response = client.get("/")
+    assert response.context["kind"] == "auditor"
+    assert [e.action for e in response.context["denied"]] == ["access.denied"]
+    assert [e.actor_label for e in response.context["lockouts"]] == ["secretary"]
+
+
+@pytest.mark.parametrize(
+    "who, kind",
+    [("secretary", "secretary"), ("worker", "secretary"), ("street", "street"), ("expert", "street"),
+     ("district", "district"), ("auditor", "auditor"), ("sysadmin", "sysadmin"), ("secadmin", "secadmin"),
+     ("partner", "partner"), ("resident", "resident"), ("nobody", "none")],
+)
+def test_every_role_lands_on_its_own_dashboard(client, people, who, kind):
+    client.force_login(getattr(people, who))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["kind"] == kind
+
+
+@pytest.mark.parametrize("who", ["secretary", "street", "district", "auditor"])
+def test_dashboard_queries_do_not_grow_with_data(client, org, people, who, django_assert_max_num_queries):
+    def build(n):
+        for _ in range(n):
+            for status in Status.values:
+                f.ProjectFactory(community=org.guoao, status=status)
+            Notification.objects.create(recipient=people.secretary, event="x", title="t")
+
+    client.force_login(getattr(people, who))
+    build(1)
+    with django_assert_max_num_queries(10) as small:
+        client.get("/")
+    build(3)
+    with django_assert_max_num_queries(10) as large:
+        client.get("/")
+    assert len(large.captured_queries) == len(small.captured_queries)

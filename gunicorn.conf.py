@@ -1,0 +1,21 @@
+"""Gunicorn settings for production (docker-compose `web`, `make smoke-prod`).
+
+Gunicorn reads this file from the working directory; command-line flags override it.
+"""
+
+import os
+
+# Docker sets GUNICORN_BIND=0.0.0.0:8000; natively the default stays on loopback.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak never becomes an outage.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# Heartbeat files on tmpfs: an overlay filesystem in a container can stall workers.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
