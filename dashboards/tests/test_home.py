@@ -88,9 +88,9 @@ def test_dashboard_queries_do_not_grow_with_data(client, org, people, who, djang
 
     client.force_login(getattr(people, who))
     build(1)
-    with django_assert_max_num_queries(10) as small:
+    with django_assert_max_num_queries(12) as small:
         client.get("/")
     build(3)
-    with django_assert_max_num_queries(10) as large:
+    with django_assert_max_num_queries(12) as large:
         client.get("/")
     assert len(large.captured_queries) == len(small.captured_queries)
