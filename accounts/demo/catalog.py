@@ -63,7 +63,9 @@ UNITS = ["1单元", "2单元"]
 ROOMS = ["101", "102", "201", "202", "301", "302"]
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国玉兰志红海燕晓东春梅立新凤文斌浩宇欣怡子涵"
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国玉兰志红海燕晓东春梅立新凤文斌浩宇欣怡子涵"
+)
 
 # (username, role, where, display name). `where` is "district", "street", "guoao", "yuehai" or "".
 LOGINS = [
@@ -307,7 +309,13 @@ THEMES = {
 THEME_BY_TITLE = {t.title: t for themes in THEMES.values() for t in themes}
 
 JOINT_MEETING = "小区党支部、业委会、物业、居民代表、街道相关科室"
-PLACES = ["{compound}中心广场", "社区党群服务中心", "{compound}凉亭下", "{compound}步道旁", "社区文化活动室"]
+PLACES = [
+    "{compound}中心广场",
+    "社区党群服务中心",
+    "{compound}凉亭下",
+    "{compound}步道旁",
+    "社区文化活动室",
+]
 RETURN_NOTES = [
     "预算明细不够具体,请补充物资清单和报价后重新提交。",
     "请与物业确认场地安全方案,补充应急预案。",

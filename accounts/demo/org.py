@@ -35,6 +35,7 @@ class Org:
     communities: list[Community]
     compounds: list[Compound]
     by_name: dict[str, Community]
+    communities_by_id: dict[int, Community] = field(default_factory=dict)
     # kind -> compounds of that kind; community id -> its compounds
     compounds_by_kind: dict[str, list[Compound]] = field(default_factory=dict)
     compounds_of: dict[int, list[Compound]] = field(default_factory=dict)
@@ -88,7 +89,9 @@ def build_tree(rng: random.Random) -> Org:
             suffix = catalog.COMPOUND_SUFFIXES[kind][0 if community.name in named else index % 3]
             name = f"{prefix}{suffix}"
             compounds.append(
-                Compound(community=community, name=name, kind=kind, party_branch=compound_branch(name))
+                Compound(
+                    community=community, name=name, kind=kind, party_branch=compound_branch(name)
+                )
             )
     compounds = Compound.objects.bulk_create(compounds)
 
@@ -117,6 +120,7 @@ def build_tree(rng: random.Random) -> Org:
         communities=communities,
         compounds=compounds,
         by_name=by_name,
+        communities_by_id={c.pk: c for c in communities},
         households=len(households),
         buildings=len(buildings),
     )
@@ -144,7 +148,9 @@ def build_people(org: Org, rng: random.Random, password_hash: str) -> None:
         "": {},
     }
     guoao_home = (
-        Household.objects.filter(building__compound__community=org.guoao, building__compound__kind="commercial")
+        Household.objects.filter(
+            building__compound__community=org.guoao, building__compound__kind="commercial"
+        )
         .order_by("building__number", "unit", "room")
         .first()
     )

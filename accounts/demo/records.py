@@ -26,7 +26,8 @@ def build_needs(
     district, in all six categories."""
     categories = list(NeedCategory)
     needs = []
-    for spec in wanted[:count]:
+    # Leave room for one need of each category, so that a small scale still shows all six.
+    for spec in wanted[: max(count - len(categories), 0)]:
         needs.append(
             Need(
                 community=spec["community"],
@@ -37,12 +38,12 @@ def build_needs(
                 source=_weighted(rng, catalog.NEED_SOURCE_WEIGHTS),
                 mentions=rng.randint(8, 90),
                 created_by=org.secretary_of[spec["community"].pk],
-                created_at=spec["before"] - timedelta(days=rng.randint(3, 30), hours=rng.randint(0, 8)),
+                created_at=spec["before"]
+                - timedelta(days=rng.randint(3, 30), hours=rng.randint(0, 8)),
             )
         )
     for index in range(count - len(needs)):
-        # Cycle the categories first so that a small scale still shows all six.
-        category = categories[index % len(categories)] if index < 12 else rng.choice(categories)
+        category = categories[index] if index < len(categories) else rng.choice(categories)
         community = rng.choice(org.communities)
         compound = rng.choice(org.compounds_of[community.pk])
         needs.append(
@@ -96,7 +97,11 @@ def build_partners(org: Org, rng: random.Random, now: datetime, count: int) -> l
     communities = org.communities[:]
     rng.shuffle(communities)
     for index in range(count - 1):
-        category = categories[index] if index < len(categories) else _weighted(rng, catalog.PARTNER_WEIGHTS)
+        category = (
+            categories[index]
+            if index < len(categories)
+            else _weighted(rng, catalog.PARTNER_WEIGHTS)
+        )
         community = communities[index % len(communities)]
         compound = rng.choice(org.compounds_of[community.pk])
         partners.append(

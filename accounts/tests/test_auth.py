@@ -14,7 +14,9 @@ PASSWORD = "Demo-pass-2024!"
 
 
 def _login(client, username, password=PASSWORD, ip="10.0.0.1"):
-    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
 
 
 def test_login_lands_on_the_dashboard_and_is_audited(client, people):
@@ -97,9 +99,13 @@ def test_idle_session_ends_after_thirty_minutes(client, people):
 
 def test_active_session_ends_after_twelve_hours(client, people):
     _login(client, "secretary")
-    _age_session(client, **{LOGIN_AT: timedelta(hours=12, minutes=1), SEEN_AT: timedelta(minutes=1)})
+    _age_session(
+        client, **{LOGIN_AT: timedelta(hours=12, minutes=1), SEEN_AT: timedelta(minutes=1)}
+    )
     assert client.get("/projects/").status_code == 302
-    assert AuditEvent.objects.filter(action="auth.session_expired", detail__reason="absolute").exists()
+    assert AuditEvent.objects.filter(
+        action="auth.session_expired", detail__reason="absolute"
+    ).exists()
 
 
 def test_recent_activity_keeps_the_session(client, people):
@@ -110,8 +116,14 @@ def test_recent_activity_keeps_the_session(client, people):
 
 @pytest.mark.parametrize(
     "password, ok",
-    [("short1!A", False), ("alllowercaseletters", False), ("1234567890123", False), ("password123", False),
-     ("Lingju-Jie-2026", True), ("Secretary2026", False)],
+    [
+        ("short1!A", False),
+        ("alllowercaseletters", False),
+        ("1234567890123", False),
+        ("password123", False),
+        ("Lingju-Jie-2026", True),
+        ("Secretary2026", False),
+    ],
 )
 def test_password_policy(people, password, ok):
     if ok:
@@ -123,11 +135,18 @@ def test_password_policy(people, password, ok):
 
 def test_password_change_through_the_portal(client, people):
     client.force_login(people.secretary)
-    bad = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "abc", "new_password2": "abc"})
+    bad = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "abc", "new_password2": "abc"},
+    )
     assert bad.status_code == 422
     good = client.post(
         "/accounts/password/",
-        {"old_password": PASSWORD, "new_password1": "Lingju-Jie-2026", "new_password2": "Lingju-Jie-2026"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Lingju-Jie-2026",
+            "new_password2": "Lingju-Jie-2026",
+        },
     )
     assert good.status_code == 302
     people.secretary.refresh_from_db()

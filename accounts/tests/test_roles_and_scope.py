@@ -20,7 +20,9 @@ def test_role_scope_must_match_the_kind_of_role(org, people):
 
 def test_three_admin_roles_exclude_each_other_in_the_database(org, people):
     with pytest.raises(IntegrityError), transaction.atomic():
-        RoleAssignment.objects.create(user=people.sysadmin, role=Role.AUDITOR, district=org.district)
+        RoleAssignment.objects.create(
+            user=people.sysadmin, role=Role.AUDITOR, district=org.district
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleAssignment.objects.create(user=people.secadmin, role=Role.SYSADMIN)
 
@@ -28,14 +30,18 @@ def test_three_admin_roles_exclude_each_other_in_the_database(org, people):
 def test_role_assign_keeps_separation_of_duties_with_a_message(org, people):
     with pytest.raises(ValidationError, match="三员分立"):
         role_assign(user=people.auditor, role=Role.SYSADMIN, by=people.secadmin)
-    assignment = role_assign(user=people.nobody, role=Role.SECRETARY, community=org.haiyun, by=people.secadmin)
+    assignment = role_assign(
+        user=people.nobody, role=Role.SECRETARY, community=org.haiyun, by=people.secadmin
+    )
     assert AuditEvent.objects.filter(action="role.assign", object_id=str(assignment.pk)).exists()
 
 
 @pytest.mark.parametrize("who", ["sysadmin", "district", "auditor"])
 def test_only_the_security_admin_assigns_roles(org, people, who):
     with pytest.raises(PermissionDenied):
-        role_assign(user=people.nobody, role=Role.SECRETARY, community=org.haiyun, by=getattr(people, who))
+        role_assign(
+            user=people.nobody, role=Role.SECRETARY, community=org.haiyun, by=getattr(people, who)
+        )
 
 
 def test_district_staff_are_business_users_not_superusers(people):
@@ -56,7 +62,14 @@ def test_visible_to_follows_the_tree(org, people):
     assert visible(people.street) == visible(people.expert) == {own.pk, same_street.pk}
     assert visible(people.street_b) == {other_street.pk}
     assert visible(people.district) == {own.pk, same_street.pk, other_street.pk}
-    for nobody in (people.auditor, people.sysadmin, people.secadmin, people.partner, people.resident, people.nobody):
+    for nobody in (
+        people.auditor,
+        people.sysadmin,
+        people.secadmin,
+        people.partner,
+        people.resident,
+        people.nobody,
+    ):
         assert visible(nobody) == set()
     assert set(Community.objects.visible_to(people.street)) == {org.guoao, org.haiyun}
 
@@ -76,7 +89,9 @@ def test_people_list_masks_phones_and_reveal_is_audited(client, org, people):
     assert "138****5678" in html and "13812345678" not in html
     response = client.post(f"/accounts/people/{people.secretary.pk}/phone/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "13812345678" in response.content.decode()
-    assert AuditEvent.objects.filter(action="phone.reveal", actor=people.worker, result="ok").exists()
+    assert AuditEvent.objects.filter(
+        action="phone.reveal", actor=people.worker, result="ok"
+    ).exists()
 
 
 def test_out_of_scope_reveal_is_a_404(client, people):

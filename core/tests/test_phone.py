@@ -9,14 +9,20 @@ from tests import factories as f
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("13812345678", "13812345678"), ("138 1234 5678", "13812345678"), ("+86 138-1234-5678", "13812345678"),
-     ("008613812345678", "13812345678")],
+    [
+        ("13812345678", "13812345678"),
+        ("138 1234 5678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("008613812345678", "13812345678"),
+    ],
 )
 def test_numbers_are_normalised(raw, expected):
     assert normalise_phone(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "12812345678", "1381234567", "138123456789", "abc", "010-12345678"])
+@pytest.mark.parametrize(
+    "raw", ["", "12812345678", "1381234567", "138123456789", "abc", "010-12345678"]
+)
 def test_bad_numbers_are_refused_with_a_message(raw):
     with pytest.raises(ValidationError) as exc:
         normalise_phone(raw)

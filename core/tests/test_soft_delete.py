@@ -16,7 +16,9 @@ def test_deleted_records_disappear_from_visible_to_and_come_back_on_restore(org,
     assert Project.objects.filter(pk=project.pk).exists()  # still in the database
     soft_restore(obj=project, by=people.secretary, permission="projects.delete_project")
     assert Project.objects.visible_to(people.secretary).filter(pk=project.pk).exists()
-    actions = list(AuditEvent.objects.filter(object_id=str(project.pk)).values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(project.pk)).values_list("action", flat=True)
+    )
     assert sorted(actions) == ["project.delete", "project.restore"]
 
 

@@ -35,7 +35,11 @@ def _docx() -> bytes:
 def test_images_are_reencoded_without_exif(people):
     original = _jpeg_with_gps()
     assert Image.open(io.BytesIO(original)).getexif()  # the fixture really carries EXIF
-    upload = store_upload(uploaded_file=SimpleUploadedFile("IMG_0001.jpg", original), kind="image", by=people.secretary)
+    upload = store_upload(
+        uploaded_file=SimpleUploadedFile("IMG_0001.jpg", original),
+        kind="image",
+        by=people.secretary,
+    )
     with upload.file.open("rb") as handle:
         stored = Image.open(io.BytesIO(handle.read()))
         assert not stored.getexif()
@@ -56,28 +60,44 @@ def test_gif_is_not_an_allowed_image_type(people):
     buffer = io.BytesIO()
     Image.new("RGB", (2, 2)).save(buffer, format="GIF")
     with pytest.raises(ValidationError, match="JPG"):
-        store_upload(uploaded_file=SimpleUploadedFile("a.gif", buffer.getvalue()), kind="image", by=people.secretary)
+        store_upload(
+            uploaded_file=SimpleUploadedFile("a.gif", buffer.getvalue()),
+            kind="image",
+            by=people.secretary,
+        )
 
 
 def test_oversized_files_are_refused(people, settings):
     settings.UPLOAD_DOCUMENT_MAX_BYTES = 1024
     with pytest.raises(ValidationError, match="过大"):
-        store_upload(uploaded_file=SimpleUploadedFile("a.pdf", b"%PDF-" + b"0" * 2000), kind="document",
-                     by=people.secretary)
+        store_upload(
+            uploaded_file=SimpleUploadedFile("a.pdf", b"%PDF-" + b"0" * 2000),
+            kind="document",
+            by=people.secretary,
+        )
 
 
 @pytest.mark.parametrize(
     "name, content, accepted",
-    [("plan.pdf", b"%PDF-1.7\n...", "application/pdf"),
-     ("plan.docx", None, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-     ("plan.pdf", b"MZ\x90\x00 executable", None),
-     ("plan.docx", b"PK\x03\x04 broken zip", None)],
+    [
+        ("plan.pdf", b"%PDF-1.7\n...", "application/pdf"),
+        (
+            "plan.docx",
+            None,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("plan.pdf", b"MZ\x90\x00 executable", None),
+        ("plan.docx", b"PK\x03\x04 broken zip", None),
+    ],
 )
 def test_documents_are_checked_by_content_not_by_name(people, name, content, accepted):
     data = content if content is not None else _docx()
     uploaded = SimpleUploadedFile(name, data)
     if accepted:
-        assert store_upload(uploaded_file=uploaded, kind="document", by=people.secretary).content_type == accepted
+        assert (
+            store_upload(uploaded_file=uploaded, kind="document", by=people.secretary).content_type
+            == accepted
+        )
     else:
         with pytest.raises(ValidationError, match="文档只接受"):
             store_upload(uploaded_file=uploaded, kind="document", by=people.secretary)

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _age(project, days):
-    Project.objects.filter(pk=project.pk).update(status_changed_at=timezone.now() - timedelta(days=days))
+    Project.objects.filter(pk=project.pk).update(
+        status_changed_at=timezone.now() - timedelta(days=days)
+    )
 
 
 def test_secretary_sees_returned_drafts_and_unread(client, org, people):
@@ -44,9 +46,13 @@ def test_street_sees_waiting_proposals_oldest_first(client, org, people):
 def test_district_sees_overdue_items(client, org, people):
     slow_review = f.ProjectFactory(community=org.yuehai, ready=True, status=Status.SUBMITTED)
     _age(slow_review, 20)
-    past_end = f.ProjectFactory(community=org.guoao, ready=True, status=Status.IN_PROGRESS,
-                                end_date=timezone.localdate() - timedelta(days=1),
-                                start_date=timezone.localdate() - timedelta(days=30))
+    past_end = f.ProjectFactory(
+        community=org.guoao,
+        ready=True,
+        status=Status.IN_PROGRESS,
+        end_date=timezone.localdate() - timedelta(days=1),
+        start_date=timezone.localdate() - timedelta(days=30),
+    )
     f.ProjectFactory(community=org.guoao, ready=True, status=Status.SUBMITTED)  # fresh, not overdue
     client.force_login(people.district)
     response = client.get("/")
@@ -55,7 +61,12 @@ def test_district_sees_overdue_items(client, org, people):
 
 
 def test_auditor_sees_denied_accesses_and_lockouts(client, people):
-    audit(actor=people.secretary2, action="access.denied", result="denied", detail={"path": "/projects/1/"})
+    audit(
+        actor=people.secretary2,
+        action="access.denied",
+        result="denied",
+        detail={"path": "/projects/1/"},
+    )
     audit(actor=None, actor_label="secretary", action="auth.lockout", result="denied")
     audit(actor=people.secretary, action="project.submit")
     client.force_login(people.auditor)
@@ -67,9 +78,19 @@ def test_auditor_sees_denied_accesses_and_lockouts(client, people):
 
 @pytest.mark.parametrize(
     "who, kind",
-    [("secretary", "secretary"), ("worker", "secretary"), ("street", "street"), ("expert", "street"),
-     ("district", "district"), ("auditor", "auditor"), ("sysadmin", "sysadmin"), ("secadmin", "secadmin"),
-     ("partner", "partner"), ("resident", "resident"), ("nobody", "none")],
+    [
+        ("secretary", "secretary"),
+        ("worker", "secretary"),
+        ("street", "street"),
+        ("expert", "street"),
+        ("district", "district"),
+        ("auditor", "auditor"),
+        ("sysadmin", "sysadmin"),
+        ("secadmin", "secadmin"),
+        ("partner", "partner"),
+        ("resident", "resident"),
+        ("nobody", "none"),
+    ],
 )
 def test_every_role_lands_on_its_own_dashboard(client, people, who, kind):
     client.force_login(getattr(people, who))
@@ -79,7 +100,9 @@ def test_every_role_lands_on_its_own_dashboard(client, people, who, kind):
 
 
 @pytest.mark.parametrize("who", ["secretary", "street", "district", "auditor"])
-def test_dashboard_queries_do_not_grow_with_data(client, org, people, who, django_assert_max_num_queries):
+def test_dashboard_queries_do_not_grow_with_data(
+    client, org, people, who, django_assert_max_num_queries
+):
     def build(n):
         for _ in range(n):
             for status in Status.values:

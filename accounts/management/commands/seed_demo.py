@@ -1,0 +1,71 @@
+"""manage.py seed_demo [--scale N] [--force]: load the demo district into an empty database."""
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts import demo
+from accounts.models import Compound
+from projects.models import Status
+
+
+class Command(BaseCommand):
+    help = "载入演示数据:黄渤海新区的街道、社区、小区、需求、合伙人、领办项目和演示账号。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="需求、合伙人等数量记录的倍数(1 = 文章中的数字;可用小数,如 0.1)。",
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="在 DEBUG=False(生产配置)下也执行。"
+        )
+
+    def handle(self, *args, scale, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG=False(生产配置)下拒绝载入演示数据:演示账号的密码是公开的。"
+                "确需载入请加 --force。"
+            )
+        if not 0 < scale <= 100:
+            raise CommandError("--scale 须大于 0 且不超过 100。")
+        if demo.is_loaded():
+            self.stdout.write("演示数据已载入(黄渤海新区已存在),跳过。")
+            return
+        if taken := demo.clashing_usernames():
+            raise CommandError(
+                "数据库不是空的:演示账号名已被占用(" + "、".join(taken) + "),未载入演示数据。"
+            )
+        custom = os.environ.get("DEMO_PASSWORD", "")
+        summary = demo.load(scale=scale, password=custom or demo.DEFAULT_PASSWORD)
+        self._report(
+            summary, "环境变量 DEMO_PASSWORD 中的密码" if custom else demo.DEFAULT_PASSWORD
+        )
+
+    def _report(self, s: demo.Summary, password: str) -> None:
+        c = s.counts
+        kinds = " / ".join(f"{kind.label} {s.project_kinds.get(kind, 0)}" for kind in Compound.Kind)
+        compounds = " / ".join(
+            f"{kind.label} {s.compound_kinds.get(kind, 0)}" for kind in Compound.Kind
+        )
+        statuses = " · ".join(f"{st.label} {s.statuses.get(st, 0)}" for st in Status)
+        lines = [
+            f"已载入演示区 黄渤海新区(规模 ×{s.scale:g},用时 {s.seconds:.1f} 秒):",
+            f"  街道 {c['streets']} · 社区 {c['communities']} · 小区 {c['compounds']}({compounds})"
+            f" · 楼栋 {c['buildings']:,} · 户 {c['households']:,} · 账号 {c['users']:,}",
+            f"  需求清单 {c['needs']:,} 条({c['need_categories']} 类)"
+            f" · 幸福家园合伙人 {c['partners']:,} 位({c['partner_categories']} 类)",
+            f"  领办项目 {c['projects']} 个({kinds})",
+            f"    {statuses}",
+            "  国奥社区连续14年举办“邻居节”;悦海社区已举办6次“百家宴”。",
+            "",
+            f"演示账号(密码:{password}):",
+        ]
+        width = max(len(username) for username, _, _ in s.logins)
+        lines += [f"  {username:<{width}}  {role}  {where}" for username, role, where in s.logins]
+        lines.append("  另有每个社区的书记 sec_<社区ID>、每个街道的组长 street_<街道ID>,密码相同。")
+        self.stdout.write(self.style.SUCCESS(lines[0]))
+        self.stdout.write("\n".join(lines[1:]))
