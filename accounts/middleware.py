@@ -33,7 +33,8 @@ class SessionLimitsMiddleware:
                 logout(request)
                 messages.info(request, "您已长时间未操作,为保护数据安全已自动退出,请重新登录。")
                 return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
-            request.session[LOGIN_AT] = login_at
+            if LOGIN_AT not in request.session:
+                request.session[LOGIN_AT] = login_at
             # Write at most once a minute: every request saving the session costs a query.
             if now - seen_at > 60 or SEEN_AT not in request.session:
                 request.session[SEEN_AT] = now

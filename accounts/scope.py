@@ -58,7 +58,8 @@ class Scope:
     def community_q(self, path: str = "community") -> Q:
         """Filter for records that belong to a community, reached through `path`."""
         if self.is_district_business:
-            return Q()
+            # Not Q(): an empty Q vanishes when OR-ed with another condition.
+            return Q(pk__isnull=False)
         q = Q(pk__in=[])
         if ids := self.community_ids():
             q |= Q(**{f"{path}_id__in": ids})

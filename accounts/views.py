@@ -30,7 +30,9 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def password_change(request):
-    form = PortalPasswordChangeForm(request.user, request.POST or None)
+    form = PortalPasswordChangeForm(
+        request.user, request.POST if request.method == "POST" else None
+    )
     if request.method == "POST":
         if form.is_valid():
             user = form.save(commit=False)
@@ -46,6 +48,7 @@ def password_change(request):
     return render(request, "accounts/password_change.html", {"form": form})
 
 
+@login_required
 @permission_required("accounts.unlock_account", raise_exception=True)
 def lockout_list(request):
     cutoff = timezone.now() - settings.AXES_COOLOFF_TIME
@@ -57,6 +60,7 @@ def lockout_list(request):
 
 
 @require_POST
+@login_required
 @permission_required("accounts.unlock_account", raise_exception=True)
 def lockout_release(request):
     form = UnlockForm(request.POST)
@@ -71,6 +75,7 @@ def lockout_release(request):
     return redirect("accounts:lockouts")
 
 
+@login_required
 @permission_required("accounts.view_people", raise_exception=True)
 def people_list(request):
     people = (

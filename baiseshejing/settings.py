@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     # read across everything
     "dashboards",
     "public",
+    # the demo district (seed_demo)
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -139,7 +141,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords only: every permission comes from the rules, so an undeclared one is denied.
+    "accounts.backends.PasswordBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -52,6 +52,7 @@ def notification_read_all(request):
     return redirect("core:inbox")
 
 
+@login_required
 @permission_required("core.view_auditevent", raise_exception=True)
 def audit_log(request):
     form = AuditSearchForm(request.GET or None)

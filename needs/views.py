@@ -34,6 +34,7 @@ def need_list(request):
     )
 
 
+@login_required
 @permission_required("needs.add_need", raise_exception=True)
 def need_create_view(request):
     community = (
@@ -41,7 +42,7 @@ def need_create_view(request):
     )
     if community is None:
         raise PermissionDenied
-    form = NeedForm(request.POST or None, community=community)
+    form = NeedForm(request.POST if request.method == "POST" else None, community=community)
     if request.method == "POST":
         if form.is_valid():
             need = need_create(by=request.user, community=community, data=form.cleaned_data)

@@ -24,6 +24,7 @@ def partner_list(request):
     return render(request, "partners/partner_list.html", {"page": page, "form": form})
 
 
+@login_required
 @permission_required("partners.add_partner", raise_exception=True)
 def partner_create_view(request):
     community = (
@@ -31,7 +32,7 @@ def partner_create_view(request):
     )
     if community is None:
         raise PermissionDenied
-    form = PartnerForm(request.POST or None)
+    form = PartnerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             partner = partner_create(by=request.user, community=community, data=form.cleaned_data)

@@ -63,6 +63,7 @@ def project_list(request):
     return render(request, template, {"page": page, "form": form})
 
 
+@login_required
 @permission_required("projects.add_project", raise_exception=True)
 def project_create(request):
     community = (
@@ -71,7 +72,9 @@ def project_create(request):
     if community is None:
         raise PermissionDenied
     initial = {"needs": request.GET.getlist("need")} if request.method == "GET" else None
-    form = ProjectBasicForm(request.POST or None, community=community, initial=initial)
+    form = ProjectBasicForm(
+        request.POST if request.method == "POST" else None, community=community, initial=initial
+    )
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -113,7 +116,8 @@ def _edit(request, pk, form_class, heading, *, with_needs=False):
             return redirect(project)
         raise PermissionDenied
     kwargs = {"community": project.community} if with_needs else {}
-    form = form_class(request.POST or None, instance=project, **kwargs)
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, instance=project, **kwargs)
     context = {"form": form, "project": project, "community": project.community, "heading": heading}
     if request.method == "POST":
         if form.is_valid():
@@ -158,6 +162,8 @@ def project_proposal(request, pk):
 @login_required
 def project_partner_link(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
+    if not request.user.has_perm("projects.change_project", project):
+        raise PermissionDenied
     form = PartnerLinkForm(request.POST, project=project)
     if not form.is_valid():
         return _detail(request, project, status=422, partner_form=form)
@@ -175,8 +181,11 @@ def project_partner_link(request, pk):
 @login_required
 def project_partner_unlink(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
+    if not request.user.has_perm("projects.change_project", project):
+        raise PermissionDenied
     form = PartnerUnlinkForm(request.POST)
-    if not form.is_valid():
+    # Only a partner linked to this project: the form accepts any id, of any community.
+    if not form.is_valid() or form.cleaned_data["partner"] not in project.partners.all():
         messages.error(request, "请选择要移除的合伙人。")
         return _detail(request, project, status=422)
     services.project_unlink_partner(
@@ -202,6 +211,8 @@ def project_submit(request, pk):
 @login_required
 def project_approve(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
+    if not request.user.has_perm("projects.approve_project", project):
+        raise PermissionDenied
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _detail(request, project, status=422, decision_form=form)
@@ -219,6 +230,8 @@ def project_approve(request, pk):
 @login_required
 def project_return(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
+    if not request.user.has_perm("projects.return_project", project):
+        raise PermissionDenied
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return _detail(request, project, status=422, return_form=form)
@@ -236,6 +249,8 @@ def project_return(request, pk):
 @login_required
 def project_comment(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
+    if not request.user.has_perm("projects.comment_project", project):
+        raise PermissionDenied
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _detail(request, project, status=422, comment_form=form)
@@ -254,7 +269,7 @@ def _step_form(request, pk, form_class, permission, template, handler):
     project = selectors.project_get(user=request.user, pk=pk)
     if not request.user.has_perm(permission, project):
         raise PermissionDenied
-    form = form_class(request.POST or None, request.FILES or None)
+    form = form_class(request.POST, request.FILES) if request.method == "POST" else form_class()
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -318,6 +333,7 @@ def project_delete(request, pk):
     return redirect("projects:list")
 
 
+@login_required
 @permission_required("projects.view_pipeline", raise_exception=True)
 def pipeline(request):
     return render(
@@ -325,6 +341,7 @@ def pipeline(request):
     )
 
 
+@login_required
 @permission_required("projects.view_overview", raise_exception=True)
 def overview(request):
     from .models import Status

@@ -5,7 +5,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts import demo
+from demo import loader as demo
 from accounts.models import Compound
 from projects.models import Status
 

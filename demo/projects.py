@@ -319,7 +319,7 @@ class ProjectBuilder:
         if "started" in at:
             start = _local_date(at["started"])
             if "completed" in at:
-                end = max(start, _local_date(at["completed"]) - timedelta(days=rng.randint(0, 5)))
+                end = max(start, _local_date(at["completed"]) - timedelta(days=rng.randint(1, 5)))
             elif spec.end_in is not None:
                 end = today + timedelta(days=spec.end_in)
             elif spec.overdue:

@@ -1,0 +1,338 @@
+import pytest
+from django.urls import reverse
+
+from core.models import AuditEvent
+from needs.models import Need
+from projects.models import Project, Status
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_secretary_files_a_project_through_the_browser_forms(client, org, people):
+    need = f.NeedFactory(community=org.guoao)
+    client.force_login(people.secretary)
+    response = client.post(
+        "/projects/new/",
+        {"title": "邻居节", "module": "joy", "summary": "第15届", "needs": [need.pk]},
+    )
+    project = Project.objects.get(title="邻居节")
+    assert response.status_code == 302 and response["Location"] == f"/projects/{project.pk}/"
+    assert project.community == org.guoao and project.created_by == people.secretary
+    assert list(project.needs.all()) == [need]
+
+
+def test_create_form_preselects_the_need_it_came_from(client, org, people):
+    need = f.NeedFactory(community=org.guoao)
+    client.force_login(people.secretary)
+    form = client.get(f"/projects/new/?need={need.pk}").context["form"]
+    assert [str(v) for v in form.initial["needs"]] == [str(need.pk)]
+
+
+def test_posting_protected_fields_changes_nothing(client, org, people):
+    client.force_login(people.secretary)
+    client.post(
+        "/projects/new/",
+        {
+            "title": "越权尝试",
+            "module": "joy",
+            "status": "approved",
+            "community": org.yuehai.pk,
+            "created_by": people.street.pk,
+        },
+    )
+    project = Project.objects.get(title="越权尝试")
+    assert project.status == Status.DRAFT
+    assert project.community == org.guoao
+    assert project.created_by == people.secretary
+    client.post(
+        f"/projects/{project.pk}/plan/",
+        {
+            "goal": "目标",
+            "start_date": "2026-12-01",
+            "end_date": "2026-12-02",
+            "budget_total": "10",
+            "status": "completed",
+            "community": org.yuehai.pk,
+        },
+    )
+    project.refresh_from_db()
+    assert (
+        project.status == Status.DRAFT and project.community == org.guoao and project.goal == "目标"
+    )
+
+
+@pytest.mark.parametrize(
+    "url, data, message",
+    [
+        ("/projects/new/", {"title": "", "module": "joy"}, "这个字段是必填项"),
+        ("/projects/new/", {"title": "x" * 101, "module": "joy"}, "不超过 100 字符"),
+        ("/projects/new/", {"title": "t", "module": "evil"}, "不在可用的选项中"),
+        ("/projects/new/", {"title": "t", "module": "joy", "needs": ["abc"]}, "不是一个有效的值"),
+        (
+            "/projects/new/",
+            {"title": "t", "module": "joy", "compound": "999999"},
+            "不在可用的选项中",
+        ),
+    ],
+)
+def test_bad_input_on_create_gets_a_message_and_saves_nothing(
+    client, org, people, url, data, message
+):
+    client.force_login(people.secretary)
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_need_of_another_community_cannot_be_linked(client, org, people):
+    foreign = f.NeedFactory(community=org.yuehai)
+    client.force_login(people.secretary)
+    response = client.post("/projects/new/", {"title": "t", "module": "joy", "needs": [foreign.pk]})
+    assert response.status_code == 422
+    assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            {
+                "goal": "g",
+                "start_date": "2026-12-10",
+                "end_date": "2026-12-01",
+                "budget_total": "1",
+            },
+            "结束日期不能早于开始日期",
+        ),
+        (
+            {
+                "goal": "g",
+                "start_date": "2026-13-45",
+                "end_date": "2026-12-01",
+                "budget_total": "1",
+            },
+            "有效的日期",
+        ),
+        (
+            {
+                "goal": "g",
+                "start_date": "2026-12-01",
+                "end_date": "2026-12-02",
+                "budget_total": "-5",
+            },
+            "预算不能为负数",
+        ),
+        (
+            {
+                "goal": "g",
+                "start_date": "2026-12-01",
+                "end_date": "2026-12-02",
+                "budget_total": "1e99",
+            },
+            "不超过 12 个数字",
+        ),
+        (
+            {
+                "goal": "g",
+                "start_date": "2026-12-01",
+                "end_date": "2026-12-02",
+                "budget_total": "abc",
+            },
+            "输入一个数字",
+        ),
+    ],
+)
+def test_bad_plan_gets_a_message_and_saves_nothing(client, org, people, data, message):
+    project = f.ProjectFactory(community=org.guoao)
+    client.force_login(people.secretary)
+    response = client.post(f"/projects/{project.pk}/plan/", data)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    project.refresh_from_db()
+    assert project.goal == "" and project.budget_total is None
+
+
+def test_submit_of_incomplete_project_says_what_is_missing(client, org, people):
+    project = f.ProjectFactory(community=org.guoao)
+    client.force_login(people.secretary)
+    response = client.post(f"/projects/{project.pk}/submit/")
+    assert response.status_code == 422
+    assert "提交前请先填写" in response.content.decode()
+    project.refresh_from_db()
+    assert project.status == Status.DRAFT
+
+
+def test_editing_a_submitted_project_is_refused_with_a_message(client, org, people):
+    project = f.ProjectFactory(community=org.guoao, ready=True, status=Status.SUBMITTED)
+    client.force_login(people.secretary)
+    response = client.post(f"/projects/{project.pk}/plan/", {"goal": "改了"}, follow=True)
+    assert "不能修改" in response.content.decode()
+    project.refresh_from_db()
+    assert project.goal != "改了"
+
+
+def test_return_without_comment_is_refused(client, org, people):
+    project = f.ProjectFactory(community=org.guoao, ready=True, status=Status.SUBMITTED)
+    client.force_login(people.street)
+    response = client.post(f"/projects/{project.pk}/return/", {"comment": ""})
+    assert response.status_code == 422
+    assert "退回时请写明修改意见" in response.content.decode()
+    project.refresh_from_db()
+    assert project.status == Status.SUBMITTED
+
+
+def test_second_decision_on_the_same_proposal_gets_409_and_a_message(client, org, people):
+    project = f.ProjectFactory(community=org.guoao, ready=True, status=Status.SUBMITTED)
+    client.force_login(people.street)
+    assert client.post(f"/projects/{project.pk}/approve/").status_code == 302
+    response = client.post(f"/projects/{project.pk}/return/", {"comment": "再看看"})
+    assert response.status_code == 409
+    assert "请刷新页面" in response.content.decode()
+
+
+def test_activity_with_a_bad_photo_saves_nothing(client, org, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    project = f.ProjectFactory(community=org.guoao, announced=True)
+    client.force_login(people.secretary)
+    response = client.post(
+        f"/projects/{project.pk}/activities/new/",
+        {
+            "date": "2026-12-05",
+            "place": "广场",
+            "participants": "30",
+            "volunteers": "2",
+            "spending": "0",
+            "photo": SimpleUploadedFile("x.jpg", b"not an image"),
+        },
+    )
+    assert response.status_code == 422
+    assert not project.activities.exists()
+    project.refresh_from_db()
+    assert project.status == Status.ANNOUNCED
+
+
+def test_activity_with_negative_participants_is_refused(client, org, people):
+    project = f.ProjectFactory(community=org.guoao, announced=True)
+    client.force_login(people.secretary)
+    response = client.post(
+        f"/projects/{project.pk}/activities/new/",
+        {
+            "date": "2026-12-05",
+            "place": "广场",
+            "participants": "-3",
+            "volunteers": "0",
+            "spending": "0",
+        },
+    )
+    assert response.status_code == 422
+    assert not project.activities.exists()
+
+
+def test_yuehai_secretary_gets_404_for_every_page_of_a_guoao_project(client, org, people, tiny_png):
+    from core.uploads import store_upload
+
+    project = f.ProjectFactory(community=org.guoao, ready=True, status=Status.IN_PROGRESS)
+    upload = store_upload(uploaded_file=tiny_png, kind="image", by=people.secretary, owner=project)
+    client.force_login(people.secretary2)
+    names = ["detail", "edit", "plan", "proposal", "announce", "activity_create", "review"]
+    for name in names:
+        assert client.get(reverse(f"projects:{name}", args=[project.pk])).status_code == 404, name
+    posts = [
+        "partner_link",
+        "partner_unlink",
+        "submit",
+        "approve",
+        "return",
+        "comment",
+        "announce",
+        "activity_create",
+        "review",
+        "delete",
+        "edit",
+        "plan",
+        "proposal",
+    ]
+    for name in posts:
+        assert (
+            client.post(
+                reverse(f"projects:{name}", args=[project.pk]), {"comment": "x"}
+            ).status_code
+            == 404
+        ), name
+    assert client.get(f"/files/{upload.uuid}/").status_code == 404
+    assert client.get("/projects/", {"q": project.title}).context["page"].object_list.count() == 0
+    assert AuditEvent.objects.filter(
+        actor=people.secretary2, action="access.denied"
+    ).count() >= len(names)
+
+
+def test_htmx_filter_returns_only_the_rows(client, org, people):
+    f.ProjectFactory(community=org.guoao, title="充电桩")
+    client.force_login(people.secretary)
+    response = client.get("/projects/", {"q": "充电"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "充电桩" in html and "<html" not in html
+
+
+@pytest.mark.parametrize("who", ["secretary", "street", "district"])
+def test_project_list_queries_are_constant(client, org, people, who, django_assert_max_num_queries):
+    client.force_login(getattr(people, who))
+
+    def build(n):
+        for _ in range(n):
+            f.ProjectFactory(community=org.guoao, compound=org.compound)
+            f.ProjectFactory(community=org.haiyun)
+
+    build(2)
+    with django_assert_max_num_queries(8) as small:
+        client.get("/projects/")
+    build(6)
+    with django_assert_max_num_queries(8) as large:
+        client.get("/projects/")
+    assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_project_detail_queries_are_constant(
+    client, org, people, django_assert_max_num_queries, tiny_png
+):
+    from projects import services
+
+    project = f.ProjectFactory(community=org.guoao, announced=True)
+    client.force_login(people.secretary)
+
+    def build(n):
+        for _ in range(n):
+            project.needs.add(f.NeedFactory(community=org.guoao))
+            project.partners.add(f.PartnerFactory(community=org.guoao))
+            services.activity_log(
+                project=project,
+                by=people.secretary,
+                data={"date": "2026-12-05", "place": "广场", "participants": 5},
+                photo=tiny_png,
+            )
+            tiny_png.seek(0)
+
+    build(1)
+    with django_assert_max_num_queries(10) as small:
+        client.get(f"/projects/{project.pk}/")
+    build(3)
+    with django_assert_max_num_queries(10) as large:
+        client.get(f"/projects/{project.pk}/")
+    assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_needs_list_queries_are_constant(client, org, people, django_assert_max_num_queries):
+    client.force_login(people.secretary)
+    for _ in range(2):
+        f.NeedFactory(community=org.guoao)
+    with django_assert_max_num_queries(8) as small:
+        client.get("/needs/")
+    for _ in range(6):
+        f.NeedFactory(community=org.guoao, compound=org.compound)
+    with django_assert_max_num_queries(8) as large:
+        client.get("/needs/")
+    assert len(small.captured_queries) == len(large.captured_queries)
+    assert Need.objects.count() == 8

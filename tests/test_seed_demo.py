@@ -1,0 +1,169 @@
+"""seed_demo builds the demo district of DESIGN.md §4 once, with every dashboard populated."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import F
+from django.test import RequestFactory, override_settings
+
+from demo.records import scaled
+from accounts.models import Community, Compound, District, Household, Role, RoleAssignment, User
+from core.models import AuditEvent
+from core.phone import phone_hash
+from dashboards import selectors as dashboards
+from needs.models import Need
+from partners.models import Partner
+from projects.models import Activity, Project, ProjectEvent, Status
+from projects.selectors import overdue_projects
+
+PASSWORD = "demo-pass-2024"
+SCALE = "0.1"  # the volume records at a tenth; the tree, logins and 64 projects are the same
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--scale", SCALE, *args, stdout=out)
+    return out.getvalue()
+
+
+def role_of(username: str) -> RoleAssignment:
+    return RoleAssignment.objects.select_related("community__street", "street", "district").get(
+        user__username=username
+    )
+
+
+def login(username: str, password: str = PASSWORD):
+    request = RequestFactory().post("/accounts/login/")
+    return authenticate(request, username=username, password=password)
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """One load shared by a class of read-only tests, rolled back after the class."""
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
+        # pytest-django runs tests with DEBUG=False, which the command refuses without --force.
+        yield seed()
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+class TestLoadedDemo:
+    def test_demo_logins_have_their_roles_and_scopes(self, demo):
+        secretary, secretary2 = role_of("secretary"), role_of("secretary2")
+        assert (secretary.role, secretary.community.name) == (Role.SECRETARY, "国奥社区")
+        assert (secretary2.role, secretary2.community.name) == (Role.SECRETARY, "悦海社区")
+        assert secretary.community.street != secretary2.community.street
+        home = secretary.community.street
+        for username, role in [
+            ("street", Role.STREET_LEADER),
+            ("member", Role.STREET_MEMBER),
+            ("expert", Role.EXPERT),
+        ]:
+            assert (role_of(username).role, role_of(username).street) == (role, home)
+        assert role_of("district").role == Role.DISTRICT_STAFF
+        assert role_of("auditor").role == Role.AUDITOR
+        assert role_of("district").district.name == "黄渤海新区"
+        for username in ("sysadmin", "secadmin"):
+            assignment = role_of(username)
+            assert assignment.role == username
+            assert not (assignment.community or assignment.street or assignment.district)
+        assert not User.objects.filter(is_superuser=True).exists()
+
+        resident = User.objects.select_related("household__building__compound__community").get(
+            username="resident"
+        )
+        assert role_of("resident").community.name == "国奥社区"
+        assert resident.household.building.compound.community.name == "国奥社区"
+        partner = Partner.objects.get(user__username="partner")
+        assert partner.community.name == "国奥社区" == role_of("partner").community.name
+        assert User.objects.get(username="secretary").email == "secretary@demo.baiseshejing.local"
+        assert User.objects.get(username="secretary").display_name
+
+        # Every community has a secretary and every street a 组长, so notifications reach someone.
+        assert not Community.objects.exclude(roleassignment__role=Role.SECRETARY).exists()
+        assert RoleAssignment.objects.filter(role=Role.STREET_LEADER).count() == 8
+
+        assert login("secretary") is not None
+        assert login("street") is not None
+        assert login("secretary", "wrong-password") is None
+        assert "secretary2" in demo and PASSWORD in demo
+
+    def test_demo_has_the_seed_figures_and_every_status(self, demo):
+        assert Community.objects.count() == 100
+        assert set(Compound.objects.values_list("kind", flat=True)) == set(Compound.Kind.values)
+        assert not Compound.objects.filter(party_branch="").exists()
+        assert Household.objects.count() > 0
+
+        needs = Need.objects.all()
+        assert needs.count() == scaled(125, float(SCALE))
+        assert len(set(needs.values_list("category", flat=True))) == 6
+        partners = Partner.objects.all()
+        assert partners.count() == scaled(4568, float(SCALE))
+        assert len(set(partners.values_list("category", flat=True))) == 9
+        # bulk_create runs PhoneField.pre_save: numbers are encrypted and indexed.
+        sample = partners.exclude(user__isnull=False).first()
+        assert sample.phone_hash == phone_hash(sample.phone.full)
+
+        projects = Project.objects.select_related("compound")
+        assert projects.count() == 64
+        assert {s: projects.filter(status=s).exists() for s in Status.values} == dict.fromkeys(
+            Status.values, True
+        )
+        kinds = [p.compound.kind for p in projects]
+        assert [kinds.count(k) for k in ("old", "resettlement", "commercial")] == [25, 16, 23]
+        assert projects.get(title="邻居节").community.name == "国奥社区"
+        feast = projects.get(title="百家宴")
+        assert feast.community.name == "悦海社区" and feast.activities.count() == 6
+
+        for project in projects.exclude(status=Status.DRAFT):
+            assert project.plan_complete and project.proposal_complete, project
+        for project in projects.filter(status__in=[Status.IN_PROGRESS, Status.COMPLETED]):
+            assert project.activities.exists() and project.announced_at, project
+        assert not projects.filter(status=Status.COMPLETED, review="").exists()
+        assert not Project.needs.through.objects.exclude(
+            need__community_id=F("project__community_id")
+        ).exists()
+        assert ProjectEvent.objects.filter(kind=ProjectEvent.Kind.RETURNED).exists()
+        assert Activity.objects.filter(photo__isnull=False).count() == 0
+        assert AuditEvent.objects.count() == 0
+
+    def test_every_dashboard_has_something_to_show(self, demo):
+        users = {u.username: u for u in User.objects.all()}
+        todo = dashboards.secretary_todo(users["secretary"])
+        for key in ("returned", "drafts", "to_announce", "running"):
+            assert list(todo[key]), key
+        assert Project.objects.filter(
+            community__name="国奥社区", status=Status.IN_PROGRESS
+        ).exists()
+        waiting = list(dashboards.street_todo(users["street"])["waiting"])
+        assert len(waiting) >= 3
+        assert len({p.status_changed_at.date() for p in waiting}) >= 3
+        overdue = list(overdue_projects(user=users["district"]))
+        assert {p.status for p in overdue} >= {Status.SUBMITTED, Status.IN_PROGRESS}
+        assert list(dashboards.resident_todo(users["resident"])["announcements"])
+        assert list(dashboards.partner_todo(users["partner"])["profiles"])
+
+    def test_running_twice_loads_once(self, demo):
+        counts = (User.objects.count(), Project.objects.count(), Partner.objects.count())
+        out = seed()
+        assert "已存在" in out
+        assert District.objects.count() == 1
+        assert (User.objects.count(), Project.objects.count(), Partner.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_refuses_production_settings_unless_forced(settings, monkeypatch):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        seed()
+    assert not District.objects.exists()
+
+    monkeypatch.setenv("DEMO_PASSWORD", "another-Pass-2025")
+    out = seed("--force")
+    assert District.objects.count() == 1
+    assert "another-Pass-2025" not in out
+    assert login("district", "another-Pass-2025") is not None
+    assert login("district") is None
