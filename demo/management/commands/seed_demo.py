@@ -5,8 +5,8 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import loader as demo
 from accounts.models import Compound
+from demo import loader as demo
 from projects.models import Status
 
 
