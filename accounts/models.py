@@ -288,6 +288,9 @@ class RoleAssignment(models.Model):
             # The scope column must match the kind of role, and only that one is set.
             models.CheckConstraint(
                 name="role_scope_matches",
+                violation_error_message=_(
+                    "角色与范围不匹配:社区角色只选社区,街道角色只选街道,区级角色只选区,系统/安全管理员都不选。"
+                ),
                 condition=(
                     Q(
                         role__in=list(COMMUNITY_ROLES),

@@ -1,0 +1,83 @@
+"""The admin site is worked by role: district staff keep the tree, the system admin keeps accounts,
+the security admin keeps roles. Nobody is a superuser and nobody deletes audit records."""
+
+import pytest
+
+from accounts.models import Community, Role, RoleAssignment, User
+from core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_district_staff_add_a_community_and_it_is_audited(client, org, people):
+    client.force_login(people.district)
+    assert client.get("/admin/accounts/community/").status_code == 200
+    response = client.post(
+        "/admin/accounts/community/add/", {"street": org.street_a.pk, "name": "新建社区"}
+    )
+    assert response.status_code == 302
+    community = Community.objects.get(name="新建社区")
+    assert AuditEvent.objects.filter(
+        action="community.create", object_id=str(community.pk)
+    ).exists()
+
+
+@pytest.mark.parametrize("who", ["district", "secadmin"])
+def test_only_the_system_admin_changes_accounts(client, people, who):
+    client.force_login(getattr(people, who))
+    response = client.post(
+        f"/admin/accounts/user/{people.nobody.pk}/change/", {"username": "hijacked"}
+    )
+    assert response.status_code == 403
+    assert User.objects.filter(username="nobody").exists()
+
+
+def test_system_admin_cannot_edit_the_tree(client, org, people):
+    client.force_login(people.sysadmin)
+    assert client.get("/admin/accounts/community/").status_code == 403
+
+
+def test_security_admin_grants_a_role_through_the_admin(client, org, people):
+    client.force_login(people.secadmin)
+    response = client.post(
+        "/admin/accounts/roleassignment/add/",
+        {"user": people.nobody.pk, "role": Role.SECRETARY, "community": org.haiyun.pk},
+    )
+    assert response.status_code == 302
+    assert RoleAssignment.objects.filter(
+        user=people.nobody, role=Role.SECRETARY, community=org.haiyun
+    ).exists()
+    assert AuditEvent.objects.filter(action="role.assign", actor=people.secadmin).exists()
+
+
+def test_separation_of_duties_is_a_form_error_not_a_crash(client, people):
+    client.force_login(people.secadmin)
+    response = client.post(
+        "/admin/accounts/roleassignment/add/", {"user": people.auditor.pk, "role": Role.SYSADMIN}
+    )
+    assert response.status_code == 200
+    assert "三员分立" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=people.auditor, role=Role.SYSADMIN).exists()
+
+
+def test_role_with_the_wrong_scope_is_a_form_error(client, org, people):
+    client.force_login(people.secadmin)
+    response = client.post(
+        "/admin/accounts/roleassignment/add/",
+        {"user": people.nobody.pk, "role": Role.SECRETARY, "street": org.street_a.pk},
+    )
+    assert response.status_code == 200
+    assert "角色与范围不匹配" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=people.nobody).exists()
+
+
+@pytest.mark.parametrize("who", ["secretary", "street", "auditor", "partner"])
+def test_business_users_do_not_enter_the_admin(client, people, who):
+    client.force_login(getattr(people, who))
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_audit_events_are_not_in_the_admin(client, people):
+    client.force_login(people.sysadmin)
+    assert client.get("/admin/core/auditevent/").status_code == 404
