@@ -23,6 +23,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        """Wrong credentials answer 401, missing fields 422, both with the form's message."""
+        response = super().form_invalid(form)
+        response.status_code = 401 if form.has_error("__all__", "invalid_login") else 422
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     pass

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "平台服务"
+
+    def ready(self):
+        from django.db.models import fields
+        from django.utils.translation import gettext_lazy as _
+
+        # Django 6.1's new blank-choice label has no Chinese translation yet.
+        fields.BLANK_CHOICE_LABEL = _("- 请选择 -")

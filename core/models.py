@@ -99,6 +99,10 @@ class NotificationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(recipient=user)
 
+    def visible_to(self, user):
+        """A notification exists only for its recipient."""
+        return self.filter(recipient_id=user.pk) if user.is_authenticated else self.none()
+
     def unread(self):
         return self.filter(read_at__isnull=True)
 

@@ -3,15 +3,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
 from .audit import audit
 from .forms import AuditSearchForm
-from .models import AuditEvent, Upload
+from .models import AuditEvent, Notification, Upload
 from .notifications import notification_mark_read
+from .scope import get_visible_or_404
 from .selectors import audit_event_list, notification_list
 
 
@@ -38,7 +39,7 @@ def inbox(request):
 @require_POST
 @login_required
 def notification_open(request, pk):
-    notification = get_object_or_404(notification_list(user=request.user), pk=pk)
+    notification = get_visible_or_404(Notification, request.user, pk=pk)
     notification_mark_read(user=request.user, notification_id=notification.pk)
     if notification.url.startswith("/") and not notification.url.startswith("//"):
         return redirect(notification.url)

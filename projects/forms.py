@@ -81,16 +81,34 @@ class PartnerLinkForm(forms.Form):
 
 
 class PartnerUnlinkForm(forms.Form):
-    partner = forms.ModelChoiceField(queryset=Partner.objects.all(), widget=forms.HiddenInput)
+    partner = forms.ModelChoiceField(
+        queryset=Partner.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "该合伙人没有链接到这个项目。"},
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = project.partners.all()
 
 
 class DecisionForm(forms.Form):
+    """The approve, return and comment forms share a page: each gets its own element ids."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "approve_%s")
+        super().__init__(*args, **kwargs)
+
     comment = forms.CharField(
         label="审核意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class ReturnForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "return_%s")
+        super().__init__(*args, **kwargs)
+
     comment = forms.CharField(
         label="修改意见",
         max_length=2000,
@@ -100,6 +118,10 @@ class ReturnForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "comment_%s")
+        super().__init__(*args, **kwargs)
+
     comment = forms.CharField(
         label="意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

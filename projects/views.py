@@ -183,10 +183,9 @@ def project_partner_unlink(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
     if not request.user.has_perm("projects.change_project", project):
         raise PermissionDenied
-    form = PartnerUnlinkForm(request.POST)
-    # Only a partner linked to this project: the form accepts any id, of any community.
-    if not form.is_valid() or form.cleaned_data["partner"] not in project.partners.all():
-        messages.error(request, "请选择要移除的合伙人。")
+    form = PartnerUnlinkForm(request.POST, project=project)
+    if not form.is_valid():
+        messages.error(request, "该合伙人没有链接到这个项目,无法移除。")
         return _detail(request, project, status=422)
     services.project_unlink_partner(
         project=project, partner=form.cleaned_data["partner"], by=request.user

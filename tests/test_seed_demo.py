@@ -9,11 +9,11 @@ from django.db import transaction
 from django.db.models import F
 from django.test import RequestFactory, override_settings
 
-from demo.records import scaled
 from accounts.models import Community, Compound, District, Household, Role, RoleAssignment, User
 from core.models import AuditEvent
 from core.phone import phone_hash
 from dashboards import selectors as dashboards
+from demo.records import scaled
 from needs.models import Need
 from partners.models import Partner
 from projects.models import Activity, Project, ProjectEvent, Status

@@ -4,15 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='roleassignment',
-            name='role_scope_matches',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('community__isnull', False), ('district__isnull', True), ('role__in', ['worker', 'resident', 'partner', 'secretary']), ('street__isnull', True)), models.Q(('community__isnull', True), ('district__isnull', True), ('role__in', ['street_member', 'street_leader', 'expert']), ('street__isnull', False)), models.Q(('community__isnull', True), ('district__isnull', False), ('role__in', ['auditor', 'district_staff']), ('street__isnull', True)), models.Q(('community__isnull', True), ('district__isnull', True), ('role__in', ['secadmin', 'sysadmin']), ('street__isnull', True)), _connector='OR'), name='role_scope_matches', violation_error_message='角色与范围不匹配:社区角色只选社区,街道角色只选街道,区级角色只选区,系统/安全管理员都不选。'),
+            model_name="roleassignment",
+            name="role_scope_matches",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("community__isnull", False),
+                        ("district__isnull", True),
+                        ("role__in", ["worker", "resident", "partner", "secretary"]),
+                        ("street__isnull", True),
+                    ),
+                    models.Q(
+                        ("community__isnull", True),
+                        ("district__isnull", True),
+                        ("role__in", ["street_member", "street_leader", "expert"]),
+                        ("street__isnull", False),
+                    ),
+                    models.Q(
+                        ("community__isnull", True),
+                        ("district__isnull", False),
+                        ("role__in", ["auditor", "district_staff"]),
+                        ("street__isnull", True),
+                    ),
+                    models.Q(
+                        ("community__isnull", True),
+                        ("district__isnull", True),
+                        ("role__in", ["secadmin", "sysadmin"]),
+                        ("street__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="role_scope_matches",
+                violation_error_message="角色与范围不匹配:社区角色只选社区,街道角色只选街道,区级角色只选区,系统/安全管理员都不选。",
+            ),
         ),
     ]

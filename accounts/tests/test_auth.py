@@ -36,7 +36,7 @@ def test_session_key_rotates_at_login(client, people):
 
 def test_failed_login_is_audited_without_the_password(client, people):
     response = _login(client, "secretary", "wrong-password")
-    assert response.status_code == 200
+    assert response.status_code == 401
     assert "用户名或密码不正确" in response.content.decode()
     event = AuditEvent.objects.get(action="auth.login_failed")
     assert event.actor_label == "secretary" and event.result == "failed"
@@ -152,6 +152,12 @@ def test_password_change_through_the_portal(client, people):
     people.secretary.refresh_from_db()
     assert people.secretary.check_password("Lingju-Jie-2026")
     assert AuditEvent.objects.filter(action="auth.password_change").exists()
+
+
+def test_login_with_empty_fields_is_a_422_with_messages(client, db):
+    response = client.post("/accounts/login/", {"username": "", "password": ""})
+    assert response.status_code == 422
+    assert "这个字段是必填项" in response.content.decode()
 
 
 def test_logout_is_a_post_and_is_audited(client, people):

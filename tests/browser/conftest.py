@@ -10,10 +10,12 @@ Every page a journey visits goes through `Journey.check()`, which
 - runs axe-core and fails on any serious or critical violation.
 
 axe is injected as a script, which the portal's strict CSP would (rightly) refuse. So axe runs in
-a second context created with `bypass_csp=True` (PITFALLS.md): it gets the main context's storage
-state (cookies and localStorage) and is served exactly the HTML the user's page holds at that
-moment, so POST results (a 422 form page) are checked too and no second request changes anything
-on the server. The main context keeps the strict CSP throughout.
+a second context, created once with `bypass_csp=True` (PITFALLS.md). That context is served
+the main page's DOM as it is at that moment (`page.content()`, after the page's own scripts, htmx
+swaps and the large-text toggle have done their work), with the page's scripts stubbed out and
+axe added as an init script. So POST results (a 422 form page) are checked too, nothing is asked
+of the server twice (no cookies are needed: the document never reaches it), and the main context
+keeps the strict CSP throughout.
 """
 
 import os
@@ -93,7 +95,8 @@ TAP_TARGETS_JS = """
       if (height < minTap - 0.5) {
         small.push({
           element: describe(el),
-          text: (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 30),
+          text: ((el.labels && el.labels[0] && el.labels[0].innerText) || el.innerText || el.value
+                 || el.getAttribute("aria-label") || "").trim().slice(0, 30),
           height: Math.round(height * 10) / 10,
           width: Math.round(box.width * 10) / 10,
         });
@@ -113,8 +116,14 @@ def _chromium_path() -> str | None:
     )
 
 
-@pytest.fixture(scope="session")
-def browser():
+# One chromium for all the browser tests. Package scope, not session: Playwright's sync API keeps an
+# event loop running in this thread while it is open, and the tests collected after this package
+# (tests/test_*.py) should run without one.
+@pytest.fixture(scope="package")
+def browser(live_server):
+    # Depends on live_server so that it closes first: otherwise the server's request threads
+    # still hold the browser's keep-alive connections when it stops, and on SQLite they then
+    # close the shared in-memory connection from the wrong thread.
     path = _chromium_path()
     if not path:  # the root conftest already skipped (or failed, with CI=true) the test
         pytest.skip("needs Debian's chromium (apt-get install chromium)")
@@ -132,8 +141,8 @@ def browser():
 class Journey:
     """One user's tab at 360×800, with the page checks run after every page load."""
 
-    def __init__(self, browser, base_url: str, name: str):
-        self.browser = browser
+    def __init__(self, browser, axe_runner, base_url: str, name: str):
+        self.axe_runner = axe_runner
         self.base_url = base_url.rstrip("/")
         self.name = name
         self.step = 0
@@ -162,7 +171,8 @@ class Journey:
             self._failed.append(f"{response.status} {request.url}")
 
     def _on_request_failed(self, request):
-        if request.resource_type != "document":
+        # ERR_ABORTED: a request cut short by leaving the page (checks wait for "load" first).
+        if request.resource_type != "document" and "ERR_ABORTED" not in (request.failure or ""):
             self._failed.append(f"{request.failure} {request.url}")
 
     # --- navigation -----------------------------------------------------------------------------
@@ -193,7 +203,9 @@ class Journey:
         self.page.locator("input[name=username]").fill(username)
         self.page.locator("input[name=password]").fill(PASSWORD)
         self.click(self.page.get_by_role("button", name="登录"), "dashboard")
-        assert self.page.url.rstrip("/") == self.base_url, f"login as {username} ended at {self.page.url}"
+        assert self.page.url.rstrip("/") == self.base_url, (
+            f"login as {username} ended at {self.page.url}"
+        )
 
     def close(self):
         self.context.close()
@@ -204,7 +216,9 @@ class Journey:
         page.wait_for_load_state("load")
         self.step += 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-        page.screenshot(path=SCREENSHOTS / f"{self.name}-{self.step:02d}-{slug}.png", full_page=True)
+        page.screenshot(
+            path=SCREENSHOTS / f"{self.name}-{self.step:02d}-{slug}.png", full_page=True
+        )
         where = f"{self.name} step {self.step} ({label}) {page.url}"
 
         # Violations are reported as tasks: let any pending ones land before reading them.
@@ -218,6 +232,7 @@ class Journey:
         assert not self._failed, f"{where}: resources failed to load {self._failed}"
         self._csp_console.clear()
         self._page_errors.clear()
+        self._failed.clear()
 
         scroll = page.evaluate(
             "({scroll: document.documentElement.scrollWidth,"
@@ -232,46 +247,80 @@ class Journey:
         assert not serious, f"{where}: axe serious/critical violations:\n" + "\n".join(serious)
 
     def axe(self) -> list[str]:
-        """Run axe-core on the current page's HTML in a CSP-bypassing context."""
-        url = self.page.url.split("#", 1)[0]
-        html = self.page.content()
-        context = self.browser.new_context(
-            viewport=VIEWPORT,
-            locale="zh-CN",
-            bypass_csp=True,
-            storage_state=self.context.storage_state(),
-        )
-        try:
-            page = context.new_page()
-            page.route(
-                lambda u: u.split("#", 1)[0] == url,
-                lambda route: route.fulfill(
-                    status=200, content_type="text/html; charset=utf-8", body=html
-                ),
-            )
-            page.goto(url, wait_until="load")
-            page.add_script_tag(path=str(AXE_JS))
-            result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-        finally:
-            context.close()
+        """axe-core's serious and critical findings on the current page, as it is now."""
+        return self.axe_runner.run(self.page.url, self.page.content(), self.context.cookies())
+
+
+class AxeRunner:
+    """axe-core in one CSP-bypassing page, served a copy of the page under test.
+
+    The copy is the DOM as the page's own scripts left it (large-text class, aria-pressed, htmx
+    swaps), so the page's scripts are stubbed out rather than run twice; axe comes in as an init
+    script. Static files are fetched once per run and then served from memory (routing turns the
+    browser's HTTP cache off).
+    """
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", bypass_csp=True)
+        self.context.add_init_script(path=str(AXE_JS))
+        self.context.route("**/*", self._serve)
+        self.page = self.context.new_page()
+        self._html = ""
+        self._static: dict[str, dict] = {}
+
+    def run(self, url: str, html: str, cookies: list) -> list[str]:
+        # The user's cookies too, for anything on the page served by a permission-checking view.
+        self.context.clear_cookies()
+        self.context.add_cookies(cookies)
+        self._html = html
+        self.page.goto(url.split("#", 1)[0], wait_until="load")
+        result = self.page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
         return [
             f"- {v['id']} ({v['impact']}): {v['help']} — "
             + "; ".join(
-                " ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
+                " ".join(node["target"])
+                if isinstance(node["target"], list)
+                else str(node["target"])
                 for node in v["nodes"][:3]
             )
             for v in result["violations"]
             if v["impact"] in ("serious", "critical")
         ]
 
+    def _serve(self, route):
+        request = route.request
+        if request.resource_type == "document":
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=self._html)
+        elif request.resource_type == "script":
+            route.fulfill(status=200, content_type="text/javascript", body="")
+        elif request.url in self._static:
+            route.fulfill(**self._static[request.url])
+        else:
+            response = route.fetch()
+            cached = {
+                "status": response.status,
+                "headers": response.headers,
+                "body": response.body(),
+            }
+            if response.ok and "/static/" in request.url:
+                self._static[request.url] = cached
+            route.fulfill(**cached)
+
+
+@pytest.fixture(scope="package")
+def axe_runner(browser):
+    runner = AxeRunner(browser)
+    yield runner
+    runner.context.close()
+
 
 @pytest.fixture
-def journey(browser, live_server):
+def journey(browser, axe_runner, live_server):
     """journey(name) opens a new tab (its own context, so its own login) for one user."""
     opened: list[Journey] = []
 
     def open_journey(name: str) -> Journey:
-        j = Journey(browser, live_server.url, name)
+        j = Journey(browser, axe_runner, live_server.url, name)
         opened.append(j)
         return j
 

@@ -1,4 +1,7 @@
-"""Four journeys through the portal on a 360 px phone, each page checked by Journey.check()."""
+"""Four journeys through the portal on a 360 px phone, each page checked by Journey.check().
+
+The last test guards an accessibility fix: the street's three review forms keep their own labels.
+"""
 
 import re
 
@@ -16,6 +19,11 @@ def badge(page):
     return page.locator("main header .status-badge")
 
 
+def assert_fits_phone(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360 + 1, f"{page.url} scrolls sideways at 360px: scrollWidth {width}"
+
+
 def step_classes(page) -> list[str]:
     return page.locator("ol.steps > li").evaluate_all("items => items.map(li => li.className)")
 
@@ -30,9 +38,9 @@ def test_secretary_files_and_submits_a_project(transactional_db, org, people, jo
     j.login("secretary")
 
     j.click(page.get_by_role("link", name="新建领办项目"), "project-new")
-    page.get_by_label("项目名称", exact=True).fill("楼道点亮行动")
-    page.get_by_label("小区", exact=True).select_option(label=org.compound.name)
-    page.get_by_label("项目简介", exact=True).fill("为3号楼更换感应灯。")
+    page.locator("[name=title]").fill("楼道点亮行动")
+    page.locator("[name=compound]").select_option(label=org.compound.name)
+    page.locator("[name=summary]").fill("为3号楼更换感应灯。")
     page.get_by_label(need.title).check()
     j.click(page.get_by_role("button", name="保存"), "project-created")
     expect(page.get_by_role("heading", level=1)).to_have_text("楼道点亮行动")
@@ -104,14 +112,12 @@ def test_street_returns_then_approves_a_proposal(transactional_db, org, people, 
     return_form = page.locator("form[action$='/return/']")
     street.click(return_form.get_by_role("button", name="退回修改"), "return-empty", status=422)
     expect(return_form.locator(".invalid-feedback")).to_have_text("退回时请写明修改意见。")
-    expect(return_form.locator("textarea[name=comment]")).to_have_attribute(
-        "aria-invalid", "true"
-    )
+    expect(return_form.locator("textarea")).to_have_attribute("aria-invalid", "true")
     expect(badge(page)).to_have_text("待街道审核")
     project.refresh_from_db()
     assert project.status == Status.SUBMITTED
 
-    return_form.locator("textarea[name=comment]").fill("请补充预算明细。")
+    return_form.locator("textarea").fill("请补充预算明细。")
     street.click(return_form.get_by_role("button", name="退回修改"), "returned")
     expect(badge(page)).to_have_text("已退回修改")
     expect(page.locator("main .messages")).to_contain_text("已退回社区修改")
@@ -131,7 +137,7 @@ def test_street_returns_then_approves_a_proposal(transactional_db, org, people, 
 
     street.goto(project.get_absolute_url(), "project-resubmitted")
     approve_form = page.locator("form[action$='/approve/']")
-    approve_form.locator("textarea[name=comment]").fill("同意实施。")
+    approve_form.locator("textarea").fill("同意实施。")
     street.click(approve_form.get_by_role("button", name="批准"), "approved")
     expect(badge(page)).to_have_text("已批准")
     expect(page.locator("main .messages")).to_contain_text("已批准")
@@ -144,13 +150,16 @@ def test_resident_reads_an_announcement(transactional_db, org, journey):
     project = f.ProjectFactory(
         community=org.guoao, compound=org.compound, announced=True, title="国奥邻居节"
     )
-    f.ProjectFactory(community=org.guoao, ready=True, status=Status.APPROVED, title="尚未公开的项目")
+    f.ProjectFactory(
+        community=org.guoao, ready=True, status=Status.APPROVED, title="尚未公开的项目"
+    )
 
     j = journey("resident")
     page = j.page
     j.goto("/p/", "public-home")
     expect(page.locator("#announcements")).to_contain_text(project.title)
     expect(page.locator("main")).not_to_contain_text("尚未公开的项目")
+    assert_fits_phone(page)
     sizes = page.locator("main p").evaluate_all(
         "ps => ps.map(p => [p.textContent.trim().slice(0, 20), parseFloat(getComputedStyle(p).fontSize)])"
     )
@@ -162,6 +171,7 @@ def test_resident_reads_an_announcement(transactional_db, org, journey):
     expect(page.get_by_role("heading", level=1)).to_have_text(project.title)
     expect(page.locator("main")).to_contain_text(project.announcement)
     expect(page.locator("main")).to_contain_text("2026年12月1日")
+    assert_fits_phone(page)
 
     root_size = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
     body_size = "parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)"
@@ -175,6 +185,7 @@ def test_resident_reads_an_announcement(transactional_db, org, journey):
     assert after[0] > before[0], f"root font-size did not grow: {before} -> {after}"
     assert after[1] > before[1], f"body text did not grow: {before} -> {after}"
     j.check("announcement-large-text")
+    assert_fits_phone(page)
 
     # The choice is remembered on the next page.
     j.click(page.get_by_role("link", name="返回项目预告"), "public-home-large-text")
@@ -229,7 +240,8 @@ def test_district_sees_the_project_in_its_overview(transactional_db, org, people
     j.check("project-list-filtered")
 
     j.click(
-        page.locator("#project-rows").get_by_role("link", name=re.compile(submitted.title)), "project"
+        page.locator("#project-rows").get_by_role("link", name=re.compile(submitted.title)),
+        "project",
     )
     expect(page.get_by_role("heading", level=1)).to_have_text(submitted.title)
     expect(badge(page)).to_have_text("待街道审核")
@@ -237,3 +249,25 @@ def test_district_sees_the_project_in_its_overview(transactional_db, org, people
     # District staff read; they neither edit nor decide.
     expect(page.locator("#h-actions")).to_have_count(0)
     expect(page.locator("#h-review")).to_have_count(0)
+
+
+def test_street_review_fields_have_their_own_labels(transactional_db, org, people, journey):
+    project = f.ProjectFactory(community=org.guoao, ready=True, status=Status.SUBMITTED)
+    j = journey("street-labels")
+    j.login("street")
+    j.goto(project.get_absolute_url(), "project")
+    duplicates = j.page.evaluate(
+        """() => {
+          const seen = {};
+          for (const el of document.querySelectorAll("[id]")) seen[el.id] = (seen[el.id] || 0) + 1;
+          return Object.keys(seen).filter(id => seen[id] > 1);
+        }"""
+    )
+    labels = j.page.locator("main form textarea").evaluate_all(
+        """areas => Object.fromEntries(areas.map(a => [
+          a.closest("form").getAttribute("action").split("/").at(-2),
+          [...a.labels].map(l => l.textContent.replace("*", "").trim()),
+        ]))"""
+    )
+    assert duplicates == [], duplicates
+    assert labels == {"approve": ["审核意见"], "return": ["修改意见"]}, labels
