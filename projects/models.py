@@ -27,9 +27,13 @@ EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 
 
 class ProjectQuerySet(SoftDeleteQuerySet):
-    def visible_to(self, user):
-        """The projects this user may open: their community's, street's, or the whole district's."""
-        return self.alive().filter(user.scope.community_q("community"))
+    def visible_to(self, user, *, deleted: bool = False):
+        """The projects this user may open: their community's, street's, or the whole district's.
+
+        With deleted=True, the soft-deleted ones of the same scope (the community's trash).
+        """
+        records = self.deleted() if deleted else self.alive()
+        return records.filter(user.scope.community_q("community"))
 
     def published(self):
         """Announced projects, open to residents without logging in."""

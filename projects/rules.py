@@ -35,6 +35,7 @@ def status_is_running(user, project):
 rules.add_perm("projects.add_project", is_community_staff)
 rules.add_perm("projects.change_project", is_community_staff_of & status_is_editable)
 rules.add_perm("projects.delete_project", is_community_staff_of & status_is_draft)
+rules.add_perm("projects.restore_project", is_community_staff_of)
 rules.add_perm("projects.submit_project", is_community_staff_of)
 rules.add_perm("projects.approve_project", is_street_leader_of)
 rules.add_perm("projects.return_project", is_street_leader_of)

@@ -33,6 +33,15 @@ def project_list(*, user, status: str = "", q: str = ""):
     return projects.order_by("-status_changed_at", "-id")
 
 
+def project_trash(*, user):
+    """Soft-deleted projects the user's community can restore, most recently deleted first."""
+    return (
+        Project.objects.visible_to(user, deleted=True)
+        .select_related("community")
+        .order_by("-deleted_at", "-id")
+    )
+
+
 def project_get(*, user, pk: int) -> Project:
     queryset = Project.objects.select_related(
         "community__street", "compound", "created_by"

@@ -299,5 +299,12 @@ def project_delete(*, project: Project, by: User) -> None:
     soft_delete(obj=project, by=by, permission="projects.delete_project")
 
 
+def project_restore(*, project: Project, by: User) -> None:
+    """Bring a deleted draft back from the trash."""
+    from core.services import soft_restore
+
+    soft_restore(obj=project, by=by, permission="projects.restore_project")
+
+
 def needs_for_linking(*, project: Project):
     return Need.objects.alive().filter(community_id=project.community_id)

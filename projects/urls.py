@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.project_create, name="create"),
     path("pipeline/", views.pipeline, name="pipeline"),
     path("overview/", views.overview, name="overview"),
+    path("trash/", views.project_trash, name="trash"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/plan/", views.project_plan, name="plan"),
@@ -23,4 +24,5 @@ urlpatterns = [
     path("<int:pk>/activities/new/", views.activity_create, name="activity_create"),
     path("<int:pk>/review/", views.project_review, name="review"),
     path("<int:pk>/delete/", views.project_delete, name="delete"),
+    path("<int:pk>/restore/", views.project_restore, name="restore"),
 ]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from accounts.models import Community
+from core.scope import get_visible_or_404
 
 from . import selectors, services
 from .forms import (
@@ -24,6 +25,7 @@ from .forms import (
     ReturnForm,
     ReviewForm,
 )
+from .models import Project
 from .services import TransitionError
 
 
@@ -351,3 +353,21 @@ def overview(request):
         "overdue": selectors.overdue_projects(user=request.user)[:20],
     }
     return render(request, "projects/overview.html", context)
+
+
+@login_required
+@permission_required("projects.add_project", raise_exception=True)
+def project_trash(request):
+    page = Paginator(selectors.project_trash(user=request.user), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "projects/project_trash.html", {"page": page})
+
+
+@require_POST
+@login_required
+def project_restore(request, pk):
+    project = get_visible_or_404(Project, request.user, visible_kwargs={"deleted": True}, pk=pk)
+    services.project_restore(project=project, by=request.user)
+    messages.success(request, f"“{project.title}”已恢复。")
+    return redirect(project)

@@ -707,6 +707,36 @@ MATRIX = {
             "partner": 404, "resident": 404, "nobody": 404,
         },
     },
+    # The community's trash: community staff see their deleted drafts.
+    "projects:trash": {
+        "GET": {
+            "anon": 302,
+            "secretary": 200, "worker": 200, "secretary_haiyun": 200, "secretary2": 200,
+            "street": 403, "member": 403, "expert": 403, "street_b": 403,
+            "district": 403, "auditor": 403, "sysadmin": 403, "secadmin": 403,
+            "partner": 403, "resident": 403, "nobody": 403,
+        },
+    },
+    # Restore a deleted draft: its community's staff; the street sees it but may not restore.
+    "projects:restore": {
+        "kwargs": "project",
+        "project": "draft",
+        "deleted": True,
+        "GET": {
+            "anon": 405,
+            "secretary": 405, "worker": 405, "secretary_haiyun": 405, "secretary2": 405,
+            "street": 405, "member": 405, "expert": 405, "street_b": 405,
+            "district": 405, "auditor": 405, "sysadmin": 405, "secadmin": 405,
+            "partner": 405, "resident": 405, "nobody": 405,
+        },
+        "POST": {
+            "anon": 302,
+            "secretary": 302, "worker": 302, "secretary_haiyun": 404, "secretary2": 404,
+            "street": 403, "member": 403, "expert": 403, "street_b": 404,
+            "district": 403, "auditor": 404, "sysadmin": 404, "secadmin": 404,
+            "partner": 404, "resident": 404, "nobody": 404,
+        },
+    },
     "projects:delete": {
         "kwargs": "project",
         "project": "draft",
@@ -812,7 +842,7 @@ class World:
         }
         people.resident.phone = "13900001111"
         people.resident.save(update_fields=["phone", "phone_hash"])
-        for linked in (p for (_, _, linked), p in self.projects.items() if linked):
+        for linked in (p for (_, _, linked, _), p in self.projects.items() if linked):
             linked.partners.add(self.objects["partner"])
         self.sessions = {}
         for role in ROLES[1:]:
@@ -826,9 +856,10 @@ class World:
             entry.get("project", Status.DRAFT),
             entry.get("ready", True),
             entry.get("linked", False),
+            entry.get("deleted", False),
         )
 
-    def _project(self, status, ready, linked):
+    def _project(self, status, ready, linked, deleted):
         project = f.ProjectFactory(
             community=self.org.guoao,
             compound=self.org.compound,
@@ -840,6 +871,9 @@ class World:
             project.announcement = "12月1日上午九点在小区广场举办邻居节。"
             project.announced_at = project.created_at
             project.save(update_fields=["announcement", "announced_at"])
+        if deleted:
+            project.deleted_at = project.created_at
+            project.save(update_fields=["deleted_at"])
         if status in (Status.IN_PROGRESS, Status.COMPLETED):
             Activity.objects.create(
                 project=project,

@@ -37,3 +37,24 @@ def test_only_drafts_of_own_community_can_be_deleted(org, people):
     with pytest.raises(PermissionDenied):
         soft_delete(obj=draft, by=people.secretary2, permission="projects.delete_project")
     assert Project.objects.alive().filter(pk__in=[submitted.pk, draft.pk]).count() == 2
+
+
+def test_secretary_restores_a_deleted_draft_from_the_trash(client, org, people):
+    project = f.ProjectFactory(community=org.guoao, title="误删的草稿")
+    client.force_login(people.secretary)
+    client.post(f"/projects/{project.pk}/delete/")
+    trash = client.get("/projects/trash/")
+    assert [p.title for p in trash.context["page"]] == ["误删的草稿"]
+    response = client.post(f"/projects/{project.pk}/restore/")
+    assert response.status_code == 302 and response["Location"] == f"/projects/{project.pk}/"
+    assert client.get(f"/projects/{project.pk}/").status_code == 200
+    assert AuditEvent.objects.filter(action="project.restore", actor=people.secretary).exists()
+
+
+def test_other_community_cannot_see_or_restore_the_trash(client, org, people):
+    project = f.ProjectFactory(community=org.guoao)
+    soft_delete(obj=project, by=people.secretary, permission="projects.delete_project")
+    client.force_login(people.secretary2)
+    assert list(client.get("/projects/trash/").context["page"]) == []
+    assert client.post(f"/projects/{project.pk}/restore/").status_code == 404
+    assert Project.objects.deleted().filter(pk=project.pk).exists()
