@@ -60,6 +60,20 @@ def role_revoke(*, assignment: RoleAssignment, by: User) -> None:
     assignment.delete()
 
 
+@transaction.atomic
+def password_change(*, user: User, new_password: str) -> None:
+    """Set a new password the form has validated; other sessions of this person end."""
+    from django.utils import timezone
+
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked.set_password(new_password)
+    locked.password_changed_at = timezone.now()
+    locked.save(update_fields=["password", "password_changed_at"])
+    user.password = locked.password
+    user.password_changed_at = locked.password_changed_at
+    audit(actor=user, action="auth.password_change")
+
+
 def phone_reveal(*, person: User, by: User) -> str:
     """The full number, for someone who must call the person; every reveal is audited."""
     if not by.has_perm("accounts.reveal_phone", person):

@@ -41,13 +41,10 @@ def password_change(request):
     )
     if request.method == "POST":
         if form.is_valid():
-            user = form.save(commit=False)
-            user.password_changed_at = timezone.now()
-            user.save(update_fields=["password", "password_changed_at"])
-            update_session_auth_hash(request, user)
-            from core.audit import audit
-
-            audit(actor=user, action="auth.password_change")
+            services.password_change(
+                user=request.user, new_password=form.cleaned_data["new_password1"]
+            )
+            update_session_auth_hash(request, request.user)
             messages.success(request, "密码已修改。")
             return redirect("dashboards:home")
         return render(request, "accounts/password_change.html", {"form": form}, status=422)
