@@ -8,6 +8,10 @@ from django.utils import timezone
 
 from core.audit import audit
 
+from .models import Role
+
+STAFF_ROLES = tuple(r for r in Role if r not in (Role.PARTNER, Role.RESIDENT))
+
 LOGIN_AT = "_login_at"
 SEEN_AT = "_seen_at"
 
@@ -39,3 +43,36 @@ class SessionLimitsMiddleware:
             if now - seen_at > 60 or SEEN_AT not in request.session:
                 request.session[SEEN_AT] = now
         return self.get_response(request)
+
+
+class PasswordAgeMiddleware:
+    """Staff change their password every PASSWORD_MAX_AGE (90 days, 等保2.0); until they do,
+    every page sends them to the password form."""
+
+    allowed = ("accounts:password_change", "accounts:logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.scope.has(*STAFF_ROLES)
+            and timezone.now() - user.password_changed_at > settings.PASSWORD_MAX_AGE
+        ):
+            match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
+            if match is None or match.view_name not in self.allowed:
+                messages.warning(request, "您的密码已超过90天未修改,请先设置新密码。")
+                return redirect("accounts:password_change")
+        return self.get_response(request)
+
+
+def _resolve(path):
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None

@@ -164,3 +164,28 @@ def test_logout_is_a_post_and_is_audited(client, people):
     client.force_login(people.secretary)
     assert client.post("/accounts/logout/").status_code == 302
     assert AuditEvent.objects.filter(action="auth.logout", actor=people.secretary).exists()
+
+
+def test_staff_with_a_password_older_than_ninety_days_must_change_it(client, people):
+    people.secretary.password_changed_at = timezone.now() - timedelta(days=91)
+    people.secretary.save(update_fields=["password_changed_at"])
+    client.force_login(people.secretary)
+    response = client.get("/projects/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/password/"
+    assert client.get("/accounts/password/").status_code == 200
+    client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Lingju-Jie-2026",
+            "new_password2": "Lingju-Jie-2026",
+        },
+    )
+    assert client.get("/projects/").status_code == 200
+
+
+def test_residents_are_not_forced_to_rotate_passwords(client, people):
+    people.resident.password_changed_at = timezone.now() - timedelta(days=400)
+    people.resident.save(update_fields=["password_changed_at"])
+    client.force_login(people.resident)
+    assert client.get("/").status_code == 200
