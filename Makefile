@@ -31,7 +31,7 @@ help:
 # --- Python -------------------------------------------------------------------------------------
 # The venv is built once with Python >= 3.12 (scripts/find_python.sh explains what it looks for).
 $(PY):
-	@interpreter="$$(PYTHON='$(PYTHON)' scripts/find_python.sh)" || exit 1; \
+	@interpreter="$$(PYTHON='$(PYTHON)' bash scripts/find_python.sh)" || exit 1; \
 	echo "==> creating $(VENV) with $$interpreter"; \
 	"$$interpreter" -m venv $(VENV)
 

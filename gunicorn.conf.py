@@ -17,5 +17,6 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# Heartbeat files on tmpfs: an overlay filesystem in a container can stall workers.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# The Dockerfile points this at tmpfs (/dev/shm): heartbeat files on an overlay filesystem can
+# stall workers. Natively the system temp directory is fine.
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None

@@ -293,25 +293,25 @@ class RoleAssignment(models.Model):
                 ),
                 condition=(
                     Q(
-                        role__in=list(COMMUNITY_ROLES),
+                        role__in=sorted(COMMUNITY_ROLES),
                         community__isnull=False,
                         street__isnull=True,
                         district__isnull=True,
                     )
                     | Q(
-                        role__in=list(STREET_ROLES),
+                        role__in=sorted(STREET_ROLES),
                         street__isnull=False,
                         community__isnull=True,
                         district__isnull=True,
                     )
                     | Q(
-                        role__in=list(DISTRICT_ROLES),
+                        role__in=sorted(DISTRICT_ROLES),
                         district__isnull=False,
                         street__isnull=True,
                         community__isnull=True,
                     )
                     | Q(
-                        role__in=list(INSTALLATION_ROLES),
+                        role__in=sorted(INSTALLATION_ROLES),
                         district__isnull=True,
                         street__isnull=True,
                         community__isnull=True,
@@ -320,7 +320,7 @@ class RoleAssignment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user"],
-                condition=Q(role__in=list(SEPARATED_ROLES)),
+                condition=Q(role__in=sorted(SEPARATED_ROLES)),
                 name="role_separation_of_duties",
             ),
             models.UniqueConstraint(
@@ -340,7 +340,7 @@ class RoleAssignment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "role"],
-                condition=Q(role__in=list(INSTALLATION_ROLES)),
+                condition=Q(role__in=sorted(INSTALLATION_ROLES)),
                 name="role_unique_installation",
             ),
         ]

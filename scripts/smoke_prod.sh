@@ -11,6 +11,7 @@
 # PGHOST/PGPORT/PGUSER/PGPASSWORD (127.0.0.1/5432/postgres/postgres), SMOKE_REDIS_URL
 # (redis://127.0.0.1:6379/2).
 set -euo pipefail
+set +m  # no job control: each background service must stay the leader of its own setsid group
 
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -175,7 +176,8 @@ for url in "/static/$hashed" "$(cat "$WORK/linked.css")" /static/vendor/bootstra
     [[ "$code" == 200 ]] || fail "GET $url answered $code"
     echo "    200 $url"
 done
-curl -sS "${HTTPS[@]}" -D - -o /dev/null "http://127.0.0.1:$PORT/static/$hashed" | grep -qi '^cache-control:.*immutable' ||
+curl -sS "${HTTPS[@]}" -D "$WORK/static.headers" -o /dev/null "http://127.0.0.1:$PORT/static/$hashed"
+grep -qi '^cache-control:.*immutable' "$WORK/static.headers" ||
     fail "hashed static file is not served with a far-future immutable Cache-Control"
 
 step "celery worker takes a task through Redis and answers"

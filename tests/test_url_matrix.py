@@ -1000,7 +1000,6 @@ def test_url_role_method(world, db, client, settings, key, method, role):
     before = denials.count() if audited else 0
 
     response = client.get(url) if method == "GET" else client.post(url, data)
-    response.close()
 
     assert response.status_code == expected, (
         f"{method} {url} as {role}: got {response.status_code}, declared {expected}"
