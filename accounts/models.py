@@ -53,6 +53,11 @@ class CommunityQuerySet(models.QuerySet):
         return self.filter(Q(pk__in=scope.community_ids()) | Q(street_id__in=scope.street_ids()))
 
 
+def home_community(user):
+    """The community a secretary or worker files new records in (the first, if they have several)."""
+    return Community.objects.filter(pk__in=user.scope.community_ids()).order_by("pk").first()
+
+
 class Community(models.Model):
     street = models.ForeignKey(
         Street, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="communities"

@@ -1,6 +1,7 @@
 """Step 1 (摸清需求): the categorised needs list of a community."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -52,7 +53,10 @@ class Need(SoftDeleteModel):
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
     mentions = models.PositiveIntegerField(
-        _("反映人次"), default=1, help_text=_("有多少居民反映了这条需求")
+        _("反映人次"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("有多少居民反映了这条需求"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -76,7 +80,9 @@ class Need(SoftDeleteModel):
                 condition=models.Q(source__in=NeedSource.values), name="need_source_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(mentions__gte=1), name="need_mentions_positive"
+                condition=models.Q(mentions__gte=1),
+                name="need_mentions_positive",
+                violation_error_message=_("反映人次至少为1。"),
             ),
         ]
 

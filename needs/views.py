@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from rules.contrib.views import permission_required
 
-from accounts.models import Community
+from accounts.models import home_community
 from core.scope import get_visible_or_404
 
 from .forms import NeedFilterForm, NeedForm
@@ -37,9 +37,7 @@ def need_list(request):
 @login_required
 @permission_required("needs.add_need", raise_exception=True)
 def need_create_view(request):
-    community = (
-        Community.objects.filter(pk__in=request.user.scope.community_ids()).order_by("pk").first()
-    )
+    community = home_community(request.user)
     if community is None:
         raise PermissionDenied
     form = NeedForm(request.POST if request.method == "POST" else None, community=community)

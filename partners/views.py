@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from rules.contrib.views import permission_required
 
-from accounts.models import Community
+from accounts.models import home_community
 from core.scope import get_visible_or_404
 
 from .forms import PartnerFilterForm, PartnerForm
@@ -27,9 +27,7 @@ def partner_list(request):
 @login_required
 @permission_required("partners.add_partner", raise_exception=True)
 def partner_create_view(request):
-    community = (
-        Community.objects.filter(pk__in=request.user.scope.community_ids()).order_by("pk").first()
-    )
+    community = home_community(request.user)
     if community is None:
         raise PermissionDenied
     form = PartnerForm(request.POST if request.method == "POST" else None)

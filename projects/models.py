@@ -1,6 +1,7 @@
 """Steps 3–6 and the community's own 复盘 (step 7) of a 领办治理服务项目."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -78,7 +79,12 @@ class Project(SoftDeleteModel):
     start_date = models.DateField(_("开始日期"), null=True, blank=True)
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
     budget_total = models.DecimalField(
-        _("预算总额(元)"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("预算总额(元)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     target_groups = models.CharField(_("服务对象"), max_length=200, blank=True)
     # Step 4: proposal from the joint meeting
@@ -130,10 +136,12 @@ class Project(SoftDeleteModel):
                 | models.Q(end_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="project_dates_ordered",
+                violation_error_message=_("结束日期不能早于开始日期。"),
             ),
             models.CheckConstraint(
                 condition=models.Q(budget_total__isnull=True) | models.Q(budget_total__gte=0),
                 name="project_budget_not_negative",
+                violation_error_message=_("预算不能为负数。"),
             ),
         ]
         indexes = [
@@ -210,7 +218,9 @@ class Activity(models.Model):
     place = models.CharField(_("活动地点"), max_length=100)
     participants = models.PositiveIntegerField(_("参与人数"))
     volunteers = models.PositiveIntegerField(_("志愿者人数"), default=0)
-    spending = models.DecimalField(_("支出(元)"), max_digits=10, decimal_places=2, default=0)
+    spending = models.DecimalField(
+        _("支出(元)"), max_digits=10, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
     note = models.TextField(_("活动记录"), max_length=2000, blank=True)
     photo = models.ForeignKey(
         Upload,
@@ -231,7 +241,9 @@ class Activity(models.Model):
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(spending__gte=0), name="activity_spending_not_negative"
+                condition=models.Q(spending__gte=0),
+                name="activity_spending_not_negative",
+                violation_error_message=_("支出不能为负数。"),
             ),
         ]
 

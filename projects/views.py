@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from accounts.models import Community
+from accounts.models import home_community
 from core.scope import get_visible_or_404
 
 from . import selectors, services
@@ -68,9 +68,7 @@ def project_list(request):
 @login_required
 @permission_required("projects.add_project", raise_exception=True)
 def project_create(request):
-    community = (
-        Community.objects.filter(pk__in=request.user.scope.community_ids()).order_by("pk").first()
-    )
+    community = home_community(request.user)
     if community is None:
         raise PermissionDenied
     initial = {"needs": request.GET.getlist("need")} if request.method == "GET" else None

@@ -336,3 +336,15 @@ def test_needs_list_queries_are_constant(client, org, people, django_assert_max_
         client.get("/needs/")
     assert len(small.captured_queries) == len(large.captured_queries)
     assert Need.objects.count() == 8
+
+
+def test_negative_spending_gets_a_chinese_message(client, org, people):
+    project = f.ProjectFactory(community=org.guoao, announced=True)
+    client.force_login(people.secretary)
+    response = client.post(
+        f"/projects/{project.pk}/activities/new/",
+        {"date": "2026-12-05", "place": "广场", "participants": "3", "volunteers": "0", "spending": "-1"},
+    )
+    assert response.status_code == 422
+    assert "大于或等于0" in response.content.decode()
+    assert not project.activities.exists()
