@@ -83,7 +83,7 @@ run: install .env
 	  auditor    '审计员 auditor: reads the audit log' \
 	  sysadmin   '系统管理员 system admin: accounts and configuration' \
 	  secadmin   '安全管理员 security admin: roles and unlocks' \
-	  partner    '幸福家园合伙人 partner: own profile and tasks' \
+	  partner    '幸福家园合伙人 partner: own profile' \
 	  resident   '居民 resident: 国奥社区'; \
 	printf '  Tasks run in-process; e-mail is printed on this console. Stop with Ctrl-C.\n\n'
 	@exec $(PY) manage.py runserver $(HOST):$(PORT)
