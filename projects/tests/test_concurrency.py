@@ -18,26 +18,26 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _race(monkeypatch, first, second):
-    """Run two service calls in two threads; the first holds its row lock a while before saving."""
+    """Run two service calls in two threads. The second starts only once the first holds the
+    project's row lock (it is writing the timeline event), and the first keeps it a while."""
     original_create = ProjectEvent.objects.create
-    first_thread = {}
+    first_thread: dict = {}
+    lock_held = threading.Event()
 
     def slow_create(**kwargs):
         if threading.get_ident() == first_thread.get("id"):
+            lock_held.set()
             time.sleep(0.5)  # the second caller arrives while the first still holds the lock
         return original_create(**kwargs)
 
     monkeypatch.setattr(ProjectEvent.objects, "create", slow_create)
     outcomes = {}
-    started = threading.Event()
 
     def run(name, call):
         if name == "first":
             first_thread["id"] = threading.get_ident()
-            started.set()
         else:
-            started.wait()
-            time.sleep(0.1)
+            assert lock_held.wait(10), "the first call never reached its write"
         try:
             call()
             outcomes[name] = "ok"
@@ -53,7 +53,7 @@ def _race(monkeypatch, first, second):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(10)
+        thread.join(20)
     return outcomes
 
 

@@ -343,7 +343,13 @@ def test_negative_spending_gets_a_chinese_message(client, org, people):
     client.force_login(people.secretary)
     response = client.post(
         f"/projects/{project.pk}/activities/new/",
-        {"date": "2026-12-05", "place": "广场", "participants": "3", "volunteers": "0", "spending": "-1"},
+        {
+            "date": "2026-12-05",
+            "place": "广场",
+            "participants": "3",
+            "volunteers": "0",
+            "spending": "-1",
+        },
     )
     assert response.status_code == 422
     assert "大于或等于0" in response.content.decode()
