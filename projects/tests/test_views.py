@@ -354,3 +354,45 @@ def test_negative_spending_gets_a_chinese_message(client, org, people):
     assert response.status_code == 422
     assert "大于或等于0" in response.content.decode()
     assert not project.activities.exists()
+
+
+def test_secretary_logs_an_activity_with_a_photo_and_writes_the_review(
+    client, org, people, tiny_png
+):
+    project = f.ProjectFactory(community=org.guoao, announced=True)
+    client.force_login(people.secretary)
+    response = client.post(
+        f"/projects/{project.pk}/activities/new/",
+        {
+            "date": "2026-12-05",
+            "place": "小区广场",
+            "participants": "60",
+            "volunteers": "6",
+            "spending": "320.50",
+            "note": "邻居节开幕",
+            "photo": tiny_png,
+        },
+    )
+    assert response.status_code == 302
+    activity = project.activities.get()
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert f"/files/{activity.photo.uuid}/" in page
+    assert client.get(f"/files/{activity.photo.uuid}/").status_code == 200
+    response = client.post(
+        f"/projects/{project.pk}/review/", {"review": "参与人数超过预期,明年继续。"}
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.status == Status.COMPLETED
+    public = client.get(f"/p/announcements/{project.pk}/").content.decode()
+    assert "参与人数超过预期" in public and "60 位居民参加" in public
+
+
+def test_review_is_refused_before_any_activity(client, org, people):
+    project = f.ProjectFactory(community=org.guoao, announced=True, status=Status.IN_PROGRESS)
+    client.force_login(people.secretary)
+    response = client.post(f"/projects/{project.pk}/review/", {"review": "还没开始"})
+    assert response.status_code == 422
+    assert "请至少记录一次活动后再复盘" in response.content.decode()
+    project.refresh_from_db()
+    assert project.status == Status.IN_PROGRESS
