@@ -66,15 +66,3 @@ class Scope:
         if ids := self.street_ids():
             q |= Q(**{f"{path}__street_id__in": ids})
         return q
-
-    def covers_community(self, community_id, street_id, roles=None) -> bool:
-        """Whether a record of this community lies in the scope (optionally of some roles only)."""
-        if roles is None:
-            if self.is_district_business:
-                return True
-            return community_id in self.community_ids() or street_id in self.street_ids()
-        return (
-            community_id in self.community_ids(roles)
-            or street_id in self.street_ids(roles)
-            or ("district_staff" in roles and self.is_district_business)
-        )

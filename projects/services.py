@@ -8,7 +8,6 @@ from accounts.models import Role, User
 from core.audit import audit
 from core.notifications import notify
 from core.uploads import store_upload
-from needs.models import Need
 from partners.models import Partner
 
 from .models import Activity, Project, ProjectEvent, Status
@@ -304,7 +303,3 @@ def project_restore(*, project: Project, by: User) -> None:
     from core.services import soft_restore
 
     soft_restore(obj=project, by=by, permission="projects.restore_project")
-
-
-def needs_for_linking(*, project: Project):
-    return Need.objects.alive().filter(community_id=project.community_id)
