@@ -29,7 +29,7 @@ COPY . .
 
 # Static files are collected at build time (manifest + compressed) and served by WhiteNoise.
 # The settings need a key to import; these dummies exist only for this step.
-RUN DEBUG=False SECRET_KEY=collectstatic-only FIELD_ENCRYPTION_KEY=collectstatic-only \
+RUN DEBUG=False SECRET_KEY=collectstatic-only FIELD_ENCRYPTION_KEY=collectstatic-only EMAIL_URL=smtp://localhost:25 \
     python manage.py collectstatic --noinput -v 0 \
  && mkdir -p /app/media /app/beat \
  && chown app:app /app/media /app/beat

@@ -13,7 +13,6 @@ from core.audit import audit
 
 from . import services
 from .models import (
-    SEPARATED_ROLES,
     Building,
     Community,
     Compound,
@@ -164,6 +163,12 @@ class PortalUserAdmin(UserAdmin):
     def has_add_permission(self, request):
         return self._allowed(request)
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            services.password_set_by_admin(user=User.objects.get(pk=id), by=request.user)
+        return response
+
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: audit rows and records keep pointing at the person
 
@@ -189,12 +194,8 @@ class RoleAssignmentForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         user, role = data.get("user"), data.get("role")
-        if (
-            user
-            and role in SEPARATED_ROLES
-            and user.role_assignments.filter(role__in=SEPARATED_ROLES).exclude(role=role).exists()
-        ):
-            raise ValidationError("系统管理员、安全管理员、审计员三员分立,同一人只能担任其中一个。")
+        if user and role and services.separation_conflict(user, role):
+            raise ValidationError(services.SEPARATION_MESSAGE)
         return data
 
 

@@ -4,6 +4,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as AuthUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from core.phone import PhoneField
+from core.phone import Phone, PhoneField, phone_hash
 
 from .scope import Scope
 
@@ -246,6 +247,15 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    def clean(self):
+        super().clean()
+        # phone_hash is no form field, so the unique constraint on it is never checked by a form.
+        number = self.phone.full if isinstance(self.phone, Phone) else self.phone
+        if number:
+            taken = User.objects.filter(phone_hash=phone_hash(number)).exclude(pk=self.pk)
+            if taken.exists():
+                raise ValidationError({"phone": _("该手机号已被其他账号使用。")})
 
     @cached_property
     def scope(self) -> Scope:

@@ -1,5 +1,7 @@
 """State changes in the base layer: unlocks, roles, phone reveals."""
 
+import datetime
+
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +24,15 @@ def lockout_release(*, attempt_id: int, by: User) -> None:
     audit(actor=by, action="auth.unlock", detail={"attempt": attempt_id})
 
 
+SEPARATION_MESSAGE = "系统管理员、安全管理员、审计员三员分立,只能由不兼任其他角色的专用账号担任。"
+
+
+def separation_conflict(user: User, role: str) -> bool:
+    """三员分立: an admin role stands alone on its account, and no account holds two of them."""
+    held = set(user.role_assignments.values_list("role", flat=True)) - {role}
+    return bool(held) and (role in SEPARATED_ROLES or bool(held & SEPARATED_ROLES))
+
+
 @transaction.atomic
 def role_assign(
     *, user: User, role: str, by: User, district=None, street=None, community=None
@@ -30,13 +41,10 @@ def role_assign(
     if not by.has_perm("accounts.assign_role"):
         raise PermissionDenied
     User.objects.select_for_update().get(pk=user.pk)
-    if (
-        role in SEPARATED_ROLES
-        and user.role_assignments.filter(role__in=SEPARATED_ROLES).exclude(role=role).exists()
-    ):
-        raise ValidationError("系统管理员、安全管理员、审计员三员分立,同一人只能担任其中一个。")
-    if role in SEPARATED_ROLES and user.pk == by.pk:
-        raise ValidationError("不能给自己授予管理角色。")
+    if user.pk == by.pk:
+        raise ValidationError("不能给自己授予角色。")
+    if separation_conflict(user, role):
+        raise ValidationError(SEPARATION_MESSAGE)
     assignment = RoleAssignment(
         user=user, role=role, district=district, street=street, community=community
     )
@@ -72,6 +80,18 @@ def password_change(*, user: User, new_password: str) -> None:
     user.password = locked.password
     user.password_changed_at = locked.password_changed_at
     audit(actor=user, action="auth.password_change")
+
+
+def password_set_by_admin(*, user: User, by: User) -> None:
+    """After the system admin sets a password, the person must choose their own at next login."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    if not by.has_perm("accounts.manage_account"):
+        raise PermissionDenied
+    expired = timezone.now() - settings.PASSWORD_MAX_AGE - datetime.timedelta(days=1)
+    User.objects.filter(pk=user.pk).update(password_changed_at=expired)
+    audit(actor=by, action="auth.password_set_by_admin", obj=user)
 
 
 def phone_reveal(*, person: User, by: User) -> str:

@@ -205,7 +205,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- e-mail, SMS ------------------------------------------------------------------------------
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# Production must say where mail goes; the embedded default prints it on the console.
+_email = env.email_url("EMAIL_URL", **({"default": "consolemail://"} if DEBUG else {}))
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {

@@ -12,7 +12,11 @@ def notify(
     if not url and obj is not None and hasattr(obj, "get_absolute_url"):
         url = obj.get_absolute_url()
     notification = Notification.objects.create(
-        recipient=recipient, event=event, title=title[:200], body=body, url=url[:300]
+        recipient=recipient,
+        event=event,
+        title=" ".join(title.split())[:200],
+        body=body,
+        url=url[:300],
     )
     from .tasks import send_notification_email  # tasks import services; keep the import local
 

@@ -94,6 +94,17 @@ class Phone:
         return bool(self.full)
 
 
+class _Unchanged:
+    """What an edit form posts back when the masked number was left as it was."""
+
+    def __repr__(self):
+        return "UNCHANGED"
+
+
+UNCHANGED = _Unchanged()
+MASKED_RE = re.compile(r"^1[3-9]\d\*{4}\d{4}$")
+
+
 class PhoneFormField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
@@ -110,16 +121,30 @@ class PhoneFormField(forms.CharField):
         value = super().clean(value)
         if value in self.empty_values:
             return ""
+        if MASKED_RE.match(value.strip()):
+            # The form showed the masked number and nobody typed a new one: keep the stored one.
+            return UNCHANGED
         return normalise_phone(value)
 
 
-class PhoneField(models.TextField):
+class PhoneField(models.CharField):
     """Encrypted phone number; fills `<attname>_hash` on save."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
+        kwargs.setdefault("max_length", 255)  # the ciphertext, not the 11 digits
         super().__init__(*args, **kwargs)
+
+    @property
+    def validators(self):
+        # max_length bounds the ciphertext column, not the number (normalise_phone checks that);
+        # a fresh list each time, so CharField's own MaxLengthValidator is never kept.
+        return list(self._validators)
+
+    def save_form_data(self, instance, data):
+        if data is not UNCHANGED:
+            super().save_form_data(instance, data)
 
     @property
     def hash_attname(self) -> str:
@@ -151,4 +176,8 @@ class PhoneField(models.TextField):
         return str(self.value_from_object(obj))
 
     def formfield(self, **kwargs):
-        return PhoneFormField(required=not self.blank, label=self.verbose_name, **kwargs)
+        kwargs.pop("max_length", None)
+        kwargs.pop("widget", None)  # the admin would offer a wide text box; a phone is one line
+        return PhoneFormField(
+            required=not self.blank, label=self.verbose_name, help_text=self.help_text, **kwargs
+        )

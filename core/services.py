@@ -26,7 +26,7 @@ def notification_send_email(*, notification_id: int) -> bool:
         return False
     link = f"{settings.PUBLIC_BASE_URL.rstrip('/')}{notification.url}" if notification.url else ""
     send_mail(
-        subject=f"[百社百景] {notification.title}",
+        subject=" ".join(f"[百社百景] {notification.title}".split()),
         message=f"{notification.body}\n\n{link}".strip(),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[recipient.email],
@@ -39,9 +39,9 @@ def notification_send_email(*, notification_id: int) -> bool:
 @transaction.atomic
 def soft_delete(*, obj, by, permission: str) -> None:
     """Hide a business record; it stays in the database and can be restored."""
-    if not by.has_perm(permission, obj):
-        raise PermissionDenied
     locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    if not by.has_perm(permission, locked):  # judged on the locked row: its status may have moved
+        raise PermissionDenied
     if locked.deleted_at is None:
         locked.deleted_at = timezone.now()
         locked.save(update_fields=["deleted_at"])
@@ -52,9 +52,9 @@ def soft_delete(*, obj, by, permission: str) -> None:
 @transaction.atomic
 def soft_restore(*, obj, by, permission: str) -> None:
     """Bring a soft-deleted record back."""
-    if not by.has_perm(permission, obj):
-        raise PermissionDenied
     locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    if not by.has_perm(permission, locked):  # judged on the locked row: its status may have moved
+        raise PermissionDenied
     if locked.deleted_at is not None:
         locked.deleted_at = None
         locked.save(update_fields=["deleted_at"])

@@ -9,11 +9,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .models import Upload
 
+# Many phones write multi-picture JPEGs (MPO): the first picture is an ordinary JPEG.
+SAVE_AS = {"MPO": "JPEG"}
 IMAGE_FORMATS = {
+    "MPO": ("jpg", "image/jpeg"),
     "JPEG": ("jpg", "image/jpeg"),
     "PNG": ("png", "image/png"),
     "WEBP": ("webp", "image/webp"),
@@ -51,14 +54,17 @@ def _reencode_image(data: bytes) -> tuple[bytes, str, str]:
         with Image.open(io.BytesIO(data)) as img:
             if img.width * img.height > MAX_IMAGE_PIXELS:
                 raise ValidationError(_("图片尺寸过大。"), code="image_pixels")
+            save_as = SAVE_AS.get(fmt, fmt)
             has_alpha = "A" in img.getbands() or "transparency" in img.info
-            mode = "RGBA" if has_alpha and fmt != "JPEG" else "RGB"
-            pixels = img.convert(mode)
+            mode = "RGBA" if has_alpha and save_as != "JPEG" else "RGB"
+            # Turn the pixels as the camera meant before the orientation tag goes with EXIF.
+            pixels = ImageOps.exif_transpose(img).convert(mode)
             # A fresh image from raw pixels carries no EXIF (GPS included), ICC, comments or
             # anything appended to the file.
             clean = Image.frombytes(mode, pixels.size, pixels.tobytes())
             out = io.BytesIO()
-            clean.save(out, format=fmt, **({"quality": 88} if fmt in ("JPEG", "WEBP") else {}))
+            quality = {"quality": 88} if save_as in ("JPEG", "WEBP") else {}
+            clean.save(out, format=save_as, **quality)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValidationError(_("无法识别的图片文件。"), code="image_invalid") from exc
     ext, mime = IMAGE_FORMATS[fmt]

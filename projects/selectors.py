@@ -125,18 +125,26 @@ def project_steps(project: Project) -> list[Step]:
     return steps
 
 
+PIPELINE_COLUMN = 30
+
+
 def street_pipeline(*, user):
-    """The street's projects by status, stuck longest first."""
-    projects = (
-        Project.objects.visible_to(user)
-        .exclude(status=Status.COMPLETED)
-        .select_related("community")
-        .order_by("status_changed_at", "id")
-    )
-    columns = {s: [] for s in Status.values if s != Status.COMPLETED}
-    for project in projects[:500]:
-        columns[project.status].append(project)
-    return [(Status(s).label, s, items) for s, items in columns.items()]
+    """The street's open projects by status, stuck longest first: per column the true count and
+    the PIPELINE_COLUMN longest-waiting projects (one query per column, whatever the data size)."""
+    counts = status_counts(user=user)
+    base = Project.objects.visible_to(user).select_related("community")
+    return [
+        {
+            "label": Status(status).label,
+            "status": status,
+            "count": counts[status],
+            "items": list(
+                base.filter(status=status).order_by("status_changed_at", "id")[:PIPELINE_COLUMN]
+            ),
+        }
+        for status in Status.values
+        if status != Status.COMPLETED
+    ]
 
 
 def status_counts(*, user) -> dict:

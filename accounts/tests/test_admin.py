@@ -81,3 +81,56 @@ def test_business_users_do_not_enter_the_admin(client, people, who):
 def test_audit_events_are_not_in_the_admin(client, people):
     client.force_login(people.sysadmin)
     assert client.get("/admin/core/auditevent/").status_code == 404
+
+
+def _user_change_data(user, **changes):
+    data = {
+        "username": user.username,
+        "display_name": user.display_name,
+        "email": user.email,
+        "phone": user.phone.masked,
+        "household": "",
+        "is_active": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def test_system_admin_edits_a_user_without_retyping_the_masked_phone(client, people):
+    client.force_login(people.sysadmin)
+    page = client.get(f"/admin/accounts/user/{people.secretary.pk}/change/").content.decode()
+    assert "138****5678" in page and "13812345678" not in page
+    response = client.post(
+        f"/admin/accounts/user/{people.secretary.pk}/change/",
+        _user_change_data(people.secretary, display_name="新名字"),
+    )
+    assert response.status_code == 302
+    people.secretary.refresh_from_db()
+    assert people.secretary.display_name == "新名字"
+    assert people.secretary.phone.full == "13812345678"
+
+
+def test_a_phone_already_in_use_is_a_form_error_not_a_crash(client, people):
+    client.force_login(people.sysadmin)
+    response = client.post(
+        f"/admin/accounts/user/{people.worker.pk}/change/",
+        _user_change_data(people.worker, phone="13812345678"),
+    )
+    assert response.status_code == 200
+    assert "该手机号已被其他账号使用" in response.content.decode()
+    people.worker.refresh_from_db()
+    assert not people.worker.phone
+
+
+def test_password_set_by_the_system_admin_is_audited_and_must_be_changed(client, people):
+    client.force_login(people.sysadmin)
+    response = client.post(
+        f"/admin/accounts/user/{people.secretary.pk}/password/",
+        {"password1": "Temp-Pass-2026!", "password2": "Temp-Pass-2026!", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(
+        action="auth.password_set_by_admin", actor=people.sysadmin
+    ).exists()
+    client.force_login(User.objects.get(pk=people.secretary.pk))
+    assert client.get("/projects/")["Location"] == "/accounts/password/"

@@ -104,3 +104,25 @@ def test_street_member_sees_people_but_cannot_reveal(people):
     with pytest.raises(PermissionDenied):
         phone_reveal(person=people.secretary, by=people.member)
     assert AuditEvent.objects.filter(action="phone.reveal", result="denied").exists()
+
+
+def test_nobody_grants_themselves_a_role(org, people):
+    with pytest.raises(ValidationError, match="不能给自己"):
+        role_assign(
+            user=people.secadmin,
+            role=Role.DISTRICT_STAFF,
+            district=org.district,
+            by=people.secadmin,
+        )
+    assert set(people.secadmin.role_assignments.values_list("role", flat=True)) == {"secadmin"}
+
+
+def test_admin_roles_take_no_business_role_and_the_reverse(org, people):
+    with pytest.raises(ValidationError, match="三员分立"):
+        role_assign(
+            user=people.auditor, role=Role.DISTRICT_STAFF, district=org.district, by=people.secadmin
+        )
+    with pytest.raises(ValidationError, match="三员分立"):
+        role_assign(
+            user=people.district, role=Role.AUDITOR, district=org.district, by=people.secadmin
+        )

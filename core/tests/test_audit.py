@@ -66,3 +66,11 @@ def test_audit_holds_no_phone_number(client, people):
     event = AuditEvent.objects.get(action="phone.reveal")
     assert "13812345678" not in str(event.detail)
     assert event.detail["masked"] == "138****5678"
+
+
+@pytest.mark.parametrize("params", [{"until": "9999-12-31"}, {"since": "0001-01-01"}])
+def test_audit_search_far_dates_get_a_message_not_a_crash(client, people, params):
+    client.force_login(people.auditor)
+    response = client.get("/audit/", params)
+    assert response.status_code == 400
+    assert "之间的日期" in response.content.decode()

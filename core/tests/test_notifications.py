@@ -64,3 +64,10 @@ def test_external_links_are_not_followed(client, people):
     )
     client.force_login(people.secretary)
     assert client.post(f"/inbox/{notification.pk}/open/")["Location"] == "/inbox/"
+
+
+def test_a_title_with_line_breaks_is_mailed_on_one_line(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify(people.secretary, "x", title="标题\r\nBcc: evil@example.org")
+    assert notification.title == "标题 Bcc: evil@example.org"
+    assert len(mail.outbox) == 1 and "\n" not in mail.outbox[0].subject

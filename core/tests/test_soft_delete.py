@@ -58,3 +58,12 @@ def test_other_community_cannot_see_or_restore_the_trash(client, org, people):
     assert list(client.get("/projects/trash/").context["page"]) == []
     assert client.post(f"/projects/{project.pk}/restore/").status_code == 404
     assert Project.objects.deleted().filter(pk=project.pk).exists()
+
+
+def test_a_draft_submitted_meanwhile_is_not_deleted_from_a_stale_page(org, people):
+    project = f.ProjectFactory(community=org.guoao, ready=True)
+    stale = Project.objects.get(pk=project.pk)
+    Project.objects.filter(pk=project.pk).update(status=Status.SUBMITTED)  # a colleague submitted
+    with pytest.raises(PermissionDenied):
+        soft_delete(obj=stale, by=people.secretary, permission="projects.delete_project")
+    assert Project.objects.alive().filter(pk=project.pk).exists()

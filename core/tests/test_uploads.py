@@ -115,3 +115,35 @@ def test_files_are_served_only_to_people_who_see_their_project(client, people, o
     assert AuditEvent.objects.filter(action="access.denied", actor=people.secretary2).exists()
     client.logout()
     assert client.get(f"/files/{upload.uuid}/").status_code == 302
+
+
+def test_portrait_phone_photo_is_turned_upright(people):
+    image = Image.new("RGB", (4, 2), "green")  # stored landscape, tagged "rotate 90° to view"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif.tobytes())
+    upload = store_upload(
+        uploaded_file=SimpleUploadedFile("p.jpg", buffer.getvalue()),
+        kind="image",
+        by=people.secretary,
+    )
+    with upload.file.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+        assert stored.size == (2, 4)
+        assert not stored.getexif()
+
+
+def test_multi_picture_jpeg_from_a_phone_is_accepted(people):
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (4, 4), "red"), Image.new("RGB", (4, 4), "blue")
+    first.save(buffer, format="MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+    upload = store_upload(
+        uploaded_file=SimpleUploadedFile("m.jpg", buffer.getvalue()),
+        kind="image",
+        by=people.secretary,
+    )
+    assert upload.content_type == "image/jpeg"
+    with upload.file.open("rb") as handle:
+        assert Image.open(io.BytesIO(handle.read())).format == "JPEG"

@@ -396,3 +396,29 @@ def test_review_is_refused_before_any_activity(client, org, people):
     assert "请至少记录一次活动后再复盘" in response.content.decode()
     project.refresh_from_db()
     assert project.status == Status.IN_PROGRESS
+
+
+def test_pipeline_counts_every_project_and_shows_the_longest_waiting(
+    client, org, people, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects import selectors
+
+    monkeypatch.setattr(selectors, "PIPELINE_COLUMN", 2)
+    projects = [
+        f.ProjectFactory(community=org.haiyun, ready=True, status=Status.SUBMITTED)
+        for _ in range(3)
+    ]
+    for age, project in enumerate(projects):
+        Project.objects.filter(pk=project.pk).update(
+            status_changed_at=timezone.now() - timedelta(days=age)
+        )
+    client.force_login(people.street)
+    response = client.get("/projects/pipeline/")
+    submitted = next(c for c in response.context["columns"] if c["status"] == "submitted")
+    assert submitted["count"] == 3
+    assert submitted["items"] == [projects[2], projects[1]]
+    assert "查看全部 3 个" in response.content.decode()
