@@ -21,9 +21,25 @@
   });
   // Forms that need a second thought carry data-confirm="…".
   document.addEventListener("submit", function (event) {
-    var message = event.target.getAttribute("data-confirm");
+    var form = event.target;
+    var message = form.getAttribute("data-confirm");
     if (message && !window.confirm(message)) {
       event.preventDefault();
+      return;
+    }
+    // A second tap on a slow phone connection must not post the form twice. Disable the
+    // buttons after this tick, so the pressed button's own name/value is still sent.
+    // (htmx forms are left alone: htmx has taken the submit and swaps the answer in.)
+    if (!event.defaultPrevented && form.method.toLowerCase() === "post") {
+      window.setTimeout(function () {
+        form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (b) {
+          b.disabled = true;
+        });
+      }, 0);
+      // Coming back through the browser's history shows live buttons again.
+      window.addEventListener("pageshow", function () {
+        form.querySelectorAll("[type=submit]").forEach(function (b) { b.disabled = false; });
+      }, { once: true });
     }
   });
 })();
