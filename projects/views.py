@@ -206,61 +206,62 @@ def project_submit(request, pk):
     return redirect(project)
 
 
+def _street_action(request, pk, *, permission, form_class, form_key, service, done):
+    """The street's approve / return / comment: one permission, one comment form, one service."""
+    project = selectors.project_get(user=request.user, pk=pk)
+    if not request.user.has_perm(permission, project):
+        raise PermissionDenied
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _detail(request, project, status=422, **{form_key: form})
+    try:
+        service(project=project, by=request.user, comment=form.cleaned_data["comment"])
+    except ValidationError as exc:
+        return _failed(request, project, exc)
+    messages.success(request, done)
+    return redirect(project)
+
+
 @require_POST
 @login_required
 def project_approve(request, pk):
-    project = selectors.project_get(user=request.user, pk=pk)
-    if not request.user.has_perm("projects.approve_project", project):
-        raise PermissionDenied
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, project, status=422, decision_form=form)
-    try:
-        services.project_approve(
-            project=project, by=request.user, comment=form.cleaned_data["comment"]
-        )
-    except ValidationError as exc:
-        return _failed(request, project, exc)
-    messages.success(request, "已批准,社区将收到通知。")
-    return redirect(project)
+    return _street_action(
+        request,
+        pk,
+        permission="projects.approve_project",
+        form_class=DecisionForm,
+        form_key="decision_form",
+        service=services.project_approve,
+        done="已批准,社区将收到通知。",
+    )
 
 
 @require_POST
 @login_required
 def project_return(request, pk):
-    project = selectors.project_get(user=request.user, pk=pk)
-    if not request.user.has_perm("projects.return_project", project):
-        raise PermissionDenied
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, project, status=422, return_form=form)
-    try:
-        services.project_return(
-            project=project, by=request.user, comment=form.cleaned_data["comment"]
-        )
-    except ValidationError as exc:
-        return _failed(request, project, exc)
-    messages.success(request, "已退回社区修改。")
-    return redirect(project)
+    return _street_action(
+        request,
+        pk,
+        permission="projects.return_project",
+        form_class=ReturnForm,
+        form_key="return_form",
+        service=services.project_return,
+        done="已退回社区修改。",
+    )
 
 
 @require_POST
 @login_required
 def project_comment(request, pk):
-    project = selectors.project_get(user=request.user, pk=pk)
-    if not request.user.has_perm("projects.comment_project", project):
-        raise PermissionDenied
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, project, status=422, comment_form=form)
-    try:
-        services.project_comment(
-            project=project, by=request.user, comment=form.cleaned_data["comment"]
-        )
-    except ValidationError as exc:
-        return _failed(request, project, exc)
-    messages.success(request, "意见已发送给社区。")
-    return redirect(project)
+    return _street_action(
+        request,
+        pk,
+        permission="projects.comment_project",
+        form_class=CommentForm,
+        form_key="comment_form",
+        service=services.project_comment,
+        done="意见已发送给社区。",
+    )
 
 
 def _step_form(request, pk, form_class, permission, template, handler):
