@@ -26,4 +26,4 @@ def audit_event_list(*, q: str = "", result: str = "", since=None, until=None):
 
 
 def notification_list(*, user):
-    return Notification.objects.for_user(user)
+    return Notification.objects.visible_to(user)

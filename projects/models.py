@@ -165,10 +165,6 @@ class Project(SoftDeleteModel):
     def proposal_complete(self) -> bool:
         return bool(self.proposal and self.joint_meeting_date and self.joint_meeting_attendees)
 
-    @property
-    def is_public(self) -> bool:
-        return self.status in PUBLIC_STATUSES and self.deleted_at is None
-
 
 class ProjectEvent(models.Model):
     """One entry of a project's timeline."""
