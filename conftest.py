@@ -11,7 +11,7 @@ import socket
 import pytest
 from django.conf import settings
 
-from accounts.models import Role
+from accounts.roles import Role
 from tests import factories as f
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -31,12 +31,11 @@ class PortalAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         user = request.user
-        return user.is_active and any(user.has_perm(p) for p in ADMIN_PERMISSIONS)
+        return user.is_active and user.has_perm("accounts.use_admin_site")
 
 
 # Each admin role works on its own part (三员分立); the rules in accounts/rules.py decide.
 TREE, ACCOUNTS, ROLES = "accounts.manage_tree", "accounts.manage_account", "accounts.assign_role"
-ADMIN_PERMISSIONS = (TREE, ACCOUNTS, ROLES)
 
 portal_admin = PortalAdminSite(name="admin")
 

@@ -8,9 +8,7 @@ from django.utils import timezone
 
 from core.audit import audit
 
-from .models import Role
-
-STAFF_ROLES = tuple(r for r in Role if r not in (Role.PARTNER, Role.RESIDENT))
+from .roles import STAFF
 
 LOGIN_AT = "_login_at"
 SEEN_AT = "_seen_at"
@@ -59,7 +57,7 @@ class PasswordAgeMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and user.scope.has(*STAFF_ROLES)
+            and user.scope.has(*STAFF)
             and timezone.now() - user.password_changed_at > settings.PASSWORD_MAX_AGE
         ):
             match = getattr(request, "resolver_match", None) or _resolve(request.path_info)

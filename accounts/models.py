@@ -14,6 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.phone import Phone, PhoneField, phone_hash
 
+from .roles import (
+    COMMUNITY_SCOPED,
+    DISTRICT_SCOPED,
+    INSTALLATION_SCOPED,
+    SECADMINS,
+    SEPARATED_ADMINS,
+    STREET_SCOPED,
+    SYSADMINS,
+    Role,
+)
 from .scope import Scope
 
 
@@ -52,11 +62,6 @@ class CommunityQuerySet(models.QuerySet):
         if scope.is_district_business:
             return self.all()
         return self.filter(Q(pk__in=scope.community_ids()) | Q(street_id__in=scope.street_ids()))
-
-
-def home_community(user):
-    """The community a secretary or worker files new records in (the first, if they have several)."""
-    return Community.objects.filter(pk__in=user.scope.community_ids()).order_by("pk").first()
 
 
 class Community(models.Model):
@@ -156,48 +161,12 @@ class Household(models.Model):
         return f"{self.building} {self.unit}-{self.room}"
 
 
-class Role(models.TextChoices):
-    SECRETARY = "secretary", _("社区书记")
-    WORKER = "worker", _("社区工作者")
-    STREET_LEADER = "street_leader", _("街道领导小组组长")
-    STREET_MEMBER = "street_member", _("街道领导小组成员")
-    EXPERT = "expert", _("专家顾问")
-    DISTRICT_STAFF = "district_staff", _("区级工作人员")
-    AUDITOR = "auditor", _("审计员")
-    SYSADMIN = "sysadmin", _("系统管理员")
-    SECADMIN = "secadmin", _("安全管理员")
-    PARTNER = "partner", _("幸福家园合伙人")
-    RESIDENT = "resident", _("居民")
-
-
-COMMUNITY_ROLES = frozenset({Role.SECRETARY, Role.WORKER, Role.RESIDENT, Role.PARTNER})
-STREET_ROLES = frozenset({Role.STREET_LEADER, Role.STREET_MEMBER, Role.EXPERT})
-DISTRICT_ROLES = frozenset({Role.DISTRICT_STAFF, Role.AUDITOR})
-INSTALLATION_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN})
-# 三员分立: at most one of these per person, enforced by a partial unique constraint.
-SEPARATED_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
-# Order in which a person with several roles sees their dashboard.
-ROLE_PRIORITY = [
-    Role.SYSADMIN,
-    Role.SECADMIN,
-    Role.AUDITOR,
-    Role.DISTRICT_STAFF,
-    Role.STREET_LEADER,
-    Role.STREET_MEMBER,
-    Role.EXPERT,
-    Role.SECRETARY,
-    Role.WORKER,
-    Role.PARTNER,
-    Role.RESIDENT,
-]
-
-
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user):
         """People whose records this user may look at: admins and district staff see all,
         street and community staff see the people of their part of the tree."""
         scope = user.scope
-        if scope.is_district_business or scope.has(Role.SYSADMIN, Role.SECADMIN):
+        if scope.is_district_business or scope.has(*SYSADMINS, *SECADMINS):
             return self.all()
         communities, streets = scope.community_ids(), scope.street_ids()
         q = Q(pk=user.pk)
@@ -308,25 +277,25 @@ class RoleAssignment(models.Model):
                 ),
                 condition=(
                     Q(
-                        role__in=sorted(COMMUNITY_ROLES),
+                        role__in=COMMUNITY_SCOPED.values,
                         community__isnull=False,
                         street__isnull=True,
                         district__isnull=True,
                     )
                     | Q(
-                        role__in=sorted(STREET_ROLES),
+                        role__in=STREET_SCOPED.values,
                         street__isnull=False,
                         community__isnull=True,
                         district__isnull=True,
                     )
                     | Q(
-                        role__in=sorted(DISTRICT_ROLES),
+                        role__in=DISTRICT_SCOPED.values,
                         district__isnull=False,
                         street__isnull=True,
                         community__isnull=True,
                     )
                     | Q(
-                        role__in=sorted(INSTALLATION_ROLES),
+                        role__in=INSTALLATION_SCOPED.values,
                         district__isnull=True,
                         street__isnull=True,
                         community__isnull=True,
@@ -335,7 +304,7 @@ class RoleAssignment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user"],
-                condition=Q(role__in=sorted(SEPARATED_ROLES)),
+                condition=Q(role__in=SEPARATED_ADMINS.values),
                 name="role_separation_of_duties",
             ),
             models.UniqueConstraint(
@@ -355,7 +324,7 @@ class RoleAssignment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "role"],
-                condition=Q(role__in=sorted(INSTALLATION_ROLES)),
+                condition=Q(role__in=INSTALLATION_SCOPED.values),
                 name="role_unique_installation",
             ),
         ]

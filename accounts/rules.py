@@ -1,25 +1,40 @@
-"""Who may do what in the base layer. Predicates are shared with the domain apps' rules."""
+"""Who may do what in the base layer. Predicates are shared with the domain apps' rules.
+
+Every predicate answers "may this role do this to this object"; whether the object's status
+allows it is the workflow table's question (core/workflow.py), and which objects exist for the
+user is visible_to()'s.
+"""
 
 import rules
 
-from .models import Role
+from .roles import (
+    AUDITORS,
+    COMMUNITY_STAFF,
+    DISTRICT_BUSINESS,
+    SECADMINS,
+    STREET_DECIDERS,
+    STREET_GROUP,
+    SYSADMINS,
+    RoleGroup,
+)
 
 
-def _has(*roles):
-    @rules.predicate(name=f"has_role_{'_or_'.join(roles)}")
+def holds(group: RoleGroup):
+    """A predicate: the user holds any role of the group, anywhere."""
+
+    @rules.predicate(name=f"holds_{group.key}")
     def predicate(user):
-        return user.is_authenticated and user.scope.has(*roles)
+        return user.is_authenticated and user.scope.has(*group)
 
     return predicate
 
 
-is_district_staff = _has(Role.DISTRICT_STAFF)
-is_auditor = _has(Role.AUDITOR)
-is_sysadmin = _has(Role.SYSADMIN)
-is_secadmin = _has(Role.SECADMIN)
-is_community_staff = _has(Role.SECRETARY, Role.WORKER)
-is_street_staff = _has(Role.STREET_LEADER, Role.STREET_MEMBER, Role.EXPERT)
-is_street_leader = _has(Role.STREET_LEADER)
+is_district_staff = holds(DISTRICT_BUSINESS)
+is_auditor = holds(AUDITORS)
+is_sysadmin = holds(SYSADMINS)
+is_secadmin = holds(SECADMINS)
+is_community_staff = holds(COMMUNITY_STAFF)
+is_street_staff = holds(STREET_GROUP)
 
 
 def community_of(obj):
@@ -31,7 +46,10 @@ def community_of(obj):
 
 @rules.predicate
 def is_community_staff_of(user, obj):
-    """Secretary or worker of the object's community."""
+    """Secretary or worker of the object's community. Asked without an object (a menu, a
+    button): of some community."""
+    if obj is None:
+        return bool(user.scope.community_ids())
     community = community_of(obj)
     return community is not None and community.pk in user.scope.community_ids()
 
@@ -40,9 +58,7 @@ def is_community_staff_of(user, obj):
 def is_street_leader_of(user, obj):
     """组长 of the street that holds the object's community: the one who decides."""
     community = community_of(obj)
-    return community is not None and community.street_id in user.scope.street_ids(
-        {Role.STREET_LEADER}
-    )
+    return community is not None and community.street_id in user.scope.street_ids(STREET_DECIDERS)
 
 
 @rules.predicate
@@ -64,6 +80,8 @@ rules.add_perm("accounts.unlock_account", is_secadmin)
 rules.add_perm("accounts.assign_role", is_secadmin)
 rules.add_perm("accounts.manage_account", is_sysadmin)
 rules.add_perm("accounts.manage_tree", is_district_staff)
+# The admin site: each of these roles works on its own part of it.
+rules.add_perm("accounts.use_admin_site", is_district_staff | is_sysadmin | is_secadmin)
 rules.add_perm(
     "accounts.view_people", is_community_staff | is_street_staff | is_district_staff | is_sysadmin
 )

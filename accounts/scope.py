@@ -4,9 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-BUSINESS_DISTRICT_ROLES = frozenset({"district_staff"})
-COMMUNITY_STAFF_ROLES = frozenset({"secretary", "worker"})
-STREET_REVIEW_ROLES = frozenset({"street_leader", "street_member", "expert"})
+from .roles import COMMUNITY_STAFF, DISTRICT_BUSINESS, ROLE_PRIORITY, STREET_GROUP, home_group
 
 
 @dataclass(frozen=True)
@@ -37,23 +35,26 @@ class Scope:
 
     @property
     def primary_role(self) -> str:
-        from .models import ROLE_PRIORITY
-
         return next((r.value for r in ROLE_PRIORITY if r in self.roles), "")
+
+    @property
+    def home_group(self):
+        """The role group whose home page this person lands on (None without a role)."""
+        return home_group(self.roles)
 
     def has(self, *roles) -> bool:
         return bool(self.roles.intersection(roles))
 
-    def community_ids(self, roles=COMMUNITY_STAFF_ROLES) -> frozenset:
+    def community_ids(self, roles=COMMUNITY_STAFF) -> frozenset:
         return frozenset().union(*(self.communities.get(r, ()) for r in roles))
 
-    def street_ids(self, roles=STREET_REVIEW_ROLES) -> frozenset:
+    def street_ids(self, roles=STREET_GROUP) -> frozenset:
         return frozenset().union(*(self.streets.get(r, ()) for r in roles))
 
     @property
     def is_district_business(self) -> bool:
         """District staff see every business record in the district; the auditor does not."""
-        return bool(self.districts.get("district_staff"))
+        return any(self.districts.get(r) for r in DISTRICT_BUSINESS)
 
     def community_q(self, path: str = "community") -> Q:
         """Filter for records that belong to a community, reached through `path`."""

@@ -9,7 +9,8 @@ from django.db import transaction
 
 from core.audit import audit
 
-from .models import SEPARATED_ROLES, RoleAssignment, User
+from .models import RoleAssignment, User
+from .roles import SEPARATED_ADMINS
 
 
 @transaction.atomic
@@ -30,7 +31,7 @@ SEPARATION_MESSAGE = "系统管理员、安全管理员、审计员三员分立,
 def separation_conflict(user: User, role: str) -> bool:
     """三员分立: an admin role stands alone on its account, and no account holds two of them."""
     held = set(user.role_assignments.values_list("role", flat=True)) - {role}
-    return bool(held) and (role in SEPARATED_ROLES or bool(held & SEPARATED_ROLES))
+    return bool(held) and (role in SEPARATED_ADMINS or any(r in SEPARATED_ADMINS for r in held))
 
 
 @transaction.atomic

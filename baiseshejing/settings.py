@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -132,7 +133,13 @@ CELERY_RESULT_EXPIRES = 3600
 # Longer than any task and any countdown, or Redis re-delivers (PITFALLS.md).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # One-time form tokens (core/once.py) expire after 12 hours; their claims are kept 2 days.
+    "form-submissions-purge": {
+        "task": "core.tasks.form_submissions_purge",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
 
 # --- auth, sessions ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

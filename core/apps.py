@@ -11,3 +11,12 @@ class CoreConfig(AppConfig):
 
         # Django 6.1's new blank-choice label has no Chinese translation yet.
         fields.BLANK_CHOICE_LABEL = _("- 请选择 -")
+
+        from celery.signals import task_postrun
+        from django.core.signals import request_finished
+
+        from .uploads import discard_uncommitted_uploads
+
+        # An upload stored in a transaction that rolled back leaves no file behind.
+        request_finished.connect(discard_uncommitted_uploads, dispatch_uid="core.uploads")
+        task_postrun.connect(discard_uncommitted_uploads, dispatch_uid="core.uploads")

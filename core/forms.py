@@ -1,10 +1,7 @@
-import datetime
-
 from django import forms
 
+from .dates import BOUNDS_MESSAGE, EARLIEST, LATEST
 from .models import AuditEvent
-
-MIN_DAY, MAX_DAY = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
 
 
 class AuditSearchForm(forms.Form):
@@ -23,8 +20,8 @@ class AuditSearchForm(forms.Form):
         data = super().clean()
         for name in ("since", "until"):
             day = data.get(name)
-            if day and not (MIN_DAY <= day <= MAX_DAY):
-                self.add_error(name, f"请输入 {MIN_DAY.year} 年至 {MAX_DAY.year} 年之间的日期。")
+            if day and not (EARLIEST <= day <= LATEST):
+                self.add_error(name, BOUNDS_MESSAGE)
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("起始日期不能晚于截止日期。")
         return data

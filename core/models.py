@@ -173,3 +173,19 @@ class Upload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class FormSubmission(models.Model):
+    """A form that created something, by the one-time token it carried (core/once.py): a second
+    post of the same form finds its row and is sent where the first went."""
+
+    nonce = models.CharField(_("表单令牌"), max_length=64, unique=True)
+    result_url = models.CharField(_("结果页面"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("表单提交")
+        verbose_name_plural = _("表单提交")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.result_url}"

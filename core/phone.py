@@ -94,18 +94,18 @@ class Phone:
         return bool(self.full)
 
 
-class _Unchanged:
-    """What an edit form posts back when the masked number was left as it was."""
-
-    def __repr__(self):
-        return "UNCHANGED"
-
-
-UNCHANGED = _Unchanged()
 MASKED_RE = re.compile(r"^1[3-9]\d\*{4}\d{4}$")
 
 
 class PhoneFormField(forms.CharField):
+    """A phone number typed in a form. An edit form shows the stored number masked; posted back
+    unchanged, the field cleans to the stored number. A masked value that is not the stored one
+    (a new record, or somebody else's mask) is refused: no placeholder ever reaches a service."""
+
+    default_error_messages = {
+        "masked": _("请输入完整的11位手机号码(不要带 * 号)。"),
+    }
+
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault(
@@ -117,13 +117,22 @@ class PhoneFormField(forms.CharField):
         # An edit form shows the masked number, never the full one.
         return value.masked if isinstance(value, Phone) else value
 
+    def _clean_bound_field(self, bf):
+        # The form's initial value is the stored number: the one thing a mask may stand for.
+        value = super()._clean_bound_field(bf)
+        if value and MASKED_RE.match(value):
+            stored = bf.initial
+            if isinstance(stored, Phone) and stored and stored.masked == value:
+                return stored.full
+            raise ValidationError(self.error_messages["masked"], code="masked")
+        return value
+
     def clean(self, value):
         value = super().clean(value)
         if value in self.empty_values:
             return ""
         if MASKED_RE.match(value.strip()):
-            # The form showed the masked number and nobody typed a new one: keep the stored one.
-            return UNCHANGED
+            return value.strip()  # judged against the stored number in _clean_bound_field
         return normalise_phone(value)
 
 
@@ -141,10 +150,6 @@ class PhoneField(models.CharField):
         # max_length bounds the ciphertext column, not the number (normalise_phone checks that);
         # a fresh list each time, so CharField's own MaxLengthValidator is never kept.
         return list(self._validators)
-
-    def save_form_data(self, instance, data):
-        if data is not UNCHANGED:
-            super().save_form_data(instance, data)
 
     @property
     def hash_attname(self) -> str:

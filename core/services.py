@@ -1,12 +1,10 @@
 """State changes of the platform layer."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from .audit import audit
 from .models import Notification
 
 
@@ -34,29 +32,3 @@ def notification_send_email(*, notification_id: int) -> bool:
     notification.emailed_at = timezone.now()
     notification.save(update_fields=["emailed_at"])
     return True
-
-
-@transaction.atomic
-def soft_delete(*, obj, by, permission: str) -> None:
-    """Hide a business record; it stays in the database and can be restored."""
-    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-    if not by.has_perm(permission, locked):  # judged on the locked row: its status may have moved
-        raise PermissionDenied
-    if locked.deleted_at is None:
-        locked.deleted_at = timezone.now()
-        locked.save(update_fields=["deleted_at"])
-        audit(actor=by, action=f"{obj._meta.model_name}.delete", obj=obj)
-    obj.deleted_at = locked.deleted_at
-
-
-@transaction.atomic
-def soft_restore(*, obj, by, permission: str) -> None:
-    """Bring a soft-deleted record back."""
-    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-    if not by.has_perm(permission, locked):  # judged on the locked row: its status may have moved
-        raise PermissionDenied
-    if locked.deleted_at is not None:
-        locked.deleted_at = None
-        locked.save(update_fields=["deleted_at"])
-        audit(actor=by, action=f"{obj._meta.model_name}.restore", obj=obj)
-    obj.deleted_at = None

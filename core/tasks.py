@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from . import once
 from .services import notification_send_email
 
 
@@ -13,3 +14,9 @@ def send_notification_email(self, notification_id: int) -> bool:
 def ping() -> str:
     """Round-trip check for smoke tests."""
     return "pong"
+
+
+@shared_task
+def form_submissions_purge() -> int:
+    """Forget the claims of one-time form tokens long expired (daily, from beat)."""
+    return once.form_submissions_purge()

@@ -2,12 +2,14 @@
 
 import io
 import secrets
+import threading
 import zipfile
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -111,12 +113,45 @@ def store_upload(*, uploaded_file, kind: str, by, owner=None) -> Upload:
         upload.owner_type = ContentType.objects.get_for_model(owner)
         upload.owner_id = owner.pk
     upload.file.save(f"{secrets.token_hex(16)}.{ext}", ContentFile(data), save=False)
+    _until_committed(upload.file.storage, upload.file.name)
     upload.save()
     return upload
 
 
-def upload_attach(*, upload: Upload, owner) -> None:
-    """Point an upload at the object that decides who may read it."""
-    upload.owner_type = ContentType.objects.get_for_model(owner)
-    upload.owner_id = owner.pk
-    upload.save(update_fields=["owner_type", "owner_id"])
+# Files written inside a transaction that has not committed yet, per thread. A file is written
+# before its row; if the transaction then rolls back, the row is gone and the file would stay on
+# disk with nothing pointing at it. Once no transaction is open any more (after each request
+# and each task), what is still pending was rolled back and is deleted.
+_pending = threading.local()
+
+
+def _pending_files() -> list:
+    if not hasattr(_pending, "files"):
+        _pending.files = []
+    return _pending.files
+
+
+def _until_committed(storage, name: str) -> None:
+    if not connection.in_atomic_block:
+        return  # autocommit: the row is saved right after, nothing to roll back
+    entry = (storage, name)
+    _pending_files().append(entry)
+    transaction.on_commit(lambda: _forget(entry))
+
+
+def _forget(entry) -> None:
+    files = _pending_files()
+    if entry in files:
+        files.remove(entry)
+
+
+def discard_uncommitted_uploads(**kwargs) -> int:
+    """Delete the files whose transaction rolled back. Does nothing while a transaction is still
+    open (it may yet commit). Connected to request_finished and Celery's task_postrun."""
+    if connection.in_atomic_block:
+        return 0
+    files = _pending_files()
+    doomed, files[:] = list(files), []
+    for storage, name in doomed:
+        storage.delete(name)
+    return len(doomed)

@@ -1,48 +1,132 @@
-"""What each role must do next. Every list is a real query, scoped through visible_to(user)."""
+"""What each role group must do next, the street's pipeline and the district's overview.
+
+Dashboards read every domain app; nothing below imports them. Every list is a real query, scoped
+through visible_to(user); which statuses count as "running" or "open" comes from the workflow
+table, never from a tuple written here.
+"""
+
+from datetime import timedelta
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.roles import RESIDENTS
 from core.models import AuditEvent, Notification
 from partners.models import Partner
 from projects.models import Project, Status
-from projects.selectors import overdue_projects, status_counts
+from projects.workflow import PROJECT_WORKFLOW
 
 LIMIT = 10
+PIPELINE_COLUMN = 30
 
 
-def secretary_todo(user) -> dict:
+def _final(status) -> bool:
+    return status not in PROJECT_WORKFLOW.graph()
+
+
+# Statuses in which an activity may be logged: the project is running.
+RUNNING = PROJECT_WORKFLOW["log_activity"].sources
+# Approved and not yet retrospected: the planned end date is a promise to keep.
+UNDERWAY = frozenset(s for s in PROJECT_WORKFLOW.reachable_from(Status.APPROVED) if not _final(s))
+OPEN = [s for s in Status.values if not _final(s)]
+
+
+def status_counts(*, user) -> list[dict]:
+    """Projects in scope by status, every status listed (zero included), in workflow order."""
+    rows = Project.objects.visible_to(user).values("status").annotate(n=Count("id"))
+    found = {r["status"]: r["n"] for r in rows}
+    return [{"status": s, "label": s.label, "n": found.get(s, 0)} for s in Status]
+
+
+def overdue_projects(*, user):
+    """Waiting at the street too long, or past the planned end date and not yet retrospected."""
+    today = timezone.localdate()
+    waiting_since = timezone.now() - timedelta(days=settings.REVIEW_OVERDUE_DAYS)
+    return (
+        Project.objects.visible_to(user)
+        .filter(
+            Q(status=Status.SUBMITTED, status_changed_at__lt=waiting_since)
+            | Q(status__in=UNDERWAY, end_date__lt=today)
+        )
+        .select_related("community__street")
+        .order_by("status_changed_at")
+    )
+
+
+def street_pipeline(*, user):
+    """The street's open projects by status, stuck longest first: per column the true count and
+    the PIPELINE_COLUMN longest-waiting projects (one query per column, whatever the data size)."""
+    counts = {row["status"]: row["n"] for row in status_counts(user=user)}
+    base = Project.objects.visible_to(user).select_related("community")
+    return [
+        {
+            "label": Status(status).label,
+            "status": status,
+            "count": counts[status],
+            "items": list(
+                base.filter(status=status).order_by("status_changed_at", "id")[:PIPELINE_COLUMN]
+            ),
+        }
+        for status in OPEN
+    ]
+
+
+def district_overview(*, user):
+    """Per street: projects by status, aggregated in the database."""
+    rows = (
+        Project.objects.visible_to(user)
+        .values("community__street_id", "community__street__name", "status")
+        .annotate(n=Count("id"))
+        .order_by("community__street__name")
+    )
+    streets: dict = {}
+    for row in rows:
+        entry = streets.setdefault(
+            row["community__street_id"],
+            {"name": row["community__street__name"], "by_status": dict.fromkeys(Status.values, 0)},
+        )
+        entry["by_status"][row["status"]] = row["n"]
+    return [
+        {
+            "name": e["name"],
+            "counts": [e["by_status"][s] for s in Status.values],
+            "total": sum(e["by_status"].values()),
+        }
+        for e in streets.values()
+    ]
+
+
+# --- the home page of each role group --------------------------------------------------------
+def community_staff_home(user) -> dict:
     projects = Project.objects.visible_to(user).select_related("community")
     return {
         "returned": projects.filter(status=Status.RETURNED).order_by("status_changed_at")[:LIMIT],
         "drafts": projects.filter(status=Status.DRAFT).order_by("-updated_at")[:LIMIT],
-        "to_announce": projects.filter(status=Status.APPROVED).order_by("status_changed_at")[
-            :LIMIT
-        ],
-        "running": projects.filter(status__in=[Status.ANNOUNCED, Status.IN_PROGRESS]).order_by(
-            "end_date"
+        "to_announce": projects.filter(status__in=PROJECT_WORKFLOW["announce"].sources).order_by(
+            "status_changed_at"
         )[:LIMIT],
+        "running": projects.filter(status__in=RUNNING).order_by("end_date")[:LIMIT],
         "unread": Notification.objects.for_user(user).unread()[:LIMIT],
     }
 
 
-def street_todo(user) -> dict:
+def street_group_home(user) -> dict:
     return {
         "waiting": Project.objects.visible_to(user)
-        .filter(status=Status.SUBMITTED)
+        .filter(status__in=PROJECT_WORKFLOW["approve"].sources)
         .select_related("community")
         .order_by("status_changed_at", "id")[:LIMIT],
         "counts": status_counts(user=user),
     }
 
 
-def district_todo(user) -> dict:
+def district_home(user) -> dict:
     return {"overdue": overdue_projects(user=user)[:LIMIT], "counts": status_counts(user=user)}
 
 
-def auditor_todo(user) -> dict:
+def auditor_home(user) -> dict:
     return {
         "denied": AuditEvent.objects.filter(result=AuditEvent.Result.DENIED)
         .exclude(action="auth.lockout")
@@ -51,7 +135,7 @@ def auditor_todo(user) -> dict:
     }
 
 
-def secadmin_todo(user) -> dict:
+def secadmin_home(user) -> dict:
     cutoff = timezone.now() - settings.AXES_COOLOFF_TIME
     return {
         "locked": AccessAttempt.objects.filter(
@@ -60,15 +144,19 @@ def secadmin_todo(user) -> dict:
     }
 
 
-def partner_todo(user) -> dict:
+def sysadmin_home(user) -> dict:
+    return {}
+
+
+def partner_home(user) -> dict:
     return {
         "profiles": Partner.objects.visible_to(user).filter(user=user).select_related("community"),
         "unread": Notification.objects.for_user(user).unread()[:LIMIT],
     }
 
 
-def resident_todo(user) -> dict:
-    community_ids = user.scope.community_ids({Role.RESIDENT})
+def resident_home(user) -> dict:
+    community_ids = user.scope.community_ids(RESIDENTS)
     return {
         "announcements": Project.objects.published()
         .filter(community_id__in=community_ids)

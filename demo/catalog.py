@@ -1,4 +1,4 @@
-"""Static data the demo district is built from: names, themes and texts (user-facing, in Chinese).
+"""Static data the demo district is built from: names, project ideas and texts (user-facing, in Chinese).
 
 Nothing here touches the database; the builders in this package combine it with a seeded random
 generator so every load of the demo gives the same district.
@@ -6,6 +6,7 @@ generator so every load of the demo gives the same district.
 
 from dataclasses import dataclass
 
+from accounts.roles import Role
 from needs.models import NeedCategory
 from partners.models import PartnerCategory
 from projects.models import Project
@@ -69,17 +70,17 @@ GIVEN = (
 
 # (username, role, where, display name). `where` is "district", "street", "guoao", "yuehai" or "".
 LOGINS = [
-    ("district", "district_staff", "district", "区委组织部 刘建华"),
-    ("street", "street_leader", "street", "长江路街道党工委书记 王海涛"),
-    ("member", "street_member", "street", "长江路街道领导小组成员 陈晓燕"),
-    ("expert", "expert", "street", "专家顾问 张立新教授"),
-    ("secretary", "secretary", "guoao", "国奥社区书记 李秀梅"),
-    ("secretary2", "secretary", "yuehai", "悦海社区书记 赵春霞"),
-    ("auditor", "auditor", "district", "审计员 周文斌"),
-    ("sysadmin", "sysadmin", "", "系统管理员 吴浩宇"),
-    ("secadmin", "secadmin", "", "安全管理员 郑欣怡"),
-    ("partner", "partner", "guoao", "孙志强"),
-    ("resident", "resident", "guoao", "国奥花园居民 杨玉兰"),
+    ("district", Role.DISTRICT_STAFF, "district", "区委组织部 刘建华"),
+    ("street", Role.STREET_LEADER, "street", "长江路街道党工委书记 王海涛"),
+    ("member", Role.STREET_MEMBER, "street", "长江路街道领导小组成员 陈晓燕"),
+    ("expert", Role.EXPERT, "street", "专家顾问 张立新教授"),
+    ("secretary", Role.SECRETARY, "guoao", "国奥社区书记 李秀梅"),
+    ("secretary2", Role.SECRETARY, "yuehai", "悦海社区书记 赵春霞"),
+    ("auditor", Role.AUDITOR, "district", "审计员 周文斌"),
+    ("sysadmin", Role.SYSADMIN, "", "系统管理员 吴浩宇"),
+    ("secadmin", Role.SECADMIN, "", "安全管理员 郑欣怡"),
+    ("partner", Role.PARTNER, "guoao", "孙志强"),
+    ("resident", Role.RESIDENT, "guoao", "国奥花园居民 杨玉兰"),
 ]
 EMAIL_DOMAIN = "demo.baiseshejing.local"
 
@@ -176,11 +177,12 @@ SHOPS = ["便利店", "超市", "理发店", "大药房", "家电维修部", "�
 
 
 @dataclass(frozen=True)
-class Theme:
-    """A kind of project a compound runs: its name, module, the need behind it and plan figures."""
+class Idea:
+    """A kind of project a compound runs: its name, theme (美/学/乐/健), the need behind it and
+    plan figures."""
 
     title: str
-    module: str
+    theme: str
     need_category: str
     need_title: str
     goal: str
@@ -190,10 +192,10 @@ class Theme:
 
 
 B, L, J, H = (
-    Project.Module.BEAUTY,
-    Project.Module.LEARNING,
-    Project.Module.JOY,
-    Project.Module.HEALTH,
+    Project.Theme.BEAUTY,
+    Project.Theme.LEARNING,
+    Project.Theme.JOY,
+    Project.Theme.HEALTH,
 )
 F, E, C, EC, CU, N = (
     NeedCategory.FACILITIES,
@@ -206,107 +208,107 @@ F, E, C, EC, CU, N = (
 P = PartnerCategory
 
 # 老旧小区: practical fixes.
-OLD_THEMES = [
-    Theme("增设电动自行车充电桩", B, F, "电动车充电难,楼道飞线充电有隐患",
+OLD_IDEAS = [
+    Idea("增设电动自行车充电桩", B, F, "电动车充电难,楼道飞线充电有隐患",
           "在小区内集中设置充电车棚,杜绝飞线充电", "全体居民", 68000,
           (P.PROPERTY, P.PARTNER_UNIT)),
-    Theme("外墙保温改造", B, F, "外墙保温层脱落,冬季屋里冷",
+    Idea("外墙保温改造", B, F, "外墙保温层脱落,冬季屋里冷",
           "完成楼体外墙保温层修复,冬季室温提高2℃以上", "全体居民", 150000,
           (P.PROPERTY, P.OWNERS_COMMITTEE)),
-    Theme("楼道照明改造", B, F, "楼道灯坏了没人修,晚上不安全",
+    Idea("楼道照明改造", B, F, "楼道灯坏了没人修,晚上不安全",
           "楼道灯全部更换为声控节能灯,建立报修台账", "全体居民", 8000,
           (P.PROPERTY, P.PARTY_MEMBER)),
-    Theme("楼道堆物清理", B, E, "楼道堆放杂物,消防通道不畅",
+    Idea("楼道堆物清理", B, E, "楼道堆放杂物,消防通道不畅",
           "清理楼道杂物,恢复消防通道畅通,建立楼长巡查机制", "全体居民", 3000,
           (P.VOLUNTEER, P.PROPERTY)),
-    Theme("停车秩序整治", B, E, "车辆乱停乱放,消防车进不来",
+    Idea("停车秩序整治", B, E, "车辆乱停乱放,消防车进不来",
           "重新施划车位,设置消防通道标识,车辆有序停放", "有车居民", 15000,
           (P.PROPERTY, P.OWNERS_COMMITTEE)),
-    Theme("屋面防水维修", B, F, "顶楼漏雨,屋面需要防水维修",
+    Idea("屋面防水维修", B, F, "顶楼漏雨,屋面需要防水维修",
           "启用维修基金完成屋面防水,解决顶楼渗漏", "顶层住户", 42000,
           (P.OWNERS_COMMITTEE, P.PROPERTY)),
-    Theme("加装楼梯扶手", H, EC, "老人上下楼困难,希望加装扶手",
+    Idea("加装楼梯扶手", H, EC, "老人上下楼困难,希望加装扶手",
           "为多层住宅楼加装楼梯扶手和休息座椅", "老年居民", 12000,
           (P.PARTY_MEMBER, P.PARTNER_UNIT)),
-    Theme("法律援助进小区", L, C, "遇到物业纠纷不知道找谁咨询法律问题",
+    Idea("法律援助进小区", L, C, "遇到物业纠纷不知道找谁咨询法律问题",
           "每月一次律师坐诊,现场解答物业、婚姻、继承等法律问题", "全体居民", 2000,
           (P.PROFESSIONAL, P.PARTNER_UNIT)),
-    Theme("健身器材更新", H, CU, "健身器材老化损坏",
+    Idea("健身器材更新", H, CU, "健身器材老化损坏",
           "更换老化健身器材,铺设防滑地面", "全体居民", 18000,
           (P.PARTNER_UNIT, P.PROPERTY)),
-    Theme("便民维修服务日", B, C, "希望有便民维修服务",
+    Idea("便民维修服务日", B, C, "希望有便民维修服务",
           "每月组织家电维修、磨刀、理发等便民服务", "全体居民", 3000,
           (P.MERCHANT, P.PROFESSIONAL)),
 ]  # fmt: skip
 
 # 安置小区: 一老一小.
-RESETTLEMENT_THEMES = [
-    Theme("幼儿陪护", L, EC, "婴幼儿照护缺少交流指导",
+RESETTLEMENT_IDEAS = [
+    Idea("幼儿陪护", L, EC, "婴幼儿照护缺少交流指导",
           "建立幼儿陪护驿站,每周开展亲子早教活动", "0-3岁婴幼儿家庭", 9000,
           (P.SOCIAL_ORG, P.PROFESSIONAL)),
-    Theme("老年养生课堂", H, EC, "希望定期开展老年健康讲座",
+    Idea("老年养生课堂", H, EC, "希望定期开展老年健康讲座",
           "每月开展养生讲座和八段锦教学,提升老人健康素养", "60岁以上老人", 6000,
           (P.PROFESSIONAL, P.PARTNER_UNIT)),
-    Theme("四点半课堂", L, EC, "双职工家庭放学后孩子没人照看",
+    Idea("四点半课堂", L, EC, "双职工家庭放学后孩子没人照看",
           "为放学后无人照看的孩子提供作业辅导和兴趣课", "小学生", 8000,
           (P.PROFESSIONAL, P.PARTY_MEMBER)),
-    Theme("老年助餐点", H, EC, "独居老人吃饭难,希望有助餐点",
+    Idea("老年助餐点", H, EC, "独居老人吃饭难,希望有助餐点",
           "开设助餐点,为高龄和独居老人提供平价午餐", "高龄、独居老人", 30000,
           (P.MERCHANT, P.VOLUNTEER)),
-    Theme("暑期托管班", L, EC, "暑假孩子缺少托管场所",
+    Idea("暑期托管班", L, EC, "暑假孩子缺少托管场所",
           "暑期开设为期四周的托管班,安排阅读、手工、体育课程", "小学生", 12000,
           (P.SOCIAL_ORG, P.PARTY_MEMBER)),
-    Theme("银龄智能手机课堂", L, C, "老年人不会用智能手机挂号缴费",
+    Idea("银龄智能手机课堂", L, C, "老年人不会用智能手机挂号缴费",
           "教会老人用手机挂号、缴费、视频通话", "老年居民", 2500,
           (P.NEW_EMPLOYMENT, P.VOLUNTEER)),
-    Theme("亲子阅读角", L, CU, "孩子们缺少课外阅读的地方",
+    Idea("亲子阅读角", L, CU, "孩子们缺少课外阅读的地方",
           "在小区活动室建立亲子阅读角,每周组织绘本共读", "儿童及家长", 5000,
           (P.PARTNER_UNIT, P.VOLUNTEER)),
-    Theme("银龄健康义诊", H, EC, "希望定期开展老年健康讲座",
+    Idea("银龄健康义诊", H, EC, "希望定期开展老年健康讲座",
           "每季度组织医生进小区义诊,建立老人健康档案", "老年居民", 4000,
           (P.PARTNER_UNIT, P.PROFESSIONAL)),
 ]  # fmt: skip
 
 # 商住小区: neighbourliness.
-COMMERCIAL_THEMES = [
-    Theme("百家宴", J, N, "希望多组织邻里聚会",
+COMMERCIAL_IDEAS = [
+    Idea("百家宴", J, N, "希望多组织邻里聚会",
           "每家带一道拿手菜,让邻居在长桌宴上熟络起来", "全体居民", 6000,
           (P.MERCHANT, P.VOLUNTEER)),
-    Theme("社区运动会", H, CU, "希望组织社区运动会",
+    Idea("社区运动会", H, CU, "希望组织社区运动会",
           "设置趣味项目和亲子项目,以运动会凝聚邻里", "全体居民", 15000,
           (P.PARTNER_UNIT, P.MERCHANT)),
-    Theme("邻居节", J, N, "住了好几年还不认识对门邻居",
+    Idea("邻居节", J, N, "住了好几年还不认识对门邻居",
           "以美食分享、才艺展示、邻里互助集市让邻居从面熟到相知", "全体居民", 10000,
           (P.MERCHANT, P.VOLUNTEER)),
-    Theme("跳蚤市场", J, C, "闲置物品没有地方交换",
+    Idea("跳蚤市场", J, C, "闲置物品没有地方交换",
           "每月在广场举办跳蚤市场,闲置物品交换、义卖", "全体居民", 1500,
           (P.VOLUNTEER, P.PROPERTY)),
-    Theme("幸福集市", J, C, "希望有理发、磨刀等便民服务日",
+    Idea("幸福集市", J, C, "希望有理发、磨刀等便民服务日",
           "集合周边商户和志愿者,每月一次便民服务、特色摊位", "全体居民", 5000,
           (P.MERCHANT, P.NEW_EMPLOYMENT)),
-    Theme("邻里音乐会", J, CU, "希望成立合唱队、书画班",
+    Idea("邻里音乐会", J, CU, "希望成立合唱队、书画班",
           "由居民文艺骨干组织周末草坪音乐会", "全体居民", 4000,
           (P.SOCIAL_ORG, P.VOLUNTEER)),
-    Theme("亲子运动会", H, CU, "希望有篮球、乒乓球比赛",
+    Idea("亲子运动会", H, CU, "希望有篮球、乒乓球比赛",
           "以家庭为单位开展亲子趣味运动,增进家庭和邻里感情", "儿童及家长", 8000,
           (P.PARTNER_UNIT, P.MERCHANT)),
-    Theme("露天电影夜", J, CU, "希望周末放露天电影",
+    Idea("露天电影夜", J, CU, "希望周末放露天电影",
           "夏季每两周在广场放映一场露天电影", "全体居民", 3000,
           (P.MERCHANT, P.PROPERTY)),
-    Theme("文明养犬共建", B, N, "养犬不拴绳引发邻里矛盾",
+    Idea("文明养犬共建", B, N, "养犬不拴绳引发邻里矛盾",
           "成立文明养犬自律会,设置宠物便便箱", "养犬居民", 2500,
           (P.VOLUNTEER, P.PROPERTY)),
-    Theme("噪音扰民协商议事", L, N, "楼上噪音扰民,希望协商解决",
+    Idea("噪音扰民协商议事", L, N, "楼上噪音扰民,希望协商解决",
           "通过幸福家园圆桌会协商制定楼栋公约,化解噪音矛盾", "全体居民", 1000,
           (P.OWNERS_COMMITTEE, P.VOLUNTEER)),
 ]  # fmt: skip
 
-THEMES = {
-    "old": OLD_THEMES,
-    "resettlement": RESETTLEMENT_THEMES,
-    "commercial": COMMERCIAL_THEMES,
+IDEAS = {
+    "old": OLD_IDEAS,
+    "resettlement": RESETTLEMENT_IDEAS,
+    "commercial": COMMERCIAL_IDEAS,
 }
-THEME_BY_TITLE = {t.title: t for themes in THEMES.values() for t in themes}
+IDEA_BY_TITLE = {i.title: i for ideas in IDEAS.values() for i in ideas}
 
 JOINT_MEETING = "小区党支部、业委会、物业、居民代表、街道相关科室"
 PLACES = [

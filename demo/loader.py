@@ -14,7 +14,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import District, Role, User
+from accounts.models import District, User
+from accounts.roles import Role
 
 from . import catalog, org, projects, records
 

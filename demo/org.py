@@ -9,12 +9,12 @@ from accounts.models import (
     Compound,
     District,
     Household,
-    Role,
     RoleAssignment,
     Street,
     User,
     new_household_code,
 )
+from accounts.roles import INSTALLATION_SCOPED, SEPARATED_ADMINS, Role
 
 from . import catalog
 
@@ -171,11 +171,11 @@ def build_people(org: Org, rng: random.Random, password_hash: str) -> None:
     phones: set[str] = set()
     for username, role, place, display_name in catalog.LOGINS:
         extra = {}
-        if role in (Role.SYSADMIN, Role.SECADMIN):
+        if role in INSTALLATION_SCOPED:
             extra["is_staff"] = True  # the Django admin site; never is_superuser
         if role == Role.RESIDENT:
             extra["household"] = guoao_home
-        if role not in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR):
+        if role not in SEPARATED_ADMINS:
             while (phone := _phone(rng)) in phones:
                 pass
             phones.add(phone)

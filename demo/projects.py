@@ -26,9 +26,9 @@ STATUS_TOTALS = {
     Status.APPROVED: 7,
     Status.ANNOUNCED: 8,
     Status.IN_PROGRESS: 12,
-    Status.COMPLETED: 12,
+    Status.RETROSPECTED: 12,
 }
-PAST_REVIEW = (Status.APPROVED, Status.ANNOUNCED, Status.IN_PROGRESS, Status.COMPLETED)
+PAST_REVIEW = (Status.APPROVED, Status.ANNOUNCED, Status.IN_PROGRESS, Status.RETROSPECTED)
 Kind = ProjectEvent.Kind
 
 GUOAO_FESTIVAL = (
@@ -46,7 +46,7 @@ class Spec:
     """One project to create. `community` is a name for the named projects, None for the rest."""
 
     kind: str
-    theme: str
+    idea: str
     status: str
     community: str | None = None
     age: int | None = None  # days since the last status change
@@ -76,7 +76,7 @@ FIXED = [
     Spec(OLD, "增设电动自行车充电桩", S.DRAFT, GUOAO, age=1, title="增设电动自行车充电桩"),
     Spec(RES, "老年养生课堂", S.SUBMITTED, GUOAO, age=3, title="老年养生课堂"),
     Spec(OLD, "法律援助进小区", S.ANNOUNCED, GUOAO, age=1, title="法律援助进小区"),
-    Spec(COM, "跳蚤市场", S.COMPLETED, GUOAO, age=40, title="跳蚤市场"),
+    Spec(COM, "跳蚤市场", S.RETROSPECTED, GUOAO, age=40, title="跳蚤市场"),
     # 悦海社区 (secretary2's, another street).
     Spec(COM, "百家宴", S.IN_PROGRESS, YUEHAI, age=170, title="百家宴", summary=YUEHAI_FEAST,
          end_in=60, sessions=[
@@ -103,7 +103,7 @@ DEFAULT_AGES = {
     S.APPROVED: (1, 10),
     S.ANNOUNCED: (0, 6),
     S.IN_PROGRESS: (5, 60),
-    S.COMPLETED: (5, 150),
+    S.RETROSPECTED: (5, 150),
 }
 
 
@@ -114,12 +114,13 @@ class Plan:
     spec: Spec
     community: object
     compound: Compound
-    theme: catalog.Theme
+    idea: catalog.Idea
     title: str
     # transition name -> when it happened
     at: dict = field(default_factory=dict)
     project: Project | None = None
     place: str = ""
+    created_note: str = ""
     sessions: list[Activity] = field(default_factory=list)
 
 
@@ -132,15 +133,15 @@ def generated_specs(rng: random.Random) -> list[Spec]:
         statuses += [status] * (total - sum(s.status == status for s in FIXED))
     rng.shuffle(kinds)
     rng.shuffle(statuses)
-    next_theme = dict.fromkeys(KIND_TOTALS, 0)
+    next_idea = dict.fromkeys(KIND_TOTALS, 0)
     specs, late = [], 0
     for kind, status in zip(kinds, statuses, strict=True):
-        themes = catalog.THEMES[kind]
-        theme = themes[next_theme[kind] % len(themes)]
-        next_theme[kind] += 1
-        spec = Spec(kind, theme.title, status)
+        ideas = catalog.IDEAS[kind]
+        idea = ideas[next_idea[kind] % len(ideas)]
+        next_idea[kind] += 1
+        spec = Spec(kind, idea.title, status)
         if status == S.IN_PROGRESS and late < 3:
-            # Past the planned end and not yet reviewed: the district dashboard flags these.
+            # Past the planned end and not yet retrospected: the district dashboard flags these.
             spec.overdue, spec.age, late = True, rng.randint(30, 60), late + 1
         spec.resubmitted = status in PAST_REVIEW and rng.random() < 0.25
         specs.append(spec)
@@ -156,9 +157,9 @@ def _timeline(spec: Spec, rng: random.Random, now: datetime) -> dict:
     low, high = DEFAULT_AGES[spec.status]
     last = _when(now, spec.age if spec.age is not None else rng.randint(low, high), rng)
     at = {}
-    order = ["created", "submitted", "decided", "announced", "started", "completed"]
+    order = ["created", "submitted", "decided", "announced", "started", "retrospected"]
     gaps = {
-        "completed": timedelta(days=rng.randint(25, 70)),
+        "retrospected": timedelta(days=rng.randint(25, 70)),
         "started": timedelta(days=rng.randint(2, 10)),
         "announced": timedelta(days=rng.randint(1, 6)),
         "decided": timedelta(days=rng.randint(2, 9)),
@@ -171,7 +172,7 @@ def _timeline(spec: Spec, rng: random.Random, now: datetime) -> dict:
         S.APPROVED: "decided",
         S.ANNOUNCED: "announced",
         S.IN_PROGRESS: "started",
-        S.COMPLETED: "completed",
+        S.RETROSPECTED: "retrospected",
     }[spec.status]
     steps = order[: order.index(reached) + 1]
     at[steps[-1]] = last
@@ -195,15 +196,15 @@ def plan_projects(org: Org, rng: random.Random, now: datetime) -> list[Plan]:
         rng.shuffle(compounds)
     plans = []
     for spec in FIXED + generated_specs(rng):
-        theme = catalog.THEME_BY_TITLE[spec.theme]
+        idea = catalog.IDEA_BY_TITLE[spec.idea]
         if spec.community:
             community = org.by_name[spec.community]
             compound = next(c for c in org.compounds_of[community.pk] if c.kind == spec.kind)
         else:
             compound = pool[spec.kind].pop()
             community = org.communities_by_id[compound.community_id]
-        title = spec.title or f"{compound.name}{theme.title}"
-        plans.append(Plan(spec, community, compound, theme, title, at=_timeline(spec, rng, now)))
+        title = spec.title or f"{compound.name}{idea.title}"
+        plans.append(Plan(spec, community, compound, idea, title, at=_timeline(spec, rng, now)))
     return plans
 
 
@@ -213,8 +214,8 @@ def wanted_needs(plans: list[Plan]) -> list[dict]:
         {
             "community": p.community,
             "compound": p.compound,
-            "title": p.theme.need_title,
-            "category": p.theme.need_category,
+            "title": p.idea.need_title,
+            "category": p.idea.need_category,
             "before": p.at["created"],
         }
         for p in plans
@@ -267,9 +268,9 @@ class ProjectBuilder:
 
     # -- the project row --------------------------------------------------------------------
     def _project(self, plan: Plan) -> Project:
-        spec, theme, rng, at = plan.spec, plan.theme, self.rng, plan.at
+        spec, idea, rng, at = plan.spec, plan.idea, self.rng, plan.at
         status = spec.status
-        budget = Decimal(round(theme.budget * rng.uniform(0.8, 1.2), -2)).quantize(Decimal("1.00"))
+        budget = Decimal(round(idea.budget * rng.uniform(0.8, 1.2), -2)).quantize(Decimal("1.00"))
         start, end = self._dates(plan)
         place = rng.choice(catalog.PLACES).format(compound=plan.compound.name)
         kind_label = Compound.Kind(plan.compound.kind).label
@@ -278,13 +279,13 @@ class ProjectBuilder:
             compound=plan.compound,
             title=plan.title,
             summary=spec.summary
-            or f"{plan.compound.name}({kind_label})居民反映“{theme.need_title}”。"
-            f"{plan.community.name}党组织领办本项目,{theme.goal}。",
-            module=theme.module,
+            or f"{plan.compound.name}({kind_label})居民反映“{idea.need_title}”。"
+            f"{plan.community.name}党组织领办本项目,{idea.goal}。",
+            theme=idea.theme,
             status=status,
             status_changed_at=max(at.values()),
-            goal=theme.goal,
-            target_groups=theme.target_groups,
+            goal=idea.goal,
+            target_groups=idea.target_groups,
             created_by=self.org.secretary_of[plan.community.pk],
             created_at=at["created"],
         )
@@ -295,13 +296,13 @@ class ProjectBuilder:
             project.joint_meeting_date = _local_date(at["submitted"] - timedelta(days=2))
             project.joint_meeting_attendees = catalog.JOINT_MEETING
             project.feasibility = (
-                f"居民需求集中(“{theme.need_title}”),联席会一致同意领办;场地定在{place},"
+                f"居民需求集中(“{idea.need_title}”),联席会一致同意领办;场地定在{place},"
                 "人员由小区党支部、志愿者和合伙人承担,经费已列入社区服务群众专项经费,安全风险可控。"
             )
             project.proposal = (
                 f"一、前期准备:{plan.community.name}党组织牵头召开联席会明确分工,发布招募令招募志愿者。\n"
                 f"二、组织实施:在{place}开展“{plan.title}”,活动前通过楼栋群和小区公告栏发布通知。\n"
-                f"三、资源保障:链接{_labels(theme.partner_categories)}等合伙人参与,"
+                f"三、资源保障:链接{_labels(idea.partner_categories)}等合伙人参与,"
                 f"预算{budget}元。\n"
                 "四、复盘评估:活动结束后开展走访入户评、邀请现场评、线上投票评,形成复盘报告。"
             )
@@ -309,7 +310,7 @@ class ProjectBuilder:
             project.announced_at = at["announced"]
             project.announcement = (
                 f"【项目预告】“{plan.title}”将于{start.month}月{start.day}日起在{place}开展,"
-                f"欢迎{theme.target_groups}参加。报名请联系楼栋长或到社区党群服务中心登记。"
+                f"欢迎{idea.target_groups}参加。报名请联系楼栋长或到社区党群服务中心登记。"
             )
         plan.place = place
         return project
@@ -318,8 +319,10 @@ class ProjectBuilder:
         spec, at, rng, today = plan.spec, plan.at, self.rng, self.today
         if "started" in at:
             start = _local_date(at["started"])
-            if "completed" in at:
-                end = max(start, _local_date(at["completed"]) - timedelta(days=rng.randint(1, 5)))
+            if "retrospected" in at:
+                end = max(
+                    start, _local_date(at["retrospected"]) - timedelta(days=rng.randint(1, 5))
+                )
             elif spec.end_in is not None:
                 end = today + timedelta(days=spec.end_in)
             elif spec.overdue:
@@ -338,15 +341,15 @@ class ProjectBuilder:
         needs = [
             n
             for n in self.needs_by_community.get(plan.community.pk, [])
-            if n.title == plan.theme.need_title
+            if n.title == plan.idea.need_title
         ][:3]
         partners: list[Partner] = []
         if plan.spec.status != S.DRAFT or rng.random() < 0.5:
             available = self.partners_by_community.get(plan.community.pk, [])
             mine = [p for p in available if p.user_id]
-            if plan.theme.title == "法律援助进小区":
+            if plan.idea.title == "法律援助进小区":
                 partners += mine
-            for category in plan.theme.partner_categories:
+            for category in plan.idea.partner_categories:
                 match = [p for p in available if p.category == category and p not in partners]
                 if match:
                     partners.append(rng.choice(match))
@@ -358,8 +361,8 @@ class ProjectBuilder:
         ]
         secretary = self.org.secretary_of[plan.community.pk]
         linked = plan.at["created"] + timedelta(hours=1)
-        for need in needs:
-            self._event(plan, Kind.NEED_LINKED, linked, secretary, need.title)
+        # Opened from the needs list: the first entry of the timeline names them.
+        plan.created_note = ("回应需求:" + "、".join(n.title for n in needs)) if needs else ""
         for partner in partners:
             self._event(
                 plan, Kind.PARTNER_LINKED, linked + timedelta(days=1), secretary, partner.name
@@ -392,7 +395,7 @@ class ProjectBuilder:
         secretary = self.org.secretary_of[community.pk]
         leader = self.org.leader_of[community.street_id]
         reviewers = [leader, *self.experts.get(community.street_id, [])]
-        self._event(plan, Kind.CREATED, at["created"], secretary)
+        self._event(plan, Kind.CREATED, at["created"], secretary, plan.created_note)
         if spec.resubmitted:
             self._event(plan, Kind.SUBMITTED, at["first_submitted"], secretary)
             self._event(
@@ -450,10 +453,10 @@ class ProjectBuilder:
         if "started" not in at:
             return
         self._sessions(plan, secretary)
-        if "completed" in at:
-            project.review = self._review(plan)
-            project.reviewed_at = at["completed"]
-            self._event(plan, Kind.COMPLETED, at["completed"], secretary)
+        if "retrospected" in at:
+            project.retrospective = self._retrospective(plan)
+            project.retrospected_at = at["retrospected"]
+            self._event(plan, Kind.RETROSPECTED, at["retrospected"], secretary)
 
     def _sessions(self, plan: Plan, secretary) -> None:
         """Activity sessions from the start date on; the first one started implementation."""
@@ -462,11 +465,11 @@ class ProjectBuilder:
         last_day = min(project.end_date, self.today)
         sessions = spec.sessions
         if not sessions:
-            count = rng.randint(2, 4) if spec.status == S.COMPLETED else rng.randint(1, 3)
+            count = rng.randint(2, 4) if spec.status == S.RETROSPECTED else rng.randint(1, 3)
             span = max((last_day - start).days, 0)
             offsets = sorted({0, *(rng.randint(0, span) for _ in range(count - 1))})
             sessions = [
-                (offset, f"第{i}次活动:{plan.theme.title},{plan.theme.goal}", rng.randint(20, 220))
+                (offset, f"第{i}次活动:{plan.idea.title},{plan.idea.goal}", rng.randint(20, 220))
                 for i, offset in enumerate(offsets, start=1)
             ]
         share = (project.budget_total or Decimal(0)) * Decimal("0.8") / len(sessions)
@@ -493,7 +496,7 @@ class ProjectBuilder:
                 plan, Kind.ACTIVITY, when + timedelta(minutes=1), secretary, f"{day} {place}"
             )
 
-    def _review(self, plan: Plan) -> str:
+    def _retrospective(self, plan: Plan) -> str:
         sessions = plan.sessions
         people = sum(a.participants for a in sessions)
         volunteers = sum(a.volunteers for a in sessions)

@@ -1,11 +1,12 @@
 from django import forms
 
 from accounts.models import Compound
+from core.once import OnceForm
 
 from .models import Need
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(OnceForm, forms.ModelForm):
     class Meta:
         model = Need
         fields = ["title", "category", "source", "compound", "mentions", "description"]

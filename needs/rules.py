@@ -1,7 +1,13 @@
 import rules
 
-from accounts.rules import is_community_staff, is_community_staff_of
+from accounts.rules import (
+    is_community_staff,
+    is_community_staff_of,
+    is_district_staff,
+    is_street_staff,
+)
 
-rules.add_perm("needs.add_need", is_community_staff)
-rules.add_perm("needs.change_need", is_community_staff_of)
-rules.add_perm("needs.delete_need", is_community_staff_of)
+# Creating is a rule on the community the record goes into.
+rules.add_perm("needs.add_need", is_community_staff_of)
+# Who works with needs at all (the navigation); which ones, visible_to() decides.
+rules.add_perm("needs.view_need", is_community_staff | is_street_staff | is_district_staff)

@@ -9,7 +9,7 @@ from .models import Need
 @transaction.atomic
 def need_create(*, by, community, data: dict) -> Need:
     """Record one need in a community's needs list."""
-    if not by.has_perm("needs.add_need") or community.pk not in by.scope.community_ids():
+    if not by.has_perm("needs.add_need", community):
         raise PermissionDenied
     compound = data.get("compound")
     if compound is not None and compound.community_id != community.pk:

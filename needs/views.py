@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from rules.contrib.views import permission_required
 
-from accounts.models import home_community
+from accounts.choice import community_or_choice
+from core.http import form_page
 from core.scope import get_visible_or_404
 
 from .forms import NeedFilterForm, NeedForm
@@ -37,19 +38,23 @@ def need_list(request):
 @login_required
 @permission_required("needs.add_need", raise_exception=True)
 def need_create_view(request):
-    community = home_community(request.user)
-    if community is None:
-        raise PermissionDenied
+    community = community_or_choice(request, "needs.add_need", heading="记录需求")
+    if isinstance(community, HttpResponse):
+        return community
     form = NeedForm(request.POST if request.method == "POST" else None, community=community)
-    if request.method == "POST":
-        if form.is_valid():
-            need = need_create(by=request.user, community=community, data=form.cleaned_data)
-            messages.success(request, "需求已记入需求清单。")
-            return redirect(need)
-        return render(
-            request, "needs/need_form.html", {"form": form, "community": community}, status=422
-        )
-    return render(request, "needs/need_form.html", {"form": form, "community": community})
+
+    def perform(data):
+        need = need_create(by=request.user, community=community, data=data)
+        messages.success(request, "需求已记入需求清单。")
+        return redirect(need)
+
+    return form_page(
+        request,
+        form,
+        template="needs/need_form.html",
+        context={"community": community},
+        perform=perform,
+    )
 
 
 @login_required

@@ -1,9 +1,11 @@
 from django import forms
 
+from core.once import OnceForm
+
 from .models import Partner
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(OnceForm, forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["name", "category", "skills", "phone"]

@@ -1,6 +1,13 @@
 import rules
 
-from accounts.rules import is_community_staff, is_community_staff_of
+from accounts.rules import (
+    is_community_staff,
+    is_community_staff_of,
+    is_district_staff,
+    is_street_staff,
+)
 
-rules.add_perm("partners.add_partner", is_community_staff)
-rules.add_perm("partners.change_partner", is_community_staff_of)
+# Creating is a rule on the community the record goes into.
+rules.add_perm("partners.add_partner", is_community_staff_of)
+# Who works with partners at all (the navigation); which ones, visible_to() decides.
+rules.add_perm("partners.view_partner", is_community_staff | is_street_staff | is_district_staff)

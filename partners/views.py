@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from rules.contrib.views import permission_required
 
-from accounts.models import home_community
+from accounts.choice import community_or_choice
+from core.http import form_page
 from core.scope import get_visible_or_404
 
 from .forms import PartnerFilterForm, PartnerForm
@@ -27,22 +28,23 @@ def partner_list(request):
 @login_required
 @permission_required("partners.add_partner", raise_exception=True)
 def partner_create_view(request):
-    community = home_community(request.user)
-    if community is None:
-        raise PermissionDenied
+    community = community_or_choice(request, "partners.add_partner", heading="登记合伙人")
+    if isinstance(community, HttpResponse):
+        return community
     form = PartnerForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            partner = partner_create(by=request.user, community=community, data=form.cleaned_data)
-            messages.success(request, "合伙人已登记。")
-            return redirect(partner)
-        return render(
-            request,
-            "partners/partner_form.html",
-            {"form": form, "community": community},
-            status=422,
-        )
-    return render(request, "partners/partner_form.html", {"form": form, "community": community})
+
+    def perform(data):
+        partner = partner_create(by=request.user, community=community, data=data)
+        messages.success(request, "合伙人已登记。")
+        return redirect(partner)
+
+    return form_page(
+        request,
+        form,
+        template="partners/partner_form.html",
+        context={"community": community},
+        perform=perform,
+    )
 
 
 @login_required

@@ -1,10 +1,14 @@
 from django import forms
+from django.utils import timezone
 
 from accounts.models import Compound
+from core.dates import years_after
+from core.once import OnceForm
 from needs.models import Need
 from partners.models import Partner
 
 from .models import Activity, Project
+from .workflow import PLAN_HORIZON_YEARS
 
 
 class DateInput(forms.DateInput):
@@ -22,7 +26,7 @@ class ProjectBasicForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = ["title", "compound", "module", "summary"]
+        fields = ["title", "compound", "theme", "summary"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, community, **kwargs):
@@ -31,6 +35,10 @@ class ProjectBasicForm(forms.ModelForm):
         self.fields["needs"].queryset = Need.objects.alive().filter(community=community)
         if self.instance.pk:
             self.fields["needs"].initial = list(self.instance.needs.values_list("pk", flat=True))
+
+
+class ProjectCreateForm(OnceForm, ProjectBasicForm):
+    """The basics of a new project; posting the same page twice creates one project."""
 
 
 class PlanForm(forms.ModelForm):
@@ -51,6 +59,12 @@ class PlanForm(forms.ModelForm):
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "结束日期不能早于开始日期。")
+        horizon = years_after(timezone.localdate(), PLAN_HORIZON_YEARS)
+        if end and end > horizon:
+            self.add_error(
+                "end_date",
+                f"计划结束日期不能晚于 {horizon:%Y-%m-%d}(最多安排 {PLAN_HORIZON_YEARS} 年)。",
+            )
         budget = data.get("budget_total")
         if budget is not None and budget < 0:
             self.add_error("budget_total", "预算不能为负数。")
@@ -117,7 +131,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(OnceForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "comment_%s")
         super().__init__(*args, **kwargs)
@@ -132,11 +146,11 @@ class AnnounceForm(forms.Form):
         label="预告内容",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="居民在“百社百景”居民页面上看到的内容:时间、地点、怎么参加。",
+        help_text="居民在“百社百景”居民页面上看到的内容:时间、地点、怎么参加(如向谁报名)。",
     )
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(OnceForm, forms.ModelForm):
     photo = forms.ImageField(
         label="活动照片", required=False, help_text="JPG、PNG 或 WebP,不超过 10 MB"
     )
@@ -153,8 +167,8 @@ class ActivityForm(forms.ModelForm):
         }
 
 
-class ReviewForm(forms.Form):
-    review = forms.CharField(
+class RetrospectiveForm(forms.Form):
+    retrospective = forms.CharField(
         label="复盘总结",
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Community, Compound
+from core.dates import sane_date_q, validate_sane_date
 from core.models import SoftDeleteModel, SoftDeleteQuerySet, Upload
 from needs.models import Need
 from partners.models import Partner
@@ -20,11 +21,12 @@ class Status(models.TextChoices):
     APPROVED = "approved", _("已批准")
     ANNOUNCED = "announced", _("已发布预告")
     IN_PROGRESS = "in_progress", _("实施中")
-    COMPLETED = "completed", _("已复盘")
+    RETROSPECTED = "retrospected", _("已复盘")
 
 
-PUBLIC_STATUSES = (Status.ANNOUNCED, Status.IN_PROGRESS, Status.COMPLETED)
-EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+# Residents see a project from its announcement on: what may happen in each status is the
+# workflow table's (projects/workflow.py); this is only who may look.
+PUBLIC_STATUSES = frozenset({Status.ANNOUNCED, Status.IN_PROGRESS, Status.RETROSPECTED})
 
 
 class ProjectQuerySet(SoftDeleteQuerySet):
@@ -41,13 +43,17 @@ class ProjectQuerySet(SoftDeleteQuerySet):
         return self.alive().filter(status__in=PUBLIC_STATUSES)
 
 
+class Theme(models.TextChoices):
+    """美 / 学 / 乐 / 健: the four kinds the street shows projects in (晾晒机制)."""
+
+    BEAUTY = "beauty", _("美")
+    LEARNING = "learning", _("学")
+    JOY = "joy", _("乐")
+    HEALTH = "health", _("健")
+
+
 class Project(SoftDeleteModel):
-    class Module(models.TextChoices):
-        # The street's monthly preview groups projects in four modules.
-        BEAUTY = "beauty", _("美")
-        LEARNING = "learning", _("学")
-        JOY = "joy", _("乐")
-        HEALTH = "health", _("健")
+    Theme = Theme
 
     community = models.ForeignKey(
         Community, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="projects"
@@ -63,8 +69,12 @@ class Project(SoftDeleteModel):
     )
     title = models.CharField(_("项目名称"), max_length=100)
     summary = models.TextField(_("项目简介"), max_length=2000, blank=True)
-    module = models.CharField(
-        _("展示模块"), max_length=10, choices=Module.choices, default=Module.JOY
+    theme = models.CharField(
+        _("类型(美/学/乐/健)"),
+        max_length=10,
+        choices=Theme.choices,
+        default=Theme.JOY,
+        help_text=_("街道按美、学、乐、健四种类型集中展示项目"),
     )
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -76,8 +86,12 @@ class Project(SoftDeleteModel):
     )
     # Step 3: plan
     goal = models.TextField(_("项目目标"), max_length=2000, blank=True)
-    start_date = models.DateField(_("开始日期"), null=True, blank=True)
-    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    start_date = models.DateField(
+        _("开始日期"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    end_date = models.DateField(
+        _("结束日期"), null=True, blank=True, validators=[validate_sane_date]
+    )
     budget_total = models.DecimalField(
         _("预算总额(元)"),
         max_digits=12,
@@ -88,7 +102,9 @@ class Project(SoftDeleteModel):
     )
     target_groups = models.CharField(_("服务对象"), max_length=200, blank=True)
     # Step 4: proposal from the joint meeting
-    joint_meeting_date = models.DateField(_("联席会日期"), null=True, blank=True)
+    joint_meeting_date = models.DateField(
+        _("联席会日期"), null=True, blank=True, validators=[validate_sane_date]
+    )
     joint_meeting_attendees = models.CharField(
         _("联席会参会方"),
         max_length=300,
@@ -100,9 +116,9 @@ class Project(SoftDeleteModel):
     # Step 5: announcement
     announcement = models.TextField(_("项目预告"), max_length=4000, blank=True)
     announced_at = models.DateTimeField(_("预告发布时间"), null=True, blank=True)
-    # Step 7: the community's own retrospective
-    review = models.TextField(_("复盘总结"), max_length=8000, blank=True)
-    reviewed_at = models.DateTimeField(_("复盘时间"), null=True, blank=True)
+    # Step 7: the community's own retrospective (复盘); the street's 审核 is "review"
+    retrospective = models.TextField(_("复盘总结"), max_length=8000, blank=True)
+    retrospected_at = models.DateTimeField(_("复盘时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
@@ -118,18 +134,12 @@ class Project(SoftDeleteModel):
         verbose_name = _("领办项目")
         verbose_name_plural = _("领办项目")
         ordering = ["-created_at", "-id"]
-        permissions = [
-            ("submit_project", "可提交项目"),
-            ("approve_project", "可批准项目"),
-            ("return_project", "可退回项目"),
-        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values), name="project_status_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(module__in=["beauty", "learning", "joy", "health"]),
-                name="project_module_valid",
+                condition=models.Q(theme__in=Theme.values), name="project_theme_valid"
             ),
             models.CheckConstraint(
                 condition=models.Q(start_date__isnull=True)
@@ -137,6 +147,14 @@ class Project(SoftDeleteModel):
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="project_dates_ordered",
                 violation_error_message=_("结束日期不能早于开始日期。"),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=sane_date_q(name),
+                    name=f"project_{name}_sane",
+                    violation_error_message=_("请输入 2000 年至 2099 年之间的日期。"),
+                )
+                for name in ("start_date", "end_date", "joint_meeting_date")
             ),
             models.CheckConstraint(
                 condition=models.Q(budget_total__isnull=True) | models.Q(budget_total__gte=0),
@@ -172,7 +190,6 @@ class ProjectEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", _("创建项目")
         UPDATED = "updated", _("修改内容")
-        NEED_LINKED = "need_linked", _("关联需求")
         PARTNER_LINKED = "partner_linked", _("链接合伙人")
         PARTNER_UNLINKED = "partner_unlinked", _("移除合伙人")
         SUBMITTED = "submitted", _("提交审核")
@@ -181,7 +198,7 @@ class ProjectEvent(models.Model):
         ANNOUNCED = "announced", _("发布预告")
         STARTED = "started", _("开始实施")
         ACTIVITY = "activity", _("记录活动")
-        COMPLETED = "completed", _("完成复盘")
+        RETROSPECTED = "retrospected", _("完成复盘")
         COMMENTED = "commented", _("审核意见")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
@@ -210,7 +227,7 @@ class Activity(models.Model):
     project = models.ForeignKey(
         Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="activities"
     )
-    date = models.DateField(_("活动日期"))
+    date = models.DateField(_("活动日期"), validators=[validate_sane_date])
     place = models.CharField(_("活动地点"), max_length=100)
     participants = models.PositiveIntegerField(_("参与人数"))
     volunteers = models.PositiveIntegerField(_("志愿者人数"), default=0)
@@ -240,6 +257,11 @@ class Activity(models.Model):
                 condition=models.Q(spending__gte=0),
                 name="activity_spending_not_negative",
                 violation_error_message=_("支出不能为负数。"),
+            ),
+            models.CheckConstraint(
+                condition=sane_date_q("date", nullable=False),
+                name="activity_date_sane",
+                violation_error_message=_("请输入 2000 年至 2099 年之间的日期。"),
             ),
         ]
 

@@ -7,8 +7,6 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("new/", views.project_create, name="create"),
-    path("pipeline/", views.pipeline, name="pipeline"),
-    path("overview/", views.overview, name="overview"),
     path("trash/", views.project_trash, name="trash"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
@@ -22,7 +20,7 @@ urlpatterns = [
     path("<int:pk>/comment/", views.project_comment, name="comment"),
     path("<int:pk>/announce/", views.project_announce, name="announce"),
     path("<int:pk>/activities/new/", views.activity_create, name="activity_create"),
-    path("<int:pk>/review/", views.project_review, name="review"),
+    path("<int:pk>/retrospective/", views.project_retrospective, name="retrospective"),
     path("<int:pk>/delete/", views.project_delete, name="delete"),
     path("<int:pk>/restore/", views.project_restore, name="restore"),
 ]

@@ -1,13 +1,17 @@
+"""Project pages: parse, ask the workflow or a selector, call a service. Refusals become pages in
+core/http.py; what each status allows is in projects/workflow.py."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from accounts.models import home_community
+from accounts.choice import community_or_choice
+from core.http import form_page, perform_or_refuse
 from core.scope import get_visible_or_404
 
 from . import selectors, services
@@ -20,21 +24,22 @@ from .forms import (
     PartnerUnlinkForm,
     PlanForm,
     ProjectBasicForm,
+    ProjectCreateForm,
     ProjectFilterForm,
     ProposalForm,
+    RetrospectiveForm,
     ReturnForm,
-    ReviewForm,
 )
 from .models import Project
-from .services import TransitionError
+from .workflow import PROJECT_WORKFLOW
 
 
-def _detail(request, project, *, status=200, **forms):
+def _page(request, project, *, status=200, **forms):
     """The project page, with any action form that came back with errors."""
     context = {
         "project": project,
         "steps": selectors.project_steps(project),
-        "can": selectors.project_actions(user=request.user, project=project),
+        "can": PROJECT_WORKFLOW.available(request.user, project),
         "partner_form": forms.get("partner_form") or PartnerLinkForm(project=project),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
@@ -43,14 +48,40 @@ def _detail(request, project, *, status=200, **forms):
     return render(request, "projects/project_detail.html", context, status=status)
 
 
-def _failed(request, project, exc: ValidationError, **forms):
-    """A service refused: say why on the project page (409 if the status moved on, else 422)."""
-    for message in exc.messages:
-        messages.error(request, message)
-    status = 409 if isinstance(exc, TransitionError) else 422
-    return _detail(
-        request, selectors.project_get(user=request.user, pk=project.pk), status=status, **forms
+def _act(request, project, action: str, call, *, done: str, form=None, form_key: str = ""):
+    """A button or a small form on the project page, for one action of the workflow."""
+    forms = {form_key: form} if form is not None else {}
+
+    def page(status):
+        fresh = selectors.project_get(user=request.user, pk=project.pk)
+        return _page(request, fresh, status=status, **forms)
+
+    return perform_or_refuse(
+        request,
+        call,
+        page=page,
+        done=done,
+        to=project,
+        admit=lambda: PROJECT_WORKFLOW.admit(request.user, project, action),
+        form=form,
     )
+
+
+def _step_page(request, project, action: str, form, template: str, perform, context=None):
+    """A page with one form for one action (edit, announce, log an activity, retrospect)."""
+    return form_page(
+        request,
+        form,
+        template=template,
+        context={"project": project, "community": project.community, **(context or {})},
+        perform=perform,
+        admit=lambda: PROJECT_WORKFLOW.admit(request.user, project, action),
+        back=project,
+    )
+
+
+def _posted(request):
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
 
 
 @login_required
@@ -68,79 +99,65 @@ def project_list(request):
 @login_required
 @permission_required("projects.add_project", raise_exception=True)
 def project_create(request):
-    community = home_community(request.user)
-    if community is None:
-        raise PermissionDenied
+    heading = "新建领办项目"
+    community = community_or_choice(request, "projects.add_project", heading=heading)
+    if isinstance(community, HttpResponse):
+        return community
     initial = {"needs": request.GET.getlist("need")} if request.method == "GET" else None
-    form = ProjectBasicForm(
-        request.POST if request.method == "POST" else None, community=community, initial=initial
-    )
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            project = services.project_create(
-                by=request.user,
-                community=community,
-                title=data["title"],
-                summary=data["summary"],
-                module=data["module"],
-                compound=data["compound"],
-                needs=data["needs"],
-            )
-            messages.success(request, "项目已创建。下一步:链接合伙人、填写计划和方案。")
-            return redirect(project)
-        return render(
-            request,
-            "projects/project_form.html",
-            {"form": form, "community": community, "heading": "新建领办项目"},
-            status=422,
+    form = ProjectCreateForm(_posted(request)[0], community=community, initial=initial)
+
+    def perform(data):
+        project = services.project_create(
+            by=request.user,
+            community=community,
+            title=data["title"],
+            summary=data["summary"],
+            theme=data["theme"],
+            compound=data["compound"],
+            needs=data["needs"],
         )
-    return render(
+        messages.success(request, "项目已创建。下一步:链接合伙人、填写计划和方案。")
+        return redirect(project)
+
+    return form_page(
         request,
-        "projects/project_form.html",
-        {"form": form, "community": community, "heading": "新建领办项目"},
+        form,
+        template="projects/project_form.html",
+        context={"community": community, "heading": heading},
+        perform=perform,
     )
 
 
 @login_required
 def project_detail(request, pk):
-    return _detail(request, selectors.project_get(user=request.user, pk=pk))
+    return _page(request, selectors.project_get(user=request.user, pk=pk))
 
 
 def _edit(request, pk, form_class, heading, *, with_needs=False):
-    """Edit part of a draft or returned project through project_update."""
+    """Edit part of a draft or returned project (the workflow's `edit`)."""
     project = selectors.project_get(user=request.user, pk=pk)
-    if not request.user.has_perm("projects.change_project", project):
-        if request.user.has_perm("projects.submit_project", project):
-            messages.error(request, f"项目当前状态为“{project.get_status_display()}”,不能修改。")
-            return redirect(project)
-        raise PermissionDenied
     kwargs = {"community": project.community} if with_needs else {}
-    data = request.POST if request.method == "POST" else None
-    form = form_class(data, instance=project, **kwargs)
-    context = {"form": form, "project": project, "community": project.community, "heading": heading}
-    if request.method == "POST":
-        if form.is_valid():
-            data = {f: form.cleaned_data[f] for f in form._meta.fields}
-            try:
-                services.project_update(
-                    project=project,
-                    by=request.user,
-                    data=data,
-                    needs=form.cleaned_data["needs"] if with_needs else None,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return render(
-                    request,
-                    "projects/project_form.html",
-                    context,
-                    status=409 if isinstance(exc, TransitionError) else 422,
-                )
-            messages.success(request, f"{heading}已保存。")
-            return redirect(project)
-        return render(request, "projects/project_form.html", context, status=422)
-    return render(request, "projects/project_form.html", context)
+    form = form_class(_posted(request)[0], instance=project, **kwargs)
+
+    def perform(data):
+        services.project_update(
+            project=project,
+            by=request.user,
+            data={f: data[f] for f in form._meta.fields},
+            needs=data["needs"] if with_needs else None,
+        )
+        messages.success(request, f"{heading}已保存。")
+        return redirect(project)
+
+    return _step_page(
+        request,
+        project,
+        "edit",
+        form,
+        "projects/project_form.html",
+        perform,
+        {"heading": heading},
+    )
 
 
 @login_required
@@ -162,165 +179,148 @@ def project_proposal(request, pk):
 @login_required
 def project_partner_link(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
-    if not request.user.has_perm("projects.change_project", project):
-        raise PermissionDenied
-    form = PartnerLinkForm(request.POST, project=project)
-    if not form.is_valid():
-        return _detail(request, project, status=422, partner_form=form)
-    try:
-        services.project_link_partner(
-            project=project, partner=form.cleaned_data["partner"], by=request.user
-        )
-    except ValidationError as exc:
-        return _failed(request, project, exc)
-    messages.success(request, "已链接合伙人。")
-    return redirect(project)
+    return _act(
+        request,
+        project,
+        "link_partner",
+        lambda data: services.project_link_partner(
+            project=project, partner=data["partner"], by=request.user
+        ),
+        done="已链接合伙人。",
+        form=PartnerLinkForm(request.POST, project=project),
+        form_key="partner_form",
+    )
 
 
 @require_POST
 @login_required
 def project_partner_unlink(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
-    if not request.user.has_perm("projects.change_project", project):
-        raise PermissionDenied
-    form = PartnerUnlinkForm(request.POST, project=project)
-    if not form.is_valid():
-        messages.error(request, "该合伙人没有链接到这个项目,无法移除。")
-        return _detail(request, project, status=422)
-    services.project_unlink_partner(
-        project=project, partner=form.cleaned_data["partner"], by=request.user
+    return _act(
+        request,
+        project,
+        "unlink_partner",
+        lambda data: services.project_unlink_partner(
+            project=project, partner=data["partner"], by=request.user
+        ),
+        done="已移除合伙人。",
+        form=PartnerUnlinkForm(request.POST, project=project),
     )
-    messages.success(request, "已移除合伙人。")
-    return redirect(project)
 
 
 @require_POST
 @login_required
 def project_submit(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
-    try:
-        services.project_submit(project=project, by=request.user)
-    except ValidationError as exc:
-        return _failed(request, project, exc)
-    messages.success(request, "已提交街道审核。审核结果会发到您的消息中心。")
-    return redirect(project)
+    return _act(
+        request,
+        project,
+        "submit",
+        lambda data: services.project_submit(project=project, by=request.user),
+        done="已提交街道审核。审核结果会发到您的消息中心。",
+    )
 
 
-def _street_action(request, pk, *, permission, form_class, form_key, service, done):
-    """The street's approve / return / comment: one permission, one comment form, one service."""
+# The street's review: approve / return / comment, each one action with one comment form.
+REVIEW = {
+    "approve": (DecisionForm, "decision_form", services.project_approve, "已批准,社区将收到通知。"),
+    "return": (ReturnForm, "return_form", services.project_return, "已退回社区修改。"),
+    "comment": (CommentForm, "comment_form", services.project_comment, "意见已发送给社区。"),
+}
+
+
+def _review(request, pk, action: str):
     project = selectors.project_get(user=request.user, pk=pk)
-    if not request.user.has_perm(permission, project):
-        raise PermissionDenied
-    form = form_class(request.POST)
-    if not form.is_valid():
-        return _detail(request, project, status=422, **{form_key: form})
-    try:
-        service(project=project, by=request.user, comment=form.cleaned_data["comment"])
-    except ValidationError as exc:
-        return _failed(request, project, exc)
-    messages.success(request, done)
-    return redirect(project)
+    form_class, form_key, service, done = REVIEW[action]
+    return _act(
+        request,
+        project,
+        action,
+        lambda data: service(project=project, by=request.user, comment=data["comment"]),
+        done=done,
+        form=form_class(request.POST),
+        form_key=form_key,
+    )
 
 
 @require_POST
 @login_required
 def project_approve(request, pk):
-    return _street_action(
-        request,
-        pk,
-        permission="projects.approve_project",
-        form_class=DecisionForm,
-        form_key="decision_form",
-        service=services.project_approve,
-        done="已批准,社区将收到通知。",
-    )
+    return _review(request, pk, "approve")
 
 
 @require_POST
 @login_required
 def project_return(request, pk):
-    return _street_action(
-        request,
-        pk,
-        permission="projects.return_project",
-        form_class=ReturnForm,
-        form_key="return_form",
-        service=services.project_return,
-        done="已退回社区修改。",
-    )
+    return _review(request, pk, "return")
 
 
 @require_POST
 @login_required
 def project_comment(request, pk):
-    return _street_action(
-        request,
-        pk,
-        permission="projects.comment_project",
-        form_class=CommentForm,
-        form_key="comment_form",
-        service=services.project_comment,
-        done="意见已发送给社区。",
-    )
-
-
-def _step_form(request, pk, form_class, permission, template, handler):
-    """A page with one form that drives one service (announce, activity, review)."""
-    project = selectors.project_get(user=request.user, pk=pk)
-    if not request.user.has_perm(permission, project):
-        raise PermissionDenied
-    form = form_class(request.POST, request.FILES) if request.method == "POST" else form_class()
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                handler(project, form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                status = 409 if isinstance(exc, TransitionError) else 422
-                return render(request, template, {"form": form, "project": project}, status=status)
-            return redirect(project)
-        return render(request, template, {"form": form, "project": project}, status=422)
-    return render(request, template, {"form": form, "project": project})
+    return _review(request, pk, "comment")
 
 
 @login_required
 def project_announce(request, pk):
-    def handle(project, data):
+    project = selectors.project_get(user=request.user, pk=pk)
+
+    def perform(data):
         services.project_announce(
             project=project, by=request.user, announcement=data["announcement"]
         )
-        messages.success(request, "预告已发布,居民可以在居民页面看到。")
+        messages.success(request, "预告已发布,居民在居民页面上就能看到。")
+        return redirect(project)
 
-    return _step_form(
+    return _step_page(
         request,
-        pk,
-        AnnounceForm,
-        "projects.announce_project",
+        project,
+        "announce",
+        AnnounceForm(_posted(request)[0]),
         "projects/project_announce.html",
-        handle,
+        perform,
     )
 
 
 @login_required
 def activity_create(request, pk):
-    def handle(project, data):
+    project = selectors.project_get(user=request.user, pk=pk)
+
+    def perform(data):
+        data = dict(data)
         photo = data.pop("photo", None)
         services.activity_log(project=project, by=request.user, data=data, photo=photo)
         messages.success(request, "活动已记录。")
+        return redirect(project)
 
-    return _step_form(
-        request, pk, ActivityForm, "projects.log_activity", "projects/activity_form.html", handle
+    return _step_page(
+        request,
+        project,
+        "log_activity",
+        ActivityForm(*_posted(request)),
+        "projects/activity_form.html",
+        perform,
     )
 
 
 @login_required
-def project_review(request, pk):
-    def handle(project, data):
-        services.project_complete(project=project, by=request.user, review=data["review"])
-        messages.success(request, "复盘已完成。")
+def project_retrospective(request, pk):
+    project = selectors.project_get(user=request.user, pk=pk)
 
-    return _step_form(
-        request, pk, ReviewForm, "projects.complete_project", "projects/project_review.html", handle
+    def perform(data):
+        services.project_retrospect(
+            project=project, by=request.user, retrospective=data["retrospective"]
+        )
+        messages.success(request, "复盘已完成。")
+        return redirect(project)
+
+    return _step_page(
+        request,
+        project,
+        "retrospect",
+        RetrospectiveForm(_posted(request)[0]),
+        "projects/project_retrospective.html",
+        perform,
     )
 
 
@@ -328,45 +328,41 @@ def project_review(request, pk):
 @login_required
 def project_delete(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
-    services.project_delete(project=project, by=request.user)
-    messages.success(request, "草稿已删除。")
-    return redirect("projects:list")
-
-
-@login_required
-@permission_required("projects.view_pipeline", raise_exception=True)
-def pipeline(request):
-    return render(
-        request, "projects/pipeline.html", {"columns": selectors.street_pipeline(user=request.user)}
+    return perform_or_refuse(
+        request,
+        lambda data: services.project_delete(project=project, by=request.user),
+        page=lambda status: _page(
+            request, selectors.project_get(user=request.user, pk=pk), status=status
+        ),
+        done="草稿已删除,可在“已删除的草稿”中恢复。",
+        to="projects:list",
+        admit=lambda: PROJECT_WORKFLOW.admit(request.user, project, "delete"),
     )
 
 
-@login_required
-@permission_required("projects.view_overview", raise_exception=True)
-def overview(request):
-    from .models import Status
-
-    context = {
-        "rows": selectors.district_overview(user=request.user),
-        "statuses": Status.choices,
-        "overdue": selectors.overdue_projects(user=request.user)[:20],
-    }
-    return render(request, "projects/overview.html", context)
+def _trash(request, status=200):
+    page = Paginator(selectors.project_trash(user=request.user), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.with_actions(request.user, page.object_list)
+    return render(request, "projects/project_trash.html", {"page": page}, status=status)
 
 
 @login_required
 @permission_required("projects.add_project", raise_exception=True)
 def project_trash(request):
-    page = Paginator(selectors.project_trash(user=request.user), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "projects/project_trash.html", {"page": page})
+    return _trash(request)
 
 
 @require_POST
 @login_required
 def project_restore(request, pk):
     project = get_visible_or_404(Project, request.user, visible_kwargs={"deleted": True}, pk=pk)
-    services.project_restore(project=project, by=request.user)
-    messages.success(request, f"“{project.title}”已恢复。")
-    return redirect(project)
+    return perform_or_refuse(
+        request,
+        lambda data: services.project_restore(project=project, by=request.user),
+        page=lambda status: _trash(request, status),
+        done=f"“{project.title}”已恢复。",
+        to=project,
+        admit=lambda: PROJECT_WORKFLOW.admit(request.user, project, "restore"),
+    )

@@ -157,3 +157,10 @@ class ProjectFactory(factory.django.DjangoModelFactory):
             announcement="12月1日上午九点在小区广场举办邻居节,欢迎参加。",
             announced_at=factory.LazyFunction(timezone.now),
         )
+
+
+def once() -> str:
+    """A fresh one-time form token, as a page that creates something carries (core/once.py)."""
+    from core.once import new_token
+
+    return new_token()

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import F
 from django.test import RequestFactory, override_settings
 
-from accounts.models import Community, Compound, District, Household, Role, RoleAssignment, User
+from accounts.models import Community, Compound, District, Household, RoleAssignment, User
+from accounts.roles import Role
 from core.models import AuditEvent
 from core.phone import phone_hash
 from dashboards import selectors as dashboards
@@ -17,7 +18,8 @@ from demo.records import scaled
 from needs.models import Need
 from partners.models import Partner
 from projects.models import Activity, Project, ProjectEvent, Status
-from projects.selectors import overdue_projects
+from projects.workflow import PROJECT_WORKFLOW
+from tests import factories as f
 
 PASSWORD = "demo-pass-2024"
 SCALE = "0.1"  # the volume records at a tenth; the tree, logins and 64 projects are the same
@@ -47,6 +49,43 @@ def demo(django_db_setup, django_db_blocker):
         # pytest-django runs tests with DEBUG=False, which the command refuses without --force.
         yield seed()
         transaction.set_rollback(True)
+
+
+def replay(project) -> list[str]:
+    """What is wrong with a project's timeline as a walk through the workflow table: a step no
+    action allows from the status it starts in, a step its actor may not take, or an end that
+    is not the project's status."""
+    events = list(project.events.order_by("at", "id"))
+    if not events or events[0].kind != ProjectEvent.Kind.CREATED:
+        return ["the first entry is not 'created'"]
+    problems, status = [], PROJECT_WORKFLOW.initial
+    for event in events[1:]:
+        actions = PROJECT_WORKFLOW.actions_writing(event.kind)
+        action = next((a for a in actions if status in a.sources), None)
+        if action is None:
+            problems.append(f"{event.kind} from {status}")
+            continue
+        as_then = Project(pk=project.pk, community=project.community, status=status)
+        actor = User.objects.get(pk=event.actor_id)  # a fresh scope for each actor
+        if not actor.has_perm(action.permission, as_then):
+            problems.append(f"{event.kind} by {actor.username}")
+        status = action.target or status
+    if status != project.status:
+        problems.append(f"ends in {status}, not {project.status}")
+    return problems
+
+
+def test_replay_finds_a_step_the_table_does_not_allow(org, people):
+    project = f.ProjectFactory(community=org.guoao, status=Status.APPROVED)
+    for kind, actor in [("created", people.secretary), ("approved", people.street)]:
+        ProjectEvent.objects.create(project=project, kind=kind, actor=actor)
+    assert replay(project) == ["approved from draft", "ends in draft, not approved"]
+    project.events.all().delete()
+    steps = [("created", people.secretary), ("submitted", people.secretary)]
+    steps += [("approved", people.expert)]  # an expert comments; only the 组长 decides
+    for kind, actor in steps:
+        ProjectEvent.objects.create(project=project, kind=kind, actor=actor)
+    assert replay(project) == ["approved by expert"]
 
 
 @pytest.mark.django_db
@@ -120,9 +159,9 @@ class TestLoadedDemo:
 
         for project in projects.exclude(status=Status.DRAFT):
             assert project.plan_complete and project.proposal_complete, project
-        for project in projects.filter(status__in=[Status.IN_PROGRESS, Status.COMPLETED]):
+        for project in projects.filter(status__in=[Status.IN_PROGRESS, Status.RETROSPECTED]):
             assert project.activities.exists() and project.announced_at, project
-        assert not projects.filter(status=Status.COMPLETED, review="").exists()
+        assert not projects.filter(status=Status.RETROSPECTED, retrospective="").exists()
         assert not Project.needs.through.objects.exclude(
             need__community_id=F("project__community_id")
         ).exists()
@@ -132,19 +171,27 @@ class TestLoadedDemo:
 
     def test_every_dashboard_has_something_to_show(self, demo):
         users = {u.username: u for u in User.objects.all()}
-        todo = dashboards.secretary_todo(users["secretary"])
+        todo = dashboards.community_staff_home(users["secretary"])
         for key in ("returned", "drafts", "to_announce", "running"):
             assert list(todo[key]), key
         assert Project.objects.filter(
             community__name="国奥社区", status=Status.IN_PROGRESS
         ).exists()
-        waiting = list(dashboards.street_todo(users["street"])["waiting"])
+        waiting = list(dashboards.street_group_home(users["street"])["waiting"])
         assert len(waiting) >= 3
         assert len({p.status_changed_at.date() for p in waiting}) >= 3
-        overdue = list(overdue_projects(user=users["district"]))
+        overdue = list(dashboards.overdue_projects(user=users["district"]))
         assert {p.status for p in overdue} >= {Status.SUBMITTED, Status.IN_PROGRESS}
-        assert list(dashboards.resident_todo(users["resident"])["announcements"])
-        assert list(dashboards.partner_todo(users["partner"])["profiles"])
+        assert list(dashboards.resident_home(users["resident"])["announcements"])
+        assert list(dashboards.partner_home(users["partner"])["profiles"])
+
+    def test_every_demo_history_is_a_path_through_the_workflow_table(self, demo):
+        """The demo writes its timelines in bulk, not through services: replaying each project's
+        events against PROJECT_WORKFLOW must reach its status, every step allowed from the status
+        it starts in and permitted to the person who took it."""
+        projects = Project.objects.select_related("community__street")
+        assert projects.count() == 64
+        assert {p.title: replay(p) for p in projects if replay(p)} == {}
 
     def test_running_twice_loads_once(self, demo):
         counts = (User.objects.count(), Project.objects.count(), Partner.objects.count())

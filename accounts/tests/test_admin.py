@@ -3,7 +3,8 @@ the security admin keeps roles. Nobody is a superuser and nobody deletes audit r
 
 import pytest
 
-from accounts.models import Community, Role, RoleAssignment, User
+from accounts.models import Community, RoleAssignment, User
+from accounts.roles import Role
 from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.models import Community, Role, RoleAssignment, User
+from accounts.models import Community, RoleAssignment, User
+from accounts.roles import Role
 from accounts.services import phone_reveal, role_assign
 from core.models import AuditEvent
 from projects.models import Project

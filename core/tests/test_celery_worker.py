@@ -25,6 +25,9 @@ def redis_worker():
     worker_app = Celery("baiseshejing-test", set_as_current=False)
     worker_app.config_from_object("django.conf:settings", namespace="CELERY")
     worker_app.conf.update(task_always_eager=False, broker_url=redis_url, result_backend=redis_url)
+    # Import every app's tasks before the worker starts, as a real worker does at boot: a task
+    # module first imported later (notify() imports core.tasks lazily) is unknown to it.
+    worker_app.autodiscover_tasks(force=True)
     with worker_app.connection_for_write() as conn:
         conn.default_channel.client.flushdb()  # a clean queue for this test
     worker_app.set_current()

@@ -3,7 +3,20 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.roles import (
+    AUDITORS,
+    COMMUNITY_STAFF,
+    DISTRICT_BUSINESS,
+    HOME_GROUPS,
+    PARTNERS,
+    RESIDENTS,
+    SECADMINS,
+    STREET_GROUP,
+    SYSADMINS,
+    Role,
+)
 from core.audit import audit
+from dashboards.views import HOMES, NO_ROLE
 from core.models import Notification
 from projects.models import Project, Status
 from tests import factories as f
@@ -24,7 +37,7 @@ def test_secretary_sees_returned_drafts_and_unread(client, org, people):
     Notification.objects.create(recipient=people.secretary, event="x", title="请修改预算")
     client.force_login(people.secretary)
     response = client.get("/")
-    assert response.context["kind"] == "secretary"
+    assert response.context["home"] == COMMUNITY_STAFF.key
     assert list(response.context["returned"]) == [returned]
     assert list(response.context["drafts"]) == [draft]
     assert [n.title for n in response.context["unread"]] == ["请修改预算"]
@@ -39,7 +52,7 @@ def test_street_sees_waiting_proposals_oldest_first(client, org, people):
     _age(older, 9)
     client.force_login(people.street)
     response = client.get("/")
-    assert response.context["kind"] == "street"
+    assert response.context["home"] == STREET_GROUP.key
     assert list(response.context["waiting"]) == [older, newer]
 
 
@@ -56,7 +69,7 @@ def test_district_sees_overdue_items(client, org, people):
     f.ProjectFactory(community=org.guoao, ready=True, status=Status.SUBMITTED)  # fresh, not overdue
     client.force_login(people.district)
     response = client.get("/")
-    assert response.context["kind"] == "district"
+    assert response.context["home"] == DISTRICT_BUSINESS.key
     assert set(response.context["overdue"]) == {slow_review, past_end}
 
 
@@ -67,36 +80,51 @@ def test_auditor_sees_denied_accesses_and_lockouts(client, people):
         result="denied",
         detail={"path": "/projects/1/"},
     )
-    audit(actor=None, actor_label="secretary", action="auth.lockout", result="denied")
+    audit(actor=None, actor_label="locked-user", action="auth.lockout", result="denied")
     audit(actor=people.secretary, action="project.submit")
     client.force_login(people.auditor)
     response = client.get("/")
-    assert response.context["kind"] == "auditor"
+    assert response.context["home"] == AUDITORS.key
     assert [e.action for e in response.context["denied"]] == ["access.denied"]
-    assert [e.actor_label for e in response.context["lockouts"]] == ["secretary"]
+    assert [e.actor_label for e in response.context["lockouts"]] == ["locked-user"]
 
 
 @pytest.mark.parametrize(
-    "who, kind",
+    "who, home",
     [
-        ("secretary", "secretary"),
-        ("worker", "secretary"),
-        ("street", "street"),
-        ("expert", "street"),
-        ("district", "district"),
-        ("auditor", "auditor"),
-        ("sysadmin", "sysadmin"),
-        ("secadmin", "secadmin"),
-        ("partner", "partner"),
-        ("resident", "resident"),
-        ("nobody", "none"),
+        ("secretary", COMMUNITY_STAFF.key),
+        ("worker", COMMUNITY_STAFF.key),
+        ("street", STREET_GROUP.key),
+        ("expert", STREET_GROUP.key),
+        ("district", DISTRICT_BUSINESS.key),
+        ("auditor", AUDITORS.key),
+        ("sysadmin", SYSADMINS.key),
+        ("secadmin", SECADMINS.key),
+        ("partner", PARTNERS.key),
+        ("resident", RESIDENTS.key),
+        ("nobody", NO_ROLE),
     ],
 )
-def test_every_role_lands_on_its_own_dashboard(client, people, who, kind):
+def test_every_role_lands_on_its_groups_home(client, people, who, home):
     client.force_login(getattr(people, who))
     response = client.get("/")
     assert response.status_code == 200
-    assert response.context["kind"] == kind
+    assert response.context["home"] == home
+    assert f"dashboards/home_{home}.html" in [t.name for t in response.templates]
+
+
+def test_every_home_group_has_a_home_page():
+    from django.template.loader import get_template
+
+    assert set(HOMES) == {group.key for group in HOME_GROUPS}
+    for key in [*HOMES, NO_ROLE]:
+        get_template(f"dashboards/home_{key}.html")
+
+
+def test_a_person_with_two_roles_lands_on_the_more_powerful_groups_home(client, org, people):
+    f.add_role(people.secretary, Role.STREET_MEMBER, org.street_b)
+    client.force_login(people.secretary)
+    assert client.get("/").context["home"] == STREET_GROUP.key
 
 
 @pytest.mark.parametrize("who", ["secretary", "street", "district", "auditor"])

@@ -12,6 +12,7 @@ def test_secretary_records_a_need_for_own_community(client, org, people):
     response = client.post(
         "/needs/new/",
         {
+            "once": f.once(),
             "title": "3号楼楼道灯不亮",
             "category": "environment",
             "source": "suggestion_box",
@@ -30,18 +31,45 @@ def test_secretary_records_a_need_for_own_community(client, org, people):
     "data, message",
     [
         (
-            {"title": "", "category": "environment", "source": "online", "mentions": "1"},
+            {
+                "once": f.once(),
+                "title": "",
+                "category": "environment",
+                "source": "online",
+                "mentions": "1",
+            },
             "这个字段是必填项",
         ),
         (
-            {"title": "t", "category": "nope", "source": "online", "mentions": "1"},
+            {
+                "once": f.once(),
+                "title": "t",
+                "category": "nope",
+                "source": "online",
+                "mentions": "1",
+            },
             "不在可用的选项中",
         ),
         (
-            {"title": "t", "category": "environment", "source": "online", "mentions": "0"},
+            {
+                "once": f.once(),
+                "title": "t",
+                "category": "environment",
+                "source": "online",
+                "mentions": "0",
+            },
             "大于或等于1",
         ),
-        ({"title": "t", "category": "environment", "source": "online", "mentions": "x"}, "整数"),
+        (
+            {
+                "once": f.once(),
+                "title": "t",
+                "category": "environment",
+                "source": "online",
+                "mentions": "x",
+            },
+            "整数",
+        ),
     ],
 )
 def test_bad_need_gets_a_message_and_saves_nothing(client, people, data, message):
@@ -58,6 +86,7 @@ def test_compound_of_another_community_is_not_offered(client, org, people):
     response = client.post(
         "/needs/new/",
         {
+            "once": f.once(),
             "title": "t",
             "category": "environment",
             "source": "online",

@@ -12,6 +12,7 @@ def test_secretary_registers_a_partner_with_a_masked_phone(client, org, people):
     response = client.post(
         "/partners/new/",
         {
+            "once": f.once(),
             "name": "国奥物业服务中心",
             "category": "property",
             "skills": "维修",
@@ -32,7 +33,7 @@ def test_secretary_registers_a_partner_with_a_masked_phone(client, org, people):
 def test_bad_phone_gets_a_message_and_saves_nothing(client, people):
     client.force_login(people.secretary)
     response = client.post(
-        "/partners/new/", {"name": "x", "category": "property", "phone": "12345"}
+        "/partners/new/", {"once": f.once(), "name": "x", "category": "property", "phone": "12345"}
     )
     assert response.status_code == 422
     assert "11位手机号码" in response.content.decode()

@@ -9,9 +9,10 @@ import time
 import pytest
 from django.db import connection
 
+from accounts.roles import Role
 from projects import services
 from projects.models import Project, ProjectEvent, Status
-from projects.services import TransitionError
+from core.workflow import Conflict
 from tests import factories as f
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -41,7 +42,7 @@ def _race(monkeypatch, first, second):
         try:
             call()
             outcomes[name] = "ok"
-        except TransitionError as exc:
+        except Conflict as exc:
             outcomes[name] = exc.messages[0]
         finally:
             connection.close()
@@ -59,7 +60,7 @@ def _race(monkeypatch, first, second):
 
 def test_approve_and_return_at_once_leave_one_outcome(org, people, monkeypatch):
     project = f.ProjectFactory(community=org.guoao, ready=True, status=Status.SUBMITTED)
-    leader_two = f.make_user("street_leader", org.street_a, username="deputy")
+    leader_two = f.make_user(Role.STREET_LEADER, org.street_a, username="deputy")
     outcomes = _race(
         monkeypatch,
         lambda: services.project_approve(

@@ -5,18 +5,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core.models import AuditEvent, Notification
 from projects import services
 from projects.models import Project, ProjectEvent, Status
-from projects.services import TransitionError
-from projects.transitions import TRANSITIONS, allowed_targets
+from core.workflow import Conflict
+from projects.workflow import PROJECT_WORKFLOW
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
-def test_every_status_is_reachable_and_completed_is_final():
-    table = allowed_targets()
+def test_every_status_is_reachable_and_retrospected_is_final():
+    table = PROJECT_WORKFLOW.graph()
     reachable = {Status.DRAFT} | {t for targets in table.values() for t in targets}
     assert reachable == set(Status.values)
-    assert Status.COMPLETED not in table
+    assert Status.RETROSPECTED not in table
+    assert PROJECT_WORKFLOW.reachable_from(PROJECT_WORKFLOW.initial) == set(Status.values)
 
 
 def test_secretary_files_and_submits_and_street_is_notified(
@@ -116,7 +117,7 @@ def test_approving_twice_gives_a_clear_message(org, people):
     services.project_approve(project=project, by=people.street)
     stale = Project.objects.get(pk=project.pk)
     stale.status = Status.SUBMITTED  # the page the second click came from
-    with pytest.raises(TransitionError, match="已批准"):
+    with pytest.raises(Conflict, match="已批准"):
         services.project_return(project=stale, by=people.street, comment="晚了一步")
 
 
@@ -129,12 +130,14 @@ def test_expert_comments_but_cannot_decide(org, people):
     ).exists()
 
 
-def test_announce_activity_and_review_complete_the_seven_steps(org, people, tiny_png):
+def test_announce_activity_and_retrospective_complete_the_seven_steps(org, people, tiny_png):
     project = f.ProjectFactory(community=org.guoao, ready=True, status=Status.APPROVED)
     services.project_announce(project=project, by=people.secretary, announcement="周六上午广场见")
     assert Project.objects.published().filter(pk=project.pk).exists()
     with pytest.raises(ValidationError):
-        services.project_complete(project=project, by=people.secretary, review="还没办活动")
+        services.project_retrospect(
+            project=project, by=people.secretary, retrospective="还没办活动"
+        )
     activity = services.activity_log(
         project=project,
         by=people.secretary,
@@ -144,9 +147,9 @@ def test_announce_activity_and_review_complete_the_seven_steps(org, people, tiny
     project.refresh_from_db()
     assert project.status == Status.IN_PROGRESS
     assert activity.photo.owner == project
-    services.project_complete(project=project, by=people.secretary, review="居民反响热烈")
+    services.project_retrospect(project=project, by=people.secretary, retrospective="居民反响热烈")
     project.refresh_from_db()
-    assert project.status == Status.COMPLETED and project.reviewed_at
+    assert project.status == Status.RETROSPECTED and project.retrospected_at
 
 
 def test_fields_posted_by_a_client_cannot_include_status(org, people):
@@ -157,8 +160,8 @@ def test_fields_posted_by_a_client_cannot_include_status(org, people):
         )
 
 
-def test_transitions_table_names_a_permission_for_every_action():
+def test_workflow_table_names_a_declared_permission_for_every_action():
     from rules import perm_exists
 
-    for transition in TRANSITIONS.values():
-        assert perm_exists(transition.permission), transition.action
+    for action in PROJECT_WORKFLOW:
+        assert perm_exists(action.permission), action.name

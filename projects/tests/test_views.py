@@ -14,7 +14,13 @@ def test_secretary_files_a_project_through_the_browser_forms(client, org, people
     client.force_login(people.secretary)
     response = client.post(
         "/projects/new/",
-        {"title": "邻居节", "module": "joy", "summary": "第15届", "needs": [need.pk]},
+        {
+            "once": f.once(),
+            "title": "邻居节",
+            "theme": "joy",
+            "summary": "第15届",
+            "needs": [need.pk],
+        },
     )
     project = Project.objects.get(title="邻居节")
     assert response.status_code == 302 and response["Location"] == f"/projects/{project.pk}/"
@@ -34,8 +40,9 @@ def test_posting_protected_fields_changes_nothing(client, org, people):
     client.post(
         "/projects/new/",
         {
+            "once": f.once(),
             "title": "越权尝试",
-            "module": "joy",
+            "theme": "joy",
             "status": "approved",
             "community": org.yuehai.pk,
             "created_by": people.street.pk,
@@ -52,7 +59,7 @@ def test_posting_protected_fields_changes_nothing(client, org, people):
             "start_date": "2026-12-01",
             "end_date": "2026-12-02",
             "budget_total": "10",
-            "status": "completed",
+            "status": "retrospected",
             "community": org.yuehai.pk,
         },
     )
@@ -65,13 +72,21 @@ def test_posting_protected_fields_changes_nothing(client, org, people):
 @pytest.mark.parametrize(
     "url, data, message",
     [
-        ("/projects/new/", {"title": "", "module": "joy"}, "这个字段是必填项"),
-        ("/projects/new/", {"title": "x" * 101, "module": "joy"}, "不超过 100 字符"),
-        ("/projects/new/", {"title": "t", "module": "evil"}, "不在可用的选项中"),
-        ("/projects/new/", {"title": "t", "module": "joy", "needs": ["abc"]}, "不是一个有效的值"),
+        ("/projects/new/", {"once": f.once(), "title": "", "theme": "joy"}, "这个字段是必填项"),
         (
             "/projects/new/",
-            {"title": "t", "module": "joy", "compound": "999999"},
+            {"once": f.once(), "title": "x" * 101, "theme": "joy"},
+            "不超过 100 字符",
+        ),
+        ("/projects/new/", {"once": f.once(), "title": "t", "theme": "evil"}, "不在可用的选项中"),
+        (
+            "/projects/new/",
+            {"once": f.once(), "title": "t", "theme": "joy", "needs": ["abc"]},
+            "不是一个有效的值",
+        ),
+        (
+            "/projects/new/",
+            {"once": f.once(), "title": "t", "theme": "joy", "compound": "999999"},
             "不在可用的选项中",
         ),
     ],
@@ -89,7 +104,9 @@ def test_bad_input_on_create_gets_a_message_and_saves_nothing(
 def test_need_of_another_community_cannot_be_linked(client, org, people):
     foreign = f.NeedFactory(community=org.yuehai)
     client.force_login(people.secretary)
-    response = client.post("/projects/new/", {"title": "t", "module": "joy", "needs": [foreign.pk]})
+    response = client.post(
+        "/projects/new/", {"once": f.once(), "title": "t", "theme": "joy", "needs": [foreign.pk]}
+    )
     assert response.status_code == 422
     assert not Project.objects.exists()
 
@@ -200,6 +217,7 @@ def test_activity_with_a_bad_photo_saves_nothing(client, org, people):
     response = client.post(
         f"/projects/{project.pk}/activities/new/",
         {
+            "once": f.once(),
             "date": "2026-12-05",
             "place": "广场",
             "participants": "30",
@@ -220,6 +238,7 @@ def test_activity_with_negative_participants_is_refused(client, org, people):
     response = client.post(
         f"/projects/{project.pk}/activities/new/",
         {
+            "once": f.once(),
             "date": "2026-12-05",
             "place": "广场",
             "participants": "-3",
@@ -237,7 +256,7 @@ def test_yuehai_secretary_gets_404_for_every_page_of_a_guoao_project(client, org
     project = f.ProjectFactory(community=org.guoao, ready=True, status=Status.IN_PROGRESS)
     upload = store_upload(uploaded_file=tiny_png, kind="image", by=people.secretary, owner=project)
     client.force_login(people.secretary2)
-    names = ["detail", "edit", "plan", "proposal", "announce", "activity_create", "review"]
+    names = ["detail", "edit", "plan", "proposal", "announce", "activity_create", "retrospective"]
     for name in names:
         assert client.get(reverse(f"projects:{name}", args=[project.pk])).status_code == 404, name
     posts = [
@@ -249,7 +268,7 @@ def test_yuehai_secretary_gets_404_for_every_page_of_a_guoao_project(client, org
         "comment",
         "announce",
         "activity_create",
-        "review",
+        "retrospective",
         "delete",
         "edit",
         "plan",
@@ -344,6 +363,7 @@ def test_negative_spending_gets_a_chinese_message(client, org, people):
     response = client.post(
         f"/projects/{project.pk}/activities/new/",
         {
+            "once": f.once(),
             "date": "2026-12-05",
             "place": "广场",
             "participants": "3",
@@ -356,7 +376,7 @@ def test_negative_spending_gets_a_chinese_message(client, org, people):
     assert not project.activities.exists()
 
 
-def test_secretary_logs_an_activity_with_a_photo_and_writes_the_review(
+def test_secretary_logs_an_activity_with_a_photo_and_writes_the_retrospective(
     client, org, people, tiny_png
 ):
     project = f.ProjectFactory(community=org.guoao, announced=True)
@@ -364,6 +384,7 @@ def test_secretary_logs_an_activity_with_a_photo_and_writes_the_review(
     response = client.post(
         f"/projects/{project.pk}/activities/new/",
         {
+            "once": f.once(),
             "date": "2026-12-05",
             "place": "小区广场",
             "participants": "60",
@@ -379,46 +400,20 @@ def test_secretary_logs_an_activity_with_a_photo_and_writes_the_review(
     assert f"/files/{activity.photo.uuid}/" in page
     assert client.get(f"/files/{activity.photo.uuid}/").status_code == 200
     response = client.post(
-        f"/projects/{project.pk}/review/", {"review": "参与人数超过预期,明年继续。"}
+        f"/projects/{project.pk}/retrospective/", {"retrospective": "参与人数超过预期,明年继续。"}
     )
     assert response.status_code == 302
     project.refresh_from_db()
-    assert project.status == Status.COMPLETED
+    assert project.status == Status.RETROSPECTED
     public = client.get(f"/p/announcements/{project.pk}/").content.decode()
     assert "参与人数超过预期" in public and "60 位居民参加" in public
 
 
-def test_review_is_refused_before_any_activity(client, org, people):
+def test_retrospective_is_refused_before_any_activity(client, org, people):
     project = f.ProjectFactory(community=org.guoao, announced=True, status=Status.IN_PROGRESS)
     client.force_login(people.secretary)
-    response = client.post(f"/projects/{project.pk}/review/", {"review": "还没开始"})
+    response = client.post(f"/projects/{project.pk}/retrospective/", {"retrospective": "还没开始"})
     assert response.status_code == 422
     assert "请至少记录一次活动后再复盘" in response.content.decode()
     project.refresh_from_db()
     assert project.status == Status.IN_PROGRESS
-
-
-def test_pipeline_counts_every_project_and_shows_the_longest_waiting(
-    client, org, people, monkeypatch
-):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from projects import selectors
-
-    monkeypatch.setattr(selectors, "PIPELINE_COLUMN", 2)
-    projects = [
-        f.ProjectFactory(community=org.haiyun, ready=True, status=Status.SUBMITTED)
-        for _ in range(3)
-    ]
-    for age, project in enumerate(projects):
-        Project.objects.filter(pk=project.pk).update(
-            status_changed_at=timezone.now() - timedelta(days=age)
-        )
-    client.force_login(people.street)
-    response = client.get("/projects/pipeline/")
-    submitted = next(c for c in response.context["columns"] if c["status"] == "submitted")
-    assert submitted["count"] == 3
-    assert submitted["items"] == [projects[2], projects[1]]
-    assert "查看全部 3 个" in response.content.decode()

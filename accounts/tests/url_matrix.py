@@ -1,0 +1,35 @@
+"""accounts/ in the URL × persona matrix (tests/url_matrix.py explains the notation)."""
+
+from tests.url_matrix import everyone, logged_in, row, scoped
+
+MATRIX = {
+    # Logged in: straight on to the dashboard.
+    "accounts:login": {"GET": row(302, anon=200)},
+    # Django's LogoutView is POST-only.
+    "accounts:logout": {"GET": everyone(405), "POST": everyone(302)},
+    # Everyone changes their own password; an empty form is refused.
+    "accounts:password_change": {"GET": logged_in(200), "POST": logged_in(422)},
+    "accounts:lockouts": {"GET": row(403, secadmins=200)},
+    # An empty form goes back to the list with a message.
+    "accounts:lockout_release": {"GET": everyone(405), "POST": row(403, secadmins=302)},
+    # A list filtered by visible_to: every role that works with people may open it.
+    "accounts:people": {
+        "GET": row(
+            403, community_staff=200, street_group=200, district_business=200, sysadmins=200
+        )
+    },
+    # The full number of 国奥社区's resident: community and district staff in scope reveal; the
+    # admins see every person but may not reveal (403); the resident themself: 403.
+    "accounts:phone_reveal": {
+        "kwargs": "person",
+        "GET": everyone(405),
+        "POST": scoped(
+            403,
+            community_staff=200,
+            district_business=200,
+            sysadmin=403,
+            secadmin=403,
+            resident=403,
+        ),
+    },
+}
