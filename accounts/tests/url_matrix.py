@@ -14,9 +14,7 @@ MATRIX = {
     "accounts:lockout_release": {"GET": everyone(405), "POST": row(403, secadmins=302)},
     # A list filtered by visible_to: every role that works with people may open it.
     "accounts:people": {
-        "GET": row(
-            403, community_staff=200, street_group=200, district_business=200, sysadmins=200
-        )
+        "GET": row(403, community_staff=200, street_group=200, district_business=200, sysadmins=200)
     },
     # The full number of 国奥社区's resident: community and district staff in scope reveal; the
     # admins see every person but may not reveal (403); the resident themself: 403.

@@ -16,8 +16,8 @@ from accounts.roles import (
     Role,
 )
 from core.audit import audit
-from dashboards.views import HOMES, NO_ROLE
 from core.models import Notification
+from dashboards.views import HOMES, NO_ROLE
 from projects.models import Project, Status
 from tests import factories as f
 

@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 
 from accounts.roles import Role
+from core.workflow import Conflict
 from projects import services
 from projects.models import Project, ProjectEvent, Status
-from core.workflow import Conflict
 from tests import factories as f
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

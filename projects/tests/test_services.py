@@ -3,9 +3,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import AuditEvent, Notification
+from core.workflow import Conflict
 from projects import services
 from projects.models import Project, ProjectEvent, Status
-from core.workflow import Conflict
 from projects.workflow import PROJECT_WORKFLOW
 from tests import factories as f
 
