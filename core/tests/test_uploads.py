@@ -1,4 +1,5 @@
 import io
+import os
 import zipfile
 
 import pytest
@@ -147,3 +148,59 @@ def test_multi_picture_jpeg_from_a_phone_is_accepted(people):
     assert upload.content_type == "image/jpeg"
     with upload.file.open("rb") as handle:
         assert Image.open(io.BytesIO(handle.read())).format == "JPEG"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_in_a_transaction_that_rolls_back_leaves_no_file(people, tiny_png):
+    """The file is written before its row; when the transaction rolls back, the end of the
+    request (request_finished) deletes it. A committed upload stays."""
+    from django.core.signals import request_finished
+    from django.db import transaction
+
+    class Refused(Exception):
+        pass
+
+    with pytest.raises(Refused), transaction.atomic():
+        lost = store_upload(uploaded_file=tiny_png, kind="image", by=people.secretary)
+        path = lost.file.path
+        assert os.path.exists(path)  # written, waiting for the commit
+        raise Refused
+    tiny_png.seek(0)
+    with transaction.atomic():
+        kept = store_upload(uploaded_file=tiny_png, kind="image", by=people.secretary)
+    request_finished.send(sender=None)
+    assert not os.path.exists(path)
+    assert os.path.exists(kept.file.path) and Upload.objects.get() == kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_activity_refused_after_its_photo_was_stored_leaves_no_file(
+    client, org, people, tiny_png, monkeypatch, settings
+):
+    """Through the real page: the photo is stored, then the activity row fails; nothing stays."""
+    from projects.models import Activity
+
+    project = f.ProjectFactory(community=org.guoao, announced=True)
+
+    def broken_create(**kwargs):
+        raise ValidationError("数据库拒绝了这条活动记录。")
+
+    monkeypatch.setattr(Activity.objects, "create", broken_create)
+    client.force_login(people.secretary)
+    response = client.post(
+        f"/projects/{project.pk}/activities/new/",
+        {
+            "once": f.once(),
+            "date": "2026-12-05",
+            "place": "广场",
+            "participants": "3",
+            "volunteers": "0",
+            "spending": "0",
+            "photo": tiny_png,
+        },
+    )
+    assert response.status_code == 422
+    assert not Upload.objects.exists()
+    media = settings.MEDIA_ROOT
+    stored = [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+    assert stored == []

@@ -51,3 +51,27 @@ def test_partner_of_another_community_is_a_404(client, org, people):
     partner = f.PartnerFactory(community=org.guoao)
     client.force_login(people.secretary2)
     assert client.get(f"/partners/{partner.pk}/").status_code == 404
+
+
+def test_a_masked_number_typed_for_a_new_partner_is_a_form_error(client, people):
+    client.force_login(people.secretary)
+    response = client.post(
+        "/partners/new/",
+        {"once": f.once(), "name": "x", "category": "property", "phone": "139****5678"},
+    )
+    assert response.status_code == 422
+    assert "请输入完整的11位手机号码" in response.content.decode()
+    assert not Partner.objects.exists()
+
+
+def test_an_edit_form_keeps_the_stored_number_only_for_its_own_mask(org, people):
+    """The masked number an edit form shows stands for the stored one; another mask does not."""
+    from partners.forms import PartnerForm
+
+    partner = f.PartnerFactory(community=org.guoao, phone="13900001234")
+    base = {"once": f.once(), "name": partner.name, "category": "property"}
+    kept = PartnerForm({**base, "phone": "139****1234"}, instance=partner)
+    assert kept.is_valid(), kept.errors
+    assert kept.cleaned_data["phone"] == "13900001234"
+    other = PartnerForm({**base, "phone": "138****1234"}, instance=partner)
+    assert not other.is_valid() and "phone" in other.errors

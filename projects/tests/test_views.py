@@ -417,3 +417,102 @@ def test_retrospective_is_refused_before_any_activity(client, org, people):
     assert "请至少记录一次活动后再复盘" in response.content.decode()
     project.refresh_from_db()
     assert project.status == Status.IN_PROGRESS
+
+
+def _activity(project, client, **changes):
+    data = {
+        "once": f.once(),
+        "date": "2026-12-05",
+        "place": "广场",
+        "participants": "3",
+        "volunteers": "0",
+        "spending": "0",
+        **changes,
+    }
+    return client.post(f"/projects/{project.pk}/activities/new/", data)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_an_activity_dated_in_year_1_or_9999_is_refused(client, org, people, day):
+    project = f.ProjectFactory(community=org.guoao, announced=True)
+    client.force_login(people.secretary)
+    response = _activity(project, client, date=day)
+    assert response.status_code == 422
+    assert "请输入 2000 年至 2099 年之间的日期" in response.content.decode()
+    assert not project.activities.exists()
+
+
+def test_an_activity_outside_the_plan_names_the_plans_dates(client, org, people):
+    project = f.ProjectFactory(community=org.guoao, announced=True)  # 2026-12-01 … 2026-12-31
+    client.force_login(people.secretary)
+    response = _activity(project, client, date="2027-02-01")
+    assert response.status_code == 422
+    assert "2026-12-01 至 2026-12-31" in response.content.decode()
+    project.refresh_from_db()
+    assert project.status == Status.ANNOUNCED and not project.activities.exists()
+
+
+@pytest.mark.parametrize(
+    "end, message",
+    [("9999-12-31", "最多安排 3 年"), ("2040-01-01", "最多安排 3 年")],
+)
+def test_a_plan_cannot_end_so_far_ahead_that_it_is_never_overdue(client, org, people, end, message):
+    project = f.ProjectFactory(community=org.guoao)
+    client.force_login(people.secretary)
+    response = client.post(
+        f"/projects/{project.pk}/plan/", {"start_date": "2026-12-01", "end_date": end}
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    project.refresh_from_db()
+    assert project.end_date is None
+
+
+def test_the_service_refuses_a_far_plan_as_the_form_does(org, people):
+    from django.core.exceptions import ValidationError
+
+    from projects import services
+
+    project = f.ProjectFactory(community=org.guoao)
+    with pytest.raises(ValidationError, match="最多安排"):
+        services.project_update(
+            project=project, by=people.secretary, data={"end_date": "2045-06-01"}
+        )
+
+
+def test_the_database_refuses_a_date_out_of_bounds(org, people):
+    import datetime
+
+    from django.db import IntegrityError, transaction
+
+    project = f.ProjectFactory(community=org.guoao)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(end_date=datetime.date(9999, 12, 31))
+
+
+def test_trash_shows_a_restore_button_per_row_in_constant_queries(
+    client, org, people, django_assert_max_num_queries
+):
+    def trash(n):
+        for _ in range(n):
+            f.ProjectFactory(community=org.guoao, deleted_at="2026-11-01T08:00:00+08:00")
+
+    client.force_login(people.secretary)
+    trash(2)
+    with django_assert_max_num_queries(8) as small:
+        page = client.get("/projects/trash/")
+    assert page.content.decode().count("恢复</button>") == 2
+    trash(6)
+    with django_assert_max_num_queries(8) as large:
+        page = client.get("/projects/trash/")
+    assert page.content.decode().count("恢复</button>") == 8
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_street_sees_the_trash_rows_of_its_communities_without_restore_buttons(org, people):
+    from projects.selectors import project_trash, with_actions
+
+    f.ProjectFactory(community=org.guoao, deleted_at="2026-11-01T08:00:00+08:00")
+    rows = with_actions(people.street, project_trash(user=people.street))
+    assert len(rows) == 1 and not rows[0].can["restore"]
+    assert with_actions(people.secretary, project_trash(user=people.secretary))[0].can["restore"]
