@@ -75,7 +75,7 @@ def activity_within_plan(step: Step):
     if day and start and end and not start <= day <= end:
         yield (
             f"活动日期 {day:%Y-%m-%d} 不在项目计划的时间内"
-            f"({start:%Y-%m-%d} 至 {end:%Y-%m-%d}),请核对日期,或先请街道调整计划。"
+            f"({start:%Y-%m-%d} 至 {end:%Y-%m-%d}),请核对日期。"
         )
 
 
