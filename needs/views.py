@@ -1,14 +1,11 @@
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from rules.contrib.views import permission_required
 
-from accounts.choice import community_or_choice
-from core.http import form_page
+from accounts.choice import create_page
 from core.scope import get_visible_or_404
 
 from .forms import NeedFilterForm, NeedForm
@@ -38,22 +35,14 @@ def need_list(request):
 @login_required
 @permission_required("needs.add_need", raise_exception=True)
 def need_create_view(request):
-    community = community_or_choice(request, "needs.add_need", heading="记录需求")
-    if isinstance(community, HttpResponse):
-        return community
-    form = NeedForm(request.POST if request.method == "POST" else None, community=community)
-
-    def perform(data):
-        need = need_create(by=request.user, community=community, data=data)
-        messages.success(request, "需求已记入需求清单。")
-        return redirect(need)
-
-    return form_page(
+    return create_page(
         request,
-        form,
+        permission="needs.add_need",
+        heading="记录需求",
+        form=lambda data, community: NeedForm(data, community=community),
         template="needs/need_form.html",
-        context={"community": community},
-        perform=perform,
+        create=lambda community, data: need_create(by=request.user, community=community, data=data),
+        done="需求已记入需求清单。",
     )
 
 

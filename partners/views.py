@@ -1,13 +1,10 @@
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from rules.contrib.views import permission_required
 
-from accounts.choice import community_or_choice
-from core.http import form_page
+from accounts.choice import create_page
 from core.scope import get_visible_or_404
 
 from .forms import PartnerFilterForm, PartnerForm
@@ -28,22 +25,16 @@ def partner_list(request):
 @login_required
 @permission_required("partners.add_partner", raise_exception=True)
 def partner_create_view(request):
-    community = community_or_choice(request, "partners.add_partner", heading="登记合伙人")
-    if isinstance(community, HttpResponse):
-        return community
-    form = PartnerForm(request.POST if request.method == "POST" else None)
-
-    def perform(data):
-        partner = partner_create(by=request.user, community=community, data=data)
-        messages.success(request, "合伙人已登记。")
-        return redirect(partner)
-
-    return form_page(
+    return create_page(
         request,
-        form,
+        permission="partners.add_partner",
+        heading="登记合伙人",
+        form=lambda data, community: PartnerForm(data),
         template="partners/partner_form.html",
-        context={"community": community},
-        perform=perform,
+        create=lambda community, data: partner_create(
+            by=request.user, community=community, data=data
+        ),
+        done="合伙人已登记。",
     )
 
 

@@ -5,12 +5,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from accounts.choice import community_or_choice
+from accounts.choice import create_page
 from core.http import form_page, perform_or_refuse
 from core.scope import get_visible_or_404
 
@@ -99,15 +98,14 @@ def project_list(request):
 @login_required
 @permission_required("projects.add_project", raise_exception=True)
 def project_create(request):
-    heading = "新建领办项目"
-    community = community_or_choice(request, "projects.add_project", heading=heading)
-    if isinstance(community, HttpResponse):
-        return community
     initial = {"needs": request.GET.getlist("need")} if request.method == "GET" else None
-    form = ProjectCreateForm(_posted(request)[0], community=community, initial=initial)
-
-    def perform(data):
-        project = services.project_create(
+    return create_page(
+        request,
+        permission="projects.add_project",
+        heading="新建领办项目",
+        form=lambda data, community: ProjectCreateForm(data, community=community, initial=initial),
+        template="projects/project_form.html",
+        create=lambda community, data: services.project_create(
             by=request.user,
             community=community,
             title=data["title"],
@@ -115,16 +113,8 @@ def project_create(request):
             theme=data["theme"],
             compound=data["compound"],
             needs=data["needs"],
-        )
-        messages.success(request, "项目已创建。下一步:链接合伙人、填写计划和方案。")
-        return redirect(project)
-
-    return form_page(
-        request,
-        form,
-        template="projects/project_form.html",
-        context={"community": community, "heading": heading},
-        perform=perform,
+        ),
+        done="项目已创建。下一步:链接合伙人、填写计划和方案。",
     )
 
 
