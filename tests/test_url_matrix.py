@@ -320,3 +320,24 @@ def test_admin_site_by_role(world, db, client, role, expected):
     assert response.status_code == expected
     if expected == 302:
         assert response["Location"] == f"{reverse('admin:login')}?next={index}"
+
+
+def test_a_role_added_to_a_group_takes_the_groups_answer_in_every_row(monkeypatch):
+    """A new persona (say a mentor joining the street group) needs no edit in rows that treat it
+    as its group; only a row that treats it differently names it."""
+    from accounts.roles import Role
+    from tests import url_matrix
+
+    personas = {**url_matrix.PERSONAS, "mentor": url_matrix.Persona(Role.EXPERT, True)}
+    monkeypatch.setattr(url_matrix, "PERSONAS", personas)
+    assert url_matrix.scoped(street_group=302)["mentor"] == 302
+    assert url_matrix.scoped(street_deciders=302)["mentor"] == 403
+    assert url_matrix.scoped(street_group=302, mentor=409)["mentor"] == 409
+    assert url_matrix.row(403, community_staff=200)["mentor"] == 403
+
+
+def test_a_row_naming_something_unknown_is_refused():
+    from tests.url_matrix import row
+
+    with pytest.raises(KeyError, match="neither a persona nor a role group"):
+        row(403, street_leaders=200)
