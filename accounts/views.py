@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from core.http import form_page
 from core.scope import get_visible_or_404
 
 from . import services
@@ -36,19 +37,16 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def password_change(request):
+    def perform(data):
+        services.password_change(user=request.user, new_password=data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "密码已修改。")
+        return redirect("dashboards:home")
+
     form = PortalPasswordChangeForm(
         request.user, request.POST if request.method == "POST" else None
     )
-    if request.method == "POST":
-        if form.is_valid():
-            services.password_change(
-                user=request.user, new_password=form.cleaned_data["new_password1"]
-            )
-            update_session_auth_hash(request, request.user)
-            messages.success(request, "密码已修改。")
-            return redirect("dashboards:home")
-        return render(request, "accounts/password_change.html", {"form": form}, status=422)
-    return render(request, "accounts/password_change.html", {"form": form})
+    return form_page(request, form, template="accounts/password_change.html", perform=perform)
 
 
 @login_required

@@ -63,7 +63,7 @@ def form_page(
             for message in exc.messages:
                 messages.error(request, message)
             return redirect(back)
-        form.add_error(None, exc)
+        _show_on_form(form, exc)
         return render(request, name, context, status=409)
     if request.method != "POST":
         return render(request, name, context)
@@ -75,8 +75,14 @@ def form_page(
             return _once(request, form.cleaned_data["once"], lambda: perform(data))
         return perform(data)
     except ValidationError as exc:  # Conflict included; PermissionDenied goes on to the 403 page
-        form.add_error(None, exc)
+        _show_on_form(form, exc)
         return render(request, name, context, status=refusal_status(exc))
+
+
+def _show_on_form(form, exc: ValidationError) -> None:
+    """A service's reasons at the top of the form, whatever fields (of the model, perhaps not of
+    this form) they were raised for."""
+    form.add_error(None, ValidationError(exc.messages))
 
 
 def _without_token(cleaned: dict) -> dict:

@@ -194,8 +194,7 @@ class Workflow:
         step = Step(action, locked, by, data, self.status_of(locked), note=data.get("note", ""))
         for name in action.fields:
             if name in data:
-                # Typed as the model types it: "2026-12-01" becomes a date before any check.
-                step.set(**{name: locked._meta.get_field(name).to_python(data[name])})
+                step.set(**{name: _cleaned(locked, name, data[name])})
         if action.check is not None and (reasons := list(action.check(step))):
             raise ValidationError(reasons, code="not_ready")
         if action.apply is not None:
@@ -217,6 +216,18 @@ class Workflow:
         if action.notify is not None:
             action.notify(step)
         return step
+
+
+def _cleaned(obj, name: str, value):
+    """A value for a field as the model's own field would take it: typed ("2026-12-01" becomes a
+    date), choices and validators applied (date bounds, minimums), before any check."""
+    field = obj._meta.get_field(name)
+    if field.is_relation:
+        return value
+    try:
+        return field.clean(value, obj)
+    except ValidationError as exc:
+        raise ValidationError([f"{field.verbose_name}:{m}" for m in exc.messages]) from exc
 
 
 # --- work shared by many tables ---------------------------------------------------------------

@@ -70,7 +70,7 @@ def plan_dates_are_sane(project: Project):
 
 def activity_within_plan(step: Step):
     project = step.obj
-    day = Activity._meta.get_field("date").to_python(step.data.get("date"))
+    day = Activity._meta.get_field("date").clean(step.data.get("date"), None)
     start, end = project.start_date, project.end_date
     if day and start and end and not start <= day <= end:
         yield (

@@ -128,3 +128,14 @@ def test_a_button_with_a_bad_form_is_422_before_the_service_is_called():
         form=NameForm(request.POST),
     )
     assert response.status_code == 422 and called == []
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_a_service_refusing_a_field_the_form_lacks_still_shows_its_message():
+    def perform(data):
+        raise ValidationError({"budget_total": "预算不能为负数。"})
+
+    request = _request("post", {"name": "邻居节"})
+    response = form_page(request, NameForm(request.POST), template="page.html", perform=perform)
+    assert response.status_code == 422
+    assert "预算不能为负数。" in response.content.decode()

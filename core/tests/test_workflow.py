@@ -192,3 +192,26 @@ def test_a_table_naming_an_unknown_prelude_is_refused_at_import():
             [Action("x", "x", "projects.change_project", frozenset(), prelude="nope")],
             initial=S.DRAFT,
         )
+
+
+def test_declared_fields_pass_the_models_validators_before_anything_is_saved(org, people):
+    workflow = Workflow(
+        Project,
+        [
+            Action(
+                "plan",
+                "计划",
+                "projects.change_project",
+                frozenset({S.DRAFT}),
+                fields=("end_date", "theme", "budget_total"),
+            )
+        ],
+        initial=S.DRAFT,
+    )
+    project = f.ProjectFactory(community=org.guoao)
+    for bad in ({"end_date": "9999-12-31"}, {"theme": "evil"}, {"budget_total": "-5"}):
+        with pytest.raises(ValidationError) as refused:
+            workflow.perform(project, "plan", by=people.secretary, data=bad)
+        assert not isinstance(refused.value, Conflict), bad
+    project.refresh_from_db()
+    assert project.end_date is None and project.theme == "joy" and project.budget_total is None
