@@ -29,7 +29,7 @@ from .forms import (
     RetrospectiveForm,
     ReturnForm,
 )
-from .models import Project
+from .models import Project, Status
 from .workflow import PROJECT_WORKFLOW
 
 
@@ -39,6 +39,8 @@ def _page(request, project, *, status=200, **forms):
         "project": project,
         "steps": selectors.project_steps(project),
         "can": PROJECT_WORKFLOW.available(request.user, project),
+        # Sent back by the street: the button says it goes again.
+        "resubmit": project.status == Status.RETURNED,
         "partner_form": forms.get("partner_form") or PartnerLinkForm(project=project),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
