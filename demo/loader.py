@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import District, User
@@ -54,7 +54,7 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     tree = org.build_tree(rng)
     # One hash for everybody: PBKDF2 costs ~0.5 s per call.
     org.build_people(tree, rng, make_password(password))
-    plans = projects.plan_projects(tree, rng, now)
+    plans = projects.plan_projects(tree, rng, now, scale)
     needs = records.build_needs(
         tree, rng, now, records.scaled(NEEDS, scale), projects.wanted_needs(plans)
     )
@@ -85,3 +85,9 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
         summary.logins.append((username, Role(role).label, str(where)))
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def analyze() -> None:
+    """Fresh planner statistics for the tables just filled (autovacuum may be off or late)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -124,13 +124,27 @@ class Plan:
     sessions: list[Activity] = field(default_factory=list)
 
 
-def generated_specs(rng: random.Random) -> list[Spec]:
-    """The projects beyond the named ones, so that kinds and statuses add up to the seed's figures."""
+def apportion(totals: dict, n: int) -> dict:
+    """Split n in the proportions of `totals`, rounding so the parts add up to n exactly."""
+    whole = sum(totals.values())
+    exact = {key: total * n / whole for key, total in totals.items()}
+    parts = {key: int(value) for key, value in exact.items()}
+    by_remainder = sorted(exact, key=lambda key: exact[key] - parts[key], reverse=True)
+    for key in by_remainder[: n - sum(parts.values())]:
+        parts[key] += 1
+    return parts
+
+
+def generated_specs(rng: random.Random, scale: float = 1.0) -> list[Spec]:
+    """The projects beyond the named ones, so that kinds and statuses add up to the seed's figures
+    times the scale. Below scale 1 the seed's 64 stay: the named projects need their neighbours
+    for every dashboard to have something to show."""
+    total = round(sum(KIND_TOTALS.values()) * max(scale, 1.0))
     kinds, statuses = [], []
-    for kind, total in KIND_TOTALS.items():
-        kinds += [kind] * (total - sum(s.kind == kind for s in FIXED))
-    for status, total in STATUS_TOTALS.items():
-        statuses += [status] * (total - sum(s.status == status for s in FIXED))
+    for kind, count in apportion(KIND_TOTALS, total).items():
+        kinds += [kind] * (count - sum(s.kind == kind for s in FIXED))
+    for status, count in apportion(STATUS_TOTALS, total).items():
+        statuses += [status] * (count - sum(s.status == status for s in FIXED))
     rng.shuffle(kinds)
     rng.shuffle(statuses)
     next_idea = dict.fromkeys(KIND_TOTALS, 0)
@@ -140,7 +154,7 @@ def generated_specs(rng: random.Random) -> list[Spec]:
         idea = ideas[next_idea[kind] % len(ideas)]
         next_idea[kind] += 1
         spec = Spec(kind, idea.title, status)
-        if status == S.IN_PROGRESS and late < 3:
+        if status == S.IN_PROGRESS and late < 3 * max(scale, 1.0):
             # Past the planned end and not yet retrospected: the district dashboard flags these.
             spec.overdue, spec.age, late = True, rng.randint(30, 60), late + 1
         spec.resubmitted = status in PAST_REVIEW and rng.random() < 0.25
@@ -186,7 +200,7 @@ def _timeline(spec: Spec, rng: random.Random, now: datetime) -> dict:
     return at
 
 
-def plan_projects(org: Org, rng: random.Random, now: datetime) -> list[Plan]:
+def plan_projects(org: Org, rng: random.Random, now: datetime, scale: float = 1.0) -> list[Plan]:
     named = {GUOAO, YUEHAI}
     pool = {
         kind: [c for c in compounds if org.communities_by_id[c.community_id].name not in named]
@@ -195,13 +209,17 @@ def plan_projects(org: Org, rng: random.Random, now: datetime) -> list[Plan]:
     for compounds in pool.values():
         rng.shuffle(compounds)
     plans = []
-    for spec in FIXED + generated_specs(rng):
+    taken = dict.fromkeys(pool, 0)
+    for spec in FIXED + generated_specs(rng, scale):
         idea = catalog.IDEA_BY_TITLE[spec.idea]
         if spec.community:
             community = org.by_name[spec.community]
             compound = next(c for c in org.compounds_of[community.pk] if c.kind == spec.kind)
         else:
-            compound = pool[spec.kind].pop()
+            # Each compound once before any gets a second project (more at a larger scale).
+            compounds = pool[spec.kind]
+            compound = compounds[taken[spec.kind] % len(compounds)]
+            taken[spec.kind] += 1
             community = org.communities_by_id[compound.community_id]
         title = spec.title or f"{compound.name}{idea.title}"
         plans.append(Plan(spec, community, compound, idea, title, at=_timeline(spec, rng, now)))

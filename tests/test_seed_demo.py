@@ -214,3 +214,17 @@ def test_refuses_production_settings_unless_forced(settings, monkeypatch):
     assert "another-Pass-2025" not in out
     assert login("district", "another-Pass-2025") is not None
     assert login("district") is None
+
+
+@pytest.mark.parametrize("scale, factor", [(0.1, 1), (1, 1), (10, 10)])
+def test_projects_scale_with_their_kinds_and_statuses(scale, factor):
+    """--scale multiplies the projects too (never below the seed's 64), in the seed's shares."""
+    import random
+    from collections import Counter
+
+    from demo.projects import FIXED, KIND_TOTALS, STATUS_TOTALS, generated_specs
+
+    specs = FIXED + generated_specs(random.Random(1), scale)
+    assert Counter(s.kind for s in specs) == {k: n * factor for k, n in KIND_TOTALS.items()}
+    assert Counter(s.status for s in specs) == {k: n * factor for k, n in STATUS_TOTALS.items()}
+    assert sum(s.overdue for s in specs) == 3 * factor

@@ -18,7 +18,10 @@ class Command(BaseCommand):
             "--scale",
             type=float,
             default=1.0,
-            help="需求、合伙人等数量记录的倍数(1 = 文章中的数字;可用小数,如 0.1)。",
+            help=(
+                "需求、合伙人、领办项目(连同活动与动态)等数量记录的倍数(1 = 文章中的数字;"
+                "可用小数,如 0.1;领办项目不少于文章中的 64 个)。"
+            ),
         )
         parser.add_argument(
             "--force", action="store_true", help="在 DEBUG=False(生产配置)下也执行。"
@@ -41,6 +44,7 @@ class Command(BaseCommand):
             )
         custom = os.environ.get("DEMO_PASSWORD", "")
         summary = demo.load(scale=scale, password=custom or demo.DEFAULT_PASSWORD)
+        demo.analyze()
         self._report(
             summary, "环境变量 DEMO_PASSWORD 中的密码" if custom else demo.DEFAULT_PASSWORD
         )
