@@ -4,6 +4,7 @@
 #   make test        the whole test suite (PYTEST_ARGS="-k foo -x" to narrow it)
 #   make lint        ruff check + ruff format --check
 #   make smoke-prod  production shape natively: gunicorn + celery worker + beat on PostgreSQL/Redis
+#   make bench       the key pages under load at demo scale 10 (PostgreSQL, Redis, gunicorn, wrk)
 #   make clean       remove generated files (keeps .venv, node_modules, .env and db.sqlite3)
 
 SHELL := /bin/bash
@@ -19,13 +20,14 @@ PY := $(VENV)/bin/python
 PIP_STAMP := $(VENV)/.requirements.stamp
 NPM_STAMP := node_modules/.package-lock.stamp
 
-.PHONY: help install run test lint smoke-prod clean
+.PHONY: help install run test lint smoke-prod bench clean
 
 help:
 	@echo "make run         install, migrate, load the demo district and serve on HOST:PORT ($(HOST):$(PORT))"
 	@echo "make test        run the whole test suite (PYTEST_ARGS='-x -k name' to narrow it)"
 	@echo "make lint        ruff check + ruff format --check"
 	@echo "make smoke-prod  gunicorn + celery worker + beat against local PostgreSQL and Redis"
+	@echo "make bench       the key pages under load at demo scale 10 (docs/performance.md)"
 	@echo "make clean       remove generated files (keeps .venv, node_modules, .env, db.sqlite3)"
 
 # --- Python -------------------------------------------------------------------------------------
@@ -104,6 +106,10 @@ lint: $(PIP_STAMP)
 
 smoke-prod: install
 	@bash scripts/smoke_prod.sh
+
+# Not part of the tests: about 12 minutes. BENCH_PAGES='regex' narrows it (scripts/bench.py).
+bench: install
+	@$(PY) scripts/bench.py
 
 clean:
 	rm -rf staticfiles .test-media .pytest_cache .ruff_cache

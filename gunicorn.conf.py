@@ -11,10 +11,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so a slow leak never becomes an outage.
-max_requests = 2000
-max_requests_jitter = 200
-accesslog = "-"
+# Recycle a worker now and then so a slow leak never becomes an outage: rarely, not every few
+# seconds under load (a fresh worker pays its imports and warm-up again).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
+max_requests_jitter = max_requests // 10
+# GUNICORN_ACCESSLOG="" turns the access log off (make bench measures the app, not the log).
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The Dockerfile points this at tmpfs (/dev/shm): heartbeat files on an overlay filesystem can

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from accounts.admin import portal_admin
@@ -14,6 +15,12 @@ urlpatterns = [
     path("admin/", portal_admin.urls),
     path("healthz", healthz, name="healthz"),
 ]
+
+if settings.BENCH:
+    # The baseline list pages `make bench` compares with (dashboards/bench_admin.py).
+    from dashboards.bench_admin import bench_admin
+
+    urlpatterns.append(path("bench-admin/", bench_admin.urls))
 
 handler403 = "core.errors.permission_denied"
 handler404 = "core.errors.page_not_found"

@@ -29,6 +29,7 @@ from tests.url_matrix import GROUPS, PERSONAS, ROLES
 # Namespaces the walk leaves out, each with its reason. Nothing else may be missing.
 EXCLUDED_NAMESPACES = {
     "admin": "Django admin: PortalAdminSite.has_permission decides; see test_admin_site_by_role",
+    "bench_admin": "mounted only with BENCH=1, for make bench; see dashboards/tests",
 }
 
 # Objects fetched through visible_to(user): an out-of-scope 404 on them must be audited as denied.

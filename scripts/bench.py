@@ -1,0 +1,378 @@
+"""make bench: the key pages under load, against the demo district at scale 10 (QUALITY.md §25).
+
+Loads `seed_demo --scale 10` into a PostgreSQL database of its own, serves it with gunicorn and
+DEBUG=False (BENCH=1: no HTTPS redirect, no Secure cookies), logs the demo users in through the
+login form, and drives each page with wrk right after /healthz at the same concurrency. Per page:
+requests/s at 4 and 16 connections, p50/p95/p99 at 4, queries, rows' size, and the ratios to
+/healthz and, for list pages, to the Django admin changelist over the same rows. Medians of
+BENCH_REPEAT runs. Cleans up after itself (server, database, Redis db).
+
+Overrides: BENCH_SCALE (10), BENCH_SECONDS (2), BENCH_REPEAT (3), BENCH_PAGES (a regex on page
+names), BENCH_PORT (8777), BENCH_DB (baiseshejing_bench), BENCH_REDIS_URL
+(redis://127.0.0.1:6379/14), PGHOST/PGPORT/PGUSER/PGPASSWORD, BENCH_KEEP=1 keeps the database.
+"""
+
+import http.cookiejar
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv" / "bin"
+PORT = int(os.environ.get("BENCH_PORT", "8777"))
+BASE = f"http://127.0.0.1:{PORT}"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "2"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+SCALE = os.environ.get("BENCH_SCALE", "10")
+ONLY = re.compile(os.environ.get("BENCH_PAGES", ".*"))
+PG = {
+    "host": os.environ.get("PGHOST", "127.0.0.1"),
+    "port": os.environ.get("PGPORT", "5432"),
+    "user": os.environ.get("PGUSER", "postgres"),
+    "password": os.environ.get("PGPASSWORD", "postgres"),
+}
+DB = os.environ.get("BENCH_DB", "baiseshejing_bench")
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+PASSWORD = "demo-pass-2024"
+LUA = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH %d %d %.3f %.3f %.3f %.3f\\n", summary.requests,
+    e.connect + e.read + e.write + e.status + e.timeout, summary.duration / 1e6,
+    latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3))
+end
+"""
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    user: str | None  # None: anonymous
+    kind: str  # "list", "detail", "dashboard", "public"
+    admin: str = ""  # the admin changelist over the same rows, for list pages
+    runs: dict = field(default_factory=dict)  # connections -> [(rps, healthz rps, p50, p95, p99)]
+    admin_runs: list = field(default_factory=list)
+    queries: int = 0
+    size: int = 0
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def environment() -> dict:
+    url = f"postgres://{PG['user']}:{PG['password']}@{PG['host']}:{PG['port']}/{DB}"
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "baiseshejing.settings",
+        "DEBUG": "False",
+        "BENCH": "True",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEY": secrets.token_urlsafe(32),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS,
+        "EMAIL_URL": "smtp://127.0.0.1:2525",
+        "PUBLIC_BASE_URL": BASE,
+        "GUNICORN_ACCESSLOG": "",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() != 0:
+        sys.exit("make bench needs wrk: apt-get install wrk (as root)")
+    say("installing wrk (Debian package)")
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    return shutil.which("wrk") or sys.exit("wrk did not install")
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB}"')
+
+
+def drop_database() -> None:
+    import psycopg
+
+    with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([str(VENV / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def start_gunicorn(env: dict, log: Path) -> subprocess.Popen:
+    command = [
+        str(VENV / "gunicorn"),
+        "baiseshejing.wsgi",
+        "-c",
+        "gunicorn.conf.py",
+        "--bind",
+        f"127.0.0.1:{PORT}",
+    ]
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"{BASE}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit(f"gunicorn did not answer /healthz; see {log}")
+
+
+def log_in(username: str) -> str:
+    """Through the login form, as a browser does; returns the Cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{BASE}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    ).encode()
+    response = opener.open(f"{BASE}/accounts/login/", data)
+    if "/accounts/login/" in response.geturl():
+        sys.exit(f"could not log in as {username}")
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def wrk(binary: str, path: str, cookie: str, connections: int, seconds: float) -> tuple:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA)
+    command = [binary, f"-t{min(connections, 2)}", f"-c{connections}", f"-d{max(int(seconds), 1)}s"]
+    command += ["-s", script.name, "--timeout", "10s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*command, BASE + path], capture_output=True, text=True, check=True)
+    os.unlink(script.name)
+    line = next(x for x in out.stdout.splitlines() if x.startswith("BENCH "))
+    requests, errors, duration, p50, p95, p99 = (float(x) for x in line.split()[1:])
+    if errors or not requests:
+        sys.exit(f"{path}: {int(errors)} errors or non-2xx answers under load\n{out.stdout}")
+    return requests / duration, p50, p95, p99
+
+
+def pages(users: dict) -> list[Page]:
+    """The key pages, with ids and deep page numbers read from the loaded demo."""
+    from django.conf import settings
+
+    from needs.models import Need
+    from partners.models import Partner
+    from projects.models import Project, Status
+
+    def deep(count: int) -> int:
+        return max(1, int(count / settings.PAGE_SIZE * 0.8))
+
+    guoao = users["secretary"].role_assignments.get().community
+    running = Project.objects.get(community=guoao, title="邻居节")
+    draft = Project.objects.filter(community=guoao, status=Status.DRAFT).first()
+    public = Project.objects.published().filter(community=guoao).first()
+    n_projects, n_needs = Project.objects.count(), Need.objects.count()
+    n_partners = Partner.objects.count()
+    guoao_partners = Partner.objects.filter(community=guoao).count()
+    result = [
+        Page("healthz", "/healthz", None, "baseline"),
+        *(
+            Page(f"dashboard {who}", "/", who, "dashboard")
+            for who in ("secretary", "street", "district", "auditor", "partner", "resident")
+        ),
+        Page("review queue (street)", f"/projects/?status={Status.SUBMITTED}", "street", "list"),
+        Page("pipeline (street)", "/projects/pipeline/", "street", "list"),
+        Page("overview (district)", "/projects/overview/", "district", "list"),
+        Page("project page, running", running.get_absolute_url(), "secretary", "detail"),
+        Page("project page, draft", draft.get_absolute_url(), "secretary", "detail"),
+        Page("public front page /p/", "/p/", None, "public"),
+        Page("public project page", f"/p/announcements/{public.pk}/", None, "public"),
+    ]
+    lists = [
+        ("projects", "/projects/", "/bench-admin/projects/project/", n_projects, "q=邻居节"),
+        ("needs", "/needs/", "/bench-admin/needs/need/", n_needs, "category=environment"),
+        (
+            "partners",
+            "/partners/",
+            "/bench-admin/partners/partner/",
+            n_partners,
+            "category=merchant",
+        ),
+    ]
+    for name, path, admin, count, query in lists:
+        result += [
+            Page(f"{name} list (district)", path, "district", "list", admin),
+            Page(
+                f"{name} list p.{deep(count)} (district)",
+                f"{path}?page={deep(count)}",
+                "district",
+                "list",
+                # The admin shows 100 rows a page, numbered from 0: the page holding the same rows.
+                f"{admin}?p={(deep(count) - 1) * settings.PAGE_SIZE // 100}",
+            ),
+            Page(f"{name} list filtered (district)", f"{path}?{query}", "district", "list"),
+            Page(f"{name} list (secretary)", path, "secretary", "list"),
+        ]
+    result.append(
+        Page(
+            f"partners list p.{deep(guoao_partners)} (secretary)",
+            f"/partners/?page={deep(guoao_partners)}",
+            "secretary",
+            "list",
+        )
+    )
+    return [p for p in result if p.kind == "baseline" or ONLY.search(p.name)]
+
+
+def count_queries(page: Page, users: dict) -> None:
+    """Queries and size of one request, counted in-process against the same database."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    if page.user:
+        client.force_login(users[page.user])
+        client.get(page.path)  # the session's first write happens once, not per request
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(urllib.parse.quote(page.path, safe="/?=&"))
+    if response.status_code != 200:
+        sys.exit(f"{page.name}: {page.path} answers {response.status_code}")
+    page.queries, page.size = len(captured.captured_queries), len(response.content)
+
+
+def measure(binary: str, page_list: list[Page], cookies: dict) -> None:
+    for page in page_list:
+        if page.kind == "baseline":
+            continue
+        cookie = cookies.get(page.user, "")
+        path = urllib.parse.quote(page.path, safe="/?=&")
+        for connections in (4, 16):
+            runs = []
+            for _ in range(REPEAT):
+                healthz = wrk(binary, "/healthz", "", connections, max(SECONDS // 2, 1))[0]
+                runs.append((*wrk(binary, path, cookie, connections, SECONDS), healthz))
+            page.runs[connections] = runs
+        if page.admin:
+            for _ in range(REPEAT):
+                admin_path = urllib.parse.quote(page.admin, safe="/?=&")
+                page.admin_runs.append(wrk(binary, admin_path, cookie, 4, SECONDS)[0])
+        print(f"    {page.name}: {summary(page)}", flush=True)
+
+
+TARGETS = {"list": 0.10, "dashboard": 0.10, "detail": 0.25, "public": 0.25}
+
+
+def median(values):
+    return statistics.median(values) if values else 0.0
+
+
+def summary(page: Page) -> str:
+    four, sixteen = page.runs[4], page.runs[16]
+    rps4 = median([r[0] for r in four])
+    ratio = median([r[0] / r[4] for r in four])
+    p50, p95, p99 = (median([r[i] for r in four]) for i in (1, 2, 3))
+    rps16 = median([r[0] for r in sixteen])
+    ratio16 = median([r[0] / r[4] for r in sixteen])
+    admin = f"{rps4 / median(page.admin_runs):.1f}×" if page.admin_runs else "—"
+    target = TARGETS[page.kind]
+    ok = (
+        ratio >= target
+        and p95 < 100
+        and (not page.admin_runs or rps4 >= 5 * median(page.admin_runs))
+    )
+    return (
+        f"| {page.name} | {rps4:.0f} | {ratio:.3f}× | {rps16:.0f} | {ratio16:.3f}× | "
+        f"{p50:.1f} / {p95:.1f} / {p99:.1f} | {page.queries} | {page.size / 1024:.0f} KB | "
+        f"{admin} | ≥ {target:.2f}× | {'ok' if ok else 'MISSES'} |"
+    )
+
+
+def report(page_list: list[Page], seed_seconds: float) -> str:
+    import platform
+
+    lines = [
+        f"make bench — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} cores, "
+        f"{platform.python_version()}, seed_demo --scale {SCALE} ({seed_seconds:.0f} s), "
+        f"gunicorn {os.environ.get('WEB_CONCURRENCY', '2')} workers, wrk {SECONDS:g} s × "
+        f"{REPEAT} (median); BENCH=1: HTTPS redirect and Secure cookies off",
+        "",
+        "| page | req/s @4 | ÷ healthz @4 | req/s @16 | ÷ healthz @16 | p50 / p95 / p99 ms @4 "
+        "| queries | size | ÷ admin | target | |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [summary(p) for p in page_list if p.kind != "baseline"]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    binary = ensure_wrk()
+    env = environment()
+    os.environ.update(env)
+    work = Path(tempfile.mkdtemp(prefix="baiseshejing-bench."))
+    server = None
+    try:
+        say(f"fresh database {DB}, Redis {REDIS}")
+        recreate_database()
+        import redis
+
+        redis.Redis.from_url(REDIS).flushdb()
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        say(f"seed_demo --scale {SCALE}")
+        started = time.monotonic()
+        manage(env, "seed_demo", "--scale", SCALE, "--force")
+        seed_seconds = time.monotonic() - started
+        say(f"gunicorn on {BASE} (DEBUG=False, BENCH=1)")
+        server = start_gunicorn(env, work / "gunicorn.log")
+
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        from accounts.models import User
+
+        names = ["secretary", "street", "district", "auditor", "partner", "resident"]
+        users = {u.username: u for u in User.objects.filter(username__in=names)}
+        cookies = {name: log_in(name) for name in names}
+        page_list = pages(users)
+        for page in page_list:
+            count_queries(page, users)
+        say(f"wrk on {len(page_list) - 1} pages, each right after /healthz")
+        measure(binary, page_list, cookies)
+        table = report(page_list, seed_seconds)
+        print("\n" + table)
+        out = ROOT / "artifacts" / "bench.md"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(table + "\n")
+        say(f"written to {out.relative_to(ROOT)}")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(20)
+        if os.environ.get("BENCH_KEEP") != "1":
+            drop_database()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
