@@ -159,9 +159,23 @@ def log_in(username: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
+def settle() -> None:
+    """Wait until the server has worked off the queue a previous run left (slow pages at 16
+    connections keep the workers busy after wrk stops), so every run starts from idle."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with urllib.request.urlopen(f"{BASE}/healthz", timeout=30) as response:
+            response.read()
+        if time.monotonic() - started < 0.05:
+            return
+    sys.exit("the server did not become idle within 60 s")
+
+
 def wrk(binary: str, path: str, cookie: str, connections: int, seconds: float) -> tuple:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
+    settle()
     command = [binary, f"-t{min(connections, 2)}", f"-c{connections}", f"-d{max(int(seconds), 1)}s"]
     command += ["-s", script.name, "--timeout", "10s"]
     if cookie:
