@@ -119,6 +119,10 @@ class HouseholdAdmin(TreeAdmin):
     list_display = ["__str__", "code"]
     search_fields = ["code", "building__compound__name"]
     list_select_related = ["building__compound"]
+    # The unique index (building, unit, room) serves this order; the model's own ordering would
+    # sort a four-table join. One count per page, not two.
+    ordering = ["building_id", "unit", "room"]
+    show_full_result_count = False
     autocomplete_fields = ["building"]
     readonly_fields = ["code"]
 

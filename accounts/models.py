@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core import memo
+from core.models import LabelsMixin
 from core.phone import Phone, PhoneField, phone_hash
 
 from .roles import (
@@ -84,7 +86,7 @@ class Community(models.Model):
         return self.name
 
 
-class Compound(models.Model):
+class Compound(LabelsMixin, models.Model):
     class Kind(models.TextChoices):
         OLD = "old", _("老旧小区")
         RESETTLEMENT = "resettlement", _("安置小区")
@@ -228,14 +230,21 @@ class User(AbstractUser):
 
     @cached_property
     def scope(self) -> Scope:
-        """What this person may see and act on; one query, cached on the request's user object."""
+        """What this person may see and act on: their role assignments, kept in the cache between
+        requests (accounts/signals.py forgets them when roles, the account or the password
+        change) and on the request's user object within one."""
         if not self.is_authenticated or not self.is_active:
             return Scope.empty()
-        return Scope.from_assignments(
-            self.role_assignments.all().values_list(
-                "role", "district_id", "street_id", "community_id"
-            )
+        rows = memo.remembered(
+            "scope",
+            self.pk,
+            lambda: list(
+                self.role_assignments.values_list(
+                    "role", "district_id", "street_id", "community_id"
+                )
+            ),
         )
+        return Scope.from_assignments(rows)
 
     @property
     def primary_role(self) -> str:

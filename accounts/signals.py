@@ -2,13 +2,28 @@
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from core import memo
 from core.audit import audit
 from core.models import AuditEvent
 
 from .middleware import LOGIN_AT, SEEN_AT
+from .models import RoleAssignment, User
+
+
+# A person's cached roles (User.scope) are forgotten whenever they may have changed: a role given
+# or taken, the account saved (deactivated, password changed), or locked out.
+@receiver([post_save, post_delete], sender=RoleAssignment)
+def on_role_changed(sender, instance, **kwargs):
+    memo.forget("scope", instance.user_id)
+
+
+@receiver(post_save, sender=User)
+def on_user_saved(sender, instance, **kwargs):
+    memo.forget("scope", instance.pk)
 
 
 @receiver(user_logged_in)
@@ -38,6 +53,8 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out)
 def on_locked_out(sender, request, username, ip_address, **kwargs):
+    for user_id in User.objects.filter(username=username).values_list("pk", flat=True):
+        memo.forget("scope", user_id)
     audit(
         actor=None,
         actor_label=str(username or "")[:150],

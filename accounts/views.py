@@ -5,13 +5,13 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from core.http import form_page
+from core.paging import paginate
 from core.scope import get_visible_or_404
 
 from . import services
@@ -56,7 +56,7 @@ def lockout_list(request):
     attempts = AccessAttempt.objects.filter(
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=cutoff
     ).order_by("-attempt_time")
-    page = Paginator(attempts, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, attempts)
     return render(request, "accounts/lockout_list.html", {"page": page})
 
 
@@ -85,7 +85,7 @@ def people_list(request):
         .select_related("household__building__compound")
         .order_by("username")
     )
-    page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, people)
     return render(request, "accounts/people_list.html", {"page": page})
 
 

@@ -59,7 +59,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,9 +114,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache, Celery ----------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -162,7 +159,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.ComplexityValidator"},
 ]
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions read from the cache, written through to the database (so a person's sessions can still
+# be found and ended there); the cache is Redis in production.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
 PASSWORD_MAX_AGE = timedelta(days=env.int("PASSWORD_MAX_AGE_DAYS", default=90))
@@ -180,6 +179,7 @@ AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # --- i18n -------------------------------------------------------------------------------------
+# One language: no LocaleMiddleware negotiating it on every request.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
@@ -188,7 +188,8 @@ USE_TZ = True
 
 # --- static, media ----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes here (production, make smoke-prod); make bench points it at a temp folder.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Front-end packages pinned by package-lock.json, served by the portal itself (never a CDN).

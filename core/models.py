@@ -1,6 +1,7 @@
 """Platform services every app uses: audit log, notifications, uploads, soft delete."""
 
 import uuid
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -8,6 +9,24 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+@lru_cache(maxsize=2048)
+def _choice_label(field, value) -> str:
+    return str(dict(field.flatchoices).get(value, value))
+
+
+class LabelsMixin:
+    """get_<field>_display() from a per-process cache: Django rebuilds the field's choices as a
+    dictionary and translates its labels on every call, which lists do for every row. The portal
+    speaks one language, so a label once translated stays right."""
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        try:
+            return _choice_label(field, value)
+        except TypeError:  # an unhashable value: Django's own way
+            return super()._get_FIELD_display(field)
 
 
 class SoftDeleteQuerySet(models.QuerySet):
@@ -18,7 +37,7 @@ class SoftDeleteQuerySet(models.QuerySet):
         return self.filter(deleted_at__isnull=False)
 
 
-class SoftDeleteModel(models.Model):
+class SoftDeleteModel(LabelsMixin, models.Model):
     """Business records are never removed: `deleted_at` hides them from visible_to()."""
 
     deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
@@ -39,7 +58,7 @@ class AuditQuerySet(models.QuerySet):
         raise TypeError("audit events are append-only")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(LabelsMixin, models.Model):
     """Append-only record of who did what. Ids and masked values only, never personal data.
 
     The database refuses UPDATE and DELETE (trigger in migration 0002).

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from . import memo
 from .models import Notification
 
 
@@ -11,6 +12,7 @@ def notify(
     """Put a notification in the recipient's inbox and queue its e-mail once the transaction commits."""
     if not url and obj is not None and hasattr(obj, "get_absolute_url"):
         url = obj.get_absolute_url()
+    memo.drop("unread", recipient.pk)
     notification = Notification.objects.create(
         recipient=recipient,
         event=event,
@@ -20,7 +22,11 @@ def notify(
     )
     from .tasks import send_notification_email  # tasks import services; keep the import local
 
-    transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    def committed():
+        memo.drop("unread", recipient.pk)  # a count read meanwhile did not include it
+        send_notification_email.delay(notification.pk)
+
+    transaction.on_commit(committed)
     return notification
 
 
@@ -31,4 +37,5 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     qs = Notification.objects.for_user(user).unread()
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
+    memo.forget("unread", user.pk)
     return qs.update(read_at=timezone.now())

@@ -1,6 +1,4 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +10,7 @@ from .audit import audit
 from .forms import AuditSearchForm
 from .models import AuditEvent, Notification, Upload
 from .notifications import notification_mark_read
+from .paging import paginate
 from .scope import get_visible_or_404
 from .selectors import audit_event_list, notification_list
 
@@ -30,9 +29,7 @@ def healthz(request):
 
 @login_required
 def inbox(request):
-    page = Paginator(notification_list(user=request.user), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, notification_list(user=request.user))
     return render(request, "core/inbox.html", {"page": page})
 
 
@@ -66,7 +63,7 @@ def audit_log(request):
             since=data.get("since"),
             until=data.get("until"),
         )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = paginate(request, events, 50)
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "core/audit_log.html", {"form": form, "page": page}, status=status)
 

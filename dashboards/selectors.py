@@ -9,13 +9,15 @@ from datetime import timedelta
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.roles import RESIDENTS
 from core.models import AuditEvent, Notification
 from partners.models import Partner
 from projects.models import Project, Status
+from projects.selectors import project_rows
 from projects.workflow import PROJECT_WORKFLOW
 
 LIMIT = 10
@@ -45,13 +47,12 @@ def overdue_projects(*, user):
     today = timezone.localdate()
     waiting_since = timezone.now() - timedelta(days=settings.REVIEW_OVERDUE_DAYS)
     return (
-        Project.objects.visible_to(user)
+        project_rows(Project.objects.visible_to(user))
         .filter(
             Q(status=Status.SUBMITTED, status_changed_at__lt=waiting_since)
             | Q(status__in=UNDERWAY, end_date__lt=today)
         )
-        .select_related("community__street")
-        .order_by("status_changed_at")
+        .order_by("status_changed_at", "id")
     )
 
 
@@ -59,18 +60,33 @@ def street_pipeline(*, user):
     """The street's open projects by status, stuck longest first: per column the true count and
     the PIPELINE_COLUMN longest-waiting projects (one query per column, whatever the data size)."""
     counts = {row["status"]: row["n"] for row in status_counts(user=user)}
-    base = Project.objects.visible_to(user).select_related("community")
+    items = longest_waiting(Project.objects.visible_to(user), OPEN, PIPELINE_COLUMN)
     return [
         {
             "label": Status(status).label,
             "status": status,
             "count": counts[status],
-            "items": list(
-                base.filter(status=status).order_by("status_changed_at", "id")[:PIPELINE_COLUMN]
-            ),
+            "items": [p for p in items if p.status == status],
         }
         for status in OPEN
     ]
+
+
+def longest_waiting(projects, statuses, per_status: int) -> list[Project]:
+    """Per status, the per_status projects that have waited longest in it, in one query (a
+    window over the statuses), oldest first."""
+    ranked = Window(
+        RowNumber(),
+        partition_by=F("status"),
+        order_by=[F("status_changed_at").asc(), F("id").asc()],
+    )
+    return list(
+        project_rows(projects)
+        .filter(status__in=list(statuses))
+        .annotate(rank=ranked)
+        .filter(rank__lte=per_status)
+        .order_by("status_changed_at", "id")
+    )
 
 
 def district_overview(*, user):
@@ -99,24 +115,29 @@ def district_overview(*, user):
 
 
 # --- the home page of each role group --------------------------------------------------------
+# The community's home: what waits for it, each list waiting longest first.
+COMMUNITY_SECTIONS = {
+    "returned": frozenset({Status.RETURNED}),
+    "drafts": frozenset({PROJECT_WORKFLOW.initial}),
+    "to_announce": PROJECT_WORKFLOW["announce"].sources,
+    "running": RUNNING,
+}
+
+
 def community_staff_home(user) -> dict:
-    projects = Project.objects.visible_to(user).select_related("community")
-    return {
-        "returned": projects.filter(status=Status.RETURNED).order_by("status_changed_at")[:LIMIT],
-        "drafts": projects.filter(status=Status.DRAFT).order_by("-updated_at")[:LIMIT],
-        "to_announce": projects.filter(status__in=PROJECT_WORKFLOW["announce"].sources).order_by(
-            "status_changed_at"
-        )[:LIMIT],
-        "running": projects.filter(status__in=RUNNING).order_by("end_date")[:LIMIT],
-        "unread": Notification.objects.for_user(user).unread()[:LIMIT],
+    statuses = frozenset().union(*COMMUNITY_SECTIONS.values())
+    waiting = longest_waiting(Project.objects.visible_to(user), statuses, LIMIT)
+    sections = {
+        name: [p for p in waiting if p.status in wanted][:LIMIT]
+        for name, wanted in COMMUNITY_SECTIONS.items()
     }
+    return {**sections, "unread": Notification.objects.for_user(user).unread()[:LIMIT]}
 
 
 def street_group_home(user) -> dict:
     return {
-        "waiting": Project.objects.visible_to(user)
+        "waiting": project_rows(Project.objects.visible_to(user))
         .filter(status__in=PROJECT_WORKFLOW["approve"].sources)
-        .select_related("community")
         .order_by("status_changed_at", "id")[:LIMIT],
         "counts": status_counts(user=user),
     }

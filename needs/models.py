@@ -3,17 +3,17 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Community, Compound
+from core.links import object_url
 from core.models import SoftDeleteModel, SoftDeleteQuerySet
 
 
 class NeedQuerySet(SoftDeleteQuerySet):
     def visible_to(self, user):
-        return self.alive().filter(user.scope.community_q("community"))
+        return user.scope.within(self.alive())
 
 
 class NeedCategory(models.TextChoices):
@@ -72,6 +72,19 @@ class Need(SoftDeleteModel):
         verbose_name = _("需求")
         verbose_name_plural = _("需求清单")
         ordering = ["-created_at", "-id"]
+        # The list's order, for the district (all), a community and a category.
+        indexes = [
+            models.Index(
+                fields=[*lead, "-created_at", "-id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name=f"need_{name}",
+            )
+            for lead, name in (
+                ([], "recent"),
+                (["community"], "community_recent"),
+                (["category"], "category_recent"),
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(category__in=NeedCategory.values), name="need_category_valid"
@@ -90,4 +103,4 @@ class Need(SoftDeleteModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("needs:detail", args=[self.pk])
+        return object_url("needs:detail", self.pk)

@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
 from rules.contrib.views import permission_required
 
 from accounts.choice import create_page
+from core.paging import paginate
 from core.scope import get_visible_or_404
 
 from .forms import NeedFilterForm, NeedForm
@@ -26,7 +25,7 @@ def need_list(request):
         .values_list("category", "n")
     )
     categories = [(label, by_category.get(value, 0)) for value, label in Need.Category.choices]
-    page = Paginator(needs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, needs)
     return render(
         request, "needs/need_list.html", {"page": page, "form": form, "categories": categories}
     )

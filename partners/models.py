@@ -2,18 +2,22 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Community
+from core.links import object_url
 from core.models import SoftDeleteModel, SoftDeleteQuerySet
 from core.phone import PhoneField
+
+ALIVE = models.Q(deleted_at__isnull=True)
 
 
 class PartnerQuerySet(SoftDeleteQuerySet):
     def visible_to(self, user):
         scope = user.scope
+        if scope.is_district_business:
+            return self.alive()
         mine = models.Q(user_id=user.pk) if user.is_authenticated else models.Q(pk__in=[])
         return self.alive().filter(scope.community_q("community") | mine)
 
@@ -69,9 +73,19 @@ class Partner(SoftDeleteModel):
                 name="partner_category_valid",
             ),
         ]
+        # The list's order, for the district (all), a community and a category: each page is an
+        # index range, never a sort of the whole table.
+        indexes = [
+            models.Index(fields=[*lead, "name", "id"], condition=ALIVE, name=f"partner_{name}")
+            for lead, name in (
+                ([], "by_name"),
+                (["community"], "community_by_name"),
+                (["category"], "category_by_name"),
+            )
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("partners:detail", args=[self.pk])
+        return object_url("partners:detail", self.pk)

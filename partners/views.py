@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from rules.contrib.views import permission_required
 
 from accounts.choice import create_page
+from core.paging import paginate
 from core.scope import get_visible_or_404
 
 from .forms import PartnerFilterForm, PartnerForm
@@ -18,7 +17,7 @@ def partner_list(request):
     partners = Partner.objects.visible_to(request.user).select_related("community")
     if form.is_valid() and form.cleaned_data["category"]:
         partners = partners.filter(category=form.cleaned_data["category"])
-    page = Paginator(partners, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, partners)
     return render(request, "partners/partner_list.html", {"page": page, "form": form})
 
 

@@ -7,7 +7,7 @@ from core.once import OnceForm
 from needs.models import Need
 from partners.models import Partner
 
-from .models import Activity, Project
+from .models import Activity, Project, Status
 from .workflow import PLAN_HORIZON_YEARS
 
 
@@ -177,11 +177,8 @@ class RetrospectiveForm(forms.Form):
 
 
 class ProjectFilterForm(forms.Form):
-    status = forms.ChoiceField(label="状态", required=False)
+    # Rendered by hand in the list template: a page every role opens all day.
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *Status.choices]
+    )
     q = forms.CharField(label="名称", required=False, max_length=50)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from .models import Status
-
-        self.fields["status"].choices = [("", "全部状态"), *Status.choices]

@@ -3,13 +3,13 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Community, Compound
 from core.dates import sane_date_q, validate_sane_date
-from core.models import SoftDeleteModel, SoftDeleteQuerySet, Upload
+from core.links import object_url
+from core.models import LabelsMixin, SoftDeleteModel, SoftDeleteQuerySet, Upload
 from needs.models import Need
 from partners.models import Partner
 
@@ -36,7 +36,7 @@ class ProjectQuerySet(SoftDeleteQuerySet):
         With deleted=True, the soft-deleted ones of the same scope (the community's trash).
         """
         records = self.deleted() if deleted else self.alive()
-        return records.filter(user.scope.community_q("community"))
+        return user.scope.within(records)
 
     def published(self):
         """Announced projects, open to residents without logging in."""
@@ -165,13 +165,26 @@ class Project(SoftDeleteModel):
         indexes = [
             models.Index(fields=["community", "status"]),
             models.Index(fields=["status", "status_changed_at"]),
+            # The list's order, for the district (all), a community and a status.
+            *(
+                models.Index(
+                    fields=[*lead, "-status_changed_at", "-id"],
+                    condition=models.Q(deleted_at__isnull=True),
+                    name=f"project_{name}",
+                )
+                for lead, name in (
+                    ([], "recent"),
+                    (["community"], "community_recent"),
+                    (["status"], "status_recent"),
+                )
+            ),
         ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("projects:detail", args=[self.pk])
+        return object_url("projects:detail", self.pk)
 
     @property
     def plan_complete(self) -> bool:
@@ -184,7 +197,7 @@ class Project(SoftDeleteModel):
         return bool(self.proposal and self.joint_meeting_date and self.joint_meeting_attendees)
 
 
-class ProjectEvent(models.Model):
+class ProjectEvent(LabelsMixin, models.Model):
     """One entry of a project's timeline."""
 
     class Kind(models.TextChoices):

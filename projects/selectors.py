@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.scope import get_visible_or_404
+from partners.models import Partner
 
 from .models import Activity, Project, ProjectEvent, Status
 from .workflow import PROJECT_WORKFLOW
@@ -23,8 +24,34 @@ class MethodStep:
     anchor: str
 
 
+# What a row of a project list shows: never the long texts of the plan, proposal or retrospective.
+ROW_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "status_changed_at",
+    "theme",
+    "end_date",
+    "deleted_at",
+    "community",
+    "community__name",
+    "community__street_id",
+    "compound",
+    "compound__name",
+)
+
+
+def project_rows(queryset):
+    """A project queryset fetching only what list rows show, community and compound joined."""
+    return queryset.select_related("community", "compound").only(*ROW_FIELDS)
+
+
 def project_list(*, user, status: str = "", q: str = ""):
-    projects = Project.objects.visible_to(user).select_related("community__street", "compound")
+    projects = (
+        Project.objects.visible_to(user)
+        .select_related("community__street", "compound")
+        .only(*ROW_FIELDS, "community__street__name")
+    )
     if status:
         projects = projects.filter(status=status)
     if q:
@@ -34,10 +61,8 @@ def project_list(*, user, status: str = "", q: str = ""):
 
 def project_trash(*, user):
     """Soft-deleted projects the user's community can restore, most recently deleted first."""
-    return (
-        Project.objects.visible_to(user, deleted=True)
-        .select_related("community")
-        .order_by("-deleted_at", "-id")
+    return project_rows(Project.objects.visible_to(user, deleted=True)).order_by(
+        "-deleted_at", "-id"
     )
 
 
@@ -56,11 +81,30 @@ def project_get(*, user, pk: int) -> Project:
         "community__street", "compound", "created_by"
     ).prefetch_related(
         "needs",
-        "partners",
+        # Name and kind are all the page shows: no phone number decrypted for it.
+        Prefetch("partners", queryset=Partner.objects.only("id", "name", "category", "community")),
         Prefetch("events", queryset=ProjectEvent.objects.select_related("actor")),
         Prefetch("activities", queryset=Activity.objects.select_related("photo")),
     )
     return get_visible_or_404(queryset, user, pk=pk)
+
+
+PICKER_SIZE = 20
+
+
+def partner_matches(project: Project, q: str = "") -> tuple[list[Partner], bool]:
+    """Up to PICKER_SIZE partners of the project's community not linked yet, whose name holds
+    `q`, in name order (the community's index), and whether there are more."""
+    linked = [p.pk for p in project.partners.all()]
+    found = (
+        Partner.objects.alive()
+        .filter(community_id=project.community_id, name__icontains=q.strip())
+        .exclude(pk__in=linked)
+        .only("id", "name", "category")
+        .order_by("name", "id")[: PICKER_SIZE + 1]
+    )
+    found = list(found)
+    return found[:PICKER_SIZE], len(found) > PICKER_SIZE
 
 
 def project_steps(project: Project) -> list[MethodStep]:

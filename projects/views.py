@@ -1,16 +1,15 @@
 """Project pages: parse, ask the workflow or a selector, call a service. Refusals become pages in
 core/http.py; what each status allows is in projects/workflow.py."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from accounts.choice import create_page
 from core.http import form_page, perform_or_refuse
+from core.paging import paginate
 from core.scope import get_visible_or_404
 
 from . import selectors, services
@@ -34,18 +33,32 @@ from .workflow import PROJECT_WORKFLOW
 
 
 def _page(request, project, *, status=200, **forms):
-    """The project page, with any action form that came back with errors."""
+    """The project page, with any action form that came back with errors. With htmx and a
+    `partner_q`, only the partner picker's matches."""
+    can = PROJECT_WORKFLOW.available(request.user, project)
+    partner_q = request.GET.get("partner_q", "")[:50]
+    matches, more = (
+        selectors.partner_matches(project, partner_q) if can["link_partner"] else ([], False)
+    )
     context = {
         "project": project,
-        "steps": selectors.project_steps(project),
-        "can": PROJECT_WORKFLOW.available(request.user, project),
-        # Sent back by the street: the button says it goes again.
-        "resubmit": project.status == Status.RETURNED,
-        "partner_form": forms.get("partner_form") or PartnerLinkForm(project=project),
-        "decision_form": forms.get("decision_form") or DecisionForm(),
-        "return_form": forms.get("return_form") or ReturnForm(),
-        "comment_form": forms.get("comment_form") or CommentForm(),
+        "can": can,
+        "partner_q": partner_q,
+        "partner_matches": matches,
+        "partner_more": more,
     }
+    if request.htmx and "partner_q" in request.GET:
+        return render(request, "projects/project_detail.html#picker", context, status=status)
+    context.update(
+        {
+            "steps": selectors.project_steps(project),
+            # Sent back by the street: the button says it goes again.
+            "resubmit": project.status == Status.RETURNED,
+            "decision_form": forms.get("decision_form") or DecisionForm(),
+            "return_form": forms.get("return_form") or ReturnForm(),
+            "comment_form": forms.get("comment_form") or CommentForm(),
+        }
+    )
     return render(request, "projects/project_detail.html", context, status=status)
 
 
@@ -92,7 +105,7 @@ def project_list(request):
     projects = selectors.project_list(
         user=request.user, status=filters.get("status", ""), q=filters.get("q", "")
     )
-    page = Paginator(projects, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, projects)
     template = "projects/project_list.html#rows" if request.htmx else "projects/project_list.html"
     return render(request, template, {"page": page, "form": form})
 
@@ -180,7 +193,6 @@ def project_partner_link(request, pk):
         ),
         done="已链接合伙人。",
         form=PartnerLinkForm(request.POST, project=project),
-        form_key="partner_form",
     )
 
 
@@ -333,9 +345,7 @@ def project_delete(request, pk):
 
 
 def _trash(request, status=200):
-    page = Paginator(selectors.project_trash(user=request.user), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.project_trash(user=request.user))
     page.object_list = selectors.with_actions(request.user, page.object_list)
     return render(request, "projects/project_trash.html", {"page": page}, status=status)
 

@@ -1,8 +1,8 @@
 """Pages residents open without logging in."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from core.paging import paginate
 from projects.models import Project
 
 
@@ -12,7 +12,7 @@ def home(request):
         .select_related("community__street", "compound")
         .order_by("-announced_at", "-id")
     )
-    page = Paginator(announcements, 12).get_page(request.GET.get("page"))
+    page = paginate(request, announcements, 12)
     return render(request, "public/home.html", {"page": page})
 
 

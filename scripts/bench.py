@@ -71,7 +71,7 @@ def say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def environment() -> dict:
+def environment(work: Path) -> dict:
     url = f"postgres://{PG['user']}:{PG['password']}@{PG['host']}:{PG['port']}/{DB}"
     return {
         **os.environ,
@@ -88,6 +88,9 @@ def environment() -> dict:
         "GUNICORN_ACCESSLOG": "",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        # Not the checkout's staticfiles/: WhiteNoise would rescan it on every test request.
+        "STATIC_ROOT": str(work / "static"),
+        "MEDIA_ROOT": str(work / "media"),
     }
 
 
@@ -340,9 +343,9 @@ def report(page_list: list[Page], seed_seconds: float) -> str:
 
 def main() -> None:
     binary = ensure_wrk()
-    env = environment()
-    os.environ.update(env)
     work = Path(tempfile.mkdtemp(prefix="baiseshejing-bench."))
+    env = environment(work)
+    os.environ.update(env)
     server = None
     try:
         say(f"fresh database {DB}, Redis {REDIS}")

@@ -516,3 +516,60 @@ def test_the_street_sees_the_trash_rows_of_its_communities_without_restore_butto
     rows = with_actions(people.street, project_trash(user=people.street))
     assert len(rows) == 1 and not rows[0].can["restore"]
     assert with_actions(people.secretary, project_trash(user=people.secretary))[0].can["restore"]
+
+
+def test_a_draft_page_loads_the_same_rows_and_size_with_3_or_300_partners(client, org, people):
+    """The partner picker shows at most 20 matches and reads no phone numbers: a community with
+    300 partners costs its draft's page no more than one with 3 (the query count alone would
+    not tell: it stays constant while the rows grow)."""
+    from django.db.models.signals import post_init
+
+    from partners.models import Partner
+
+    project = f.ProjectFactory(community=org.guoao)
+    project.partners.add(f.PartnerFactory(community=org.guoao, name="已链接的物业"))
+    client.force_login(people.secretary)
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        loaded.append(instance)
+
+    def page():
+        loaded.clear()
+        post_init.connect(count, sender=Partner)
+        try:
+            response = client.get(f"/projects/{project.pk}/")
+        finally:
+            post_init.disconnect(count, sender=Partner)
+        return len(loaded), len(response.content), response.content.decode()
+
+    def add(names):
+        Partner.objects.bulk_create(
+            [Partner(community=org.guoao, name=name, category="volunteer",
+                     created_by=people.secretary) for name in names]
+        )  # fmt: skip
+
+    add(f"合伙人{i:03}" for i in range(3))
+    rows_3, _, _ = page()
+    add(f"合伙人{i:03}" for i in range(3, 30))
+    rows_30, size_30, _ = page()
+    add(f"志愿者{i:03}" for i in range(270))
+    rows_300, size_300, html = page()
+    assert rows_3 == 1 + 3  # the linked one and three to pick from
+    assert rows_30 == rows_300 == 1 + 21  # the picker's 20, and one to know there are more
+    assert size_30 == size_300
+    assert "只列出前 20 位" in html and "已链接的物业" in html
+
+
+def test_the_partner_picker_finds_by_name_and_answers_htmx_with_the_rows_only(client, org, people):
+    project = f.ProjectFactory(community=org.guoao)
+    f.PartnerFactory(community=org.guoao, name="国奥律师事务所")
+    f.PartnerFactory(community=org.guoao, name="国奥物业")
+    f.PartnerFactory(community=org.yuehai, name="悦海律师事务所")  # another community's
+    client.force_login(people.secretary)
+    response = client.get(f"/projects/{project.pk}/", {"partner_q": "律师"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "国奥律师事务所" in html and "国奥物业" not in html and "悦海" not in html
+    full = client.get(f"/projects/{project.pk}/", {"partner_q": "律师"}).content.decode()
+    assert "<html" in full and "国奥律师事务所" in full
