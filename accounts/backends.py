@@ -1,5 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
 
+from core import memo
+
 
 class PasswordBackend(ModelBackend):
     """Checks username and password; grants no permissions.
@@ -22,3 +24,11 @@ class PasswordBackend(ModelBackend):
 
     def has_module_perms(self, user_obj, app_label):
         return False
+
+    def get_user(self, user_id):
+        """The logged-in person for each request, kept in the cache between requests (forgotten
+        whenever the account is saved: accounts/signals.py), so a page needs no query for it."""
+        user = memo.remembered(
+            "user", user_id, lambda: super(PasswordBackend, self).get_user(user_id)
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None

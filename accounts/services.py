@@ -7,6 +7,7 @@ from axes.utils import reset as axes_reset
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from core import memo
 from core.audit import audit
 
 from .models import RoleAssignment, User
@@ -92,6 +93,7 @@ def password_set_by_admin(*, user: User, by: User) -> None:
         raise PermissionDenied
     expired = timezone.now() - settings.PASSWORD_MAX_AGE - datetime.timedelta(days=1)
     User.objects.filter(pk=user.pk).update(password_changed_at=expired)
+    memo.forget("user", user.pk)  # update() sends no post_save
     audit(actor=by, action="auth.password_set_by_admin", obj=user)
 
 

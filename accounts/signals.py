@@ -24,6 +24,7 @@ def on_role_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=User)
 def on_user_saved(sender, instance, **kwargs):
     memo.forget("scope", instance.pk)
+    memo.forget("user", instance.pk)  # the cached account (accounts.backends.PasswordBackend)
 
 
 @receiver(user_logged_in)

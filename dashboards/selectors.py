@@ -21,7 +21,9 @@ from projects.selectors import project_rows
 from projects.workflow import PROJECT_WORKFLOW
 
 LIMIT = 10
-PIPELINE_COLUMN = 30
+# Per column the ten that waited longest: enough to act on, short enough for a phone; the column
+# header has the true count and a link to all of them.
+PIPELINE_COLUMN = 10
 
 
 def _final(status) -> bool:

@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.scope import get_visible_or_404
+from needs.models import Need
 from partners.models import Partner
 
 from .models import Activity, Project, ProjectEvent, Status
@@ -77,14 +78,23 @@ def with_actions(user, projects) -> list[Project]:
 
 
 def project_get(*, user, pk: int) -> Project:
-    queryset = Project.objects.select_related(
-        "community__street", "compound", "created_by"
-    ).prefetch_related(
-        "needs",
-        # Name and kind are all the page shows: no phone number decrypted for it.
+    # Each relation with just what the page shows: no phone number decrypted, no account loaded
+    # whole for a name in the timeline.
+    queryset = Project.objects.select_related("community__street", "compound").prefetch_related(
+        Prefetch("needs", queryset=Need.objects.only("id", "title", "category", "mentions")),
         Prefetch("partners", queryset=Partner.objects.only("id", "name", "category", "community")),
-        Prefetch("events", queryset=ProjectEvent.objects.select_related("actor")),
-        Prefetch("activities", queryset=Activity.objects.select_related("photo")),
+        Prefetch(
+            "events",
+            queryset=ProjectEvent.objects.select_related("actor").only(
+                "id", "project", "kind", "at", "note", "actor__display_name", "actor__username"
+            ),
+        ),
+        Prefetch(
+            "activities",
+            queryset=Activity.objects.select_related("photo").only(
+                *(f.attname for f in Activity._meta.concrete_fields), "photo__uuid"
+            ),
+        ),
     )
     return get_visible_or_404(queryset, user, pk=pk)
 

@@ -221,7 +221,7 @@ def pages(users: dict) -> list[Page]:
         Page("overview (district)", "/projects/overview/", "district", "list"),
         Page("project page, running", running.get_absolute_url(), "secretary", "detail"),
         Page("project page, draft", draft.get_absolute_url(), "secretary", "detail"),
-        Page("public front page /p/", "/p/", None, "public"),
+        Page("public front page /p/", "/p/", None, "list"),
         Page("public project page", f"/p/announcements/{public.pk}/", None, "public"),
     ]
     lists = [
