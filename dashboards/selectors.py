@@ -60,7 +60,7 @@ def overdue_projects(*, user):
 
 def street_pipeline(*, user):
     """The street's open projects by status, stuck longest first: per column the true count and
-    the PIPELINE_COLUMN longest-waiting projects (one query per column, whatever the data size)."""
+    the PIPELINE_COLUMN longest-waiting projects (one windowed query, whatever the data size)."""
     counts = {row["status"]: row["n"] for row in status_counts(user=user)}
     items = longest_waiting(Project.objects.visible_to(user), OPEN, PIPELINE_COLUMN)
     return [
