@@ -330,7 +330,7 @@ def report(page_list: list[Page], seed_seconds: float) -> str:
     lines = [
         f"make bench — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} cores, "
         f"{platform.python_version()}, seed_demo --scale {SCALE} ({seed_seconds:.0f} s), "
-        f"gunicorn {os.environ.get('WEB_CONCURRENCY', '2')} workers, wrk {SECONDS:g} s × "
+        f"gunicorn {os.environ.get('WEB_CONCURRENCY', 2 * os.cpu_count() + 1)} workers, wrk {SECONDS:g} s × "
         f"{REPEAT} (median); BENCH=1: HTTPS redirect and Secure cookies off",
         "",
         "| page | req/s @4 | ÷ healthz @4 | req/s @16 | ÷ healthz @16 | p50 / p95 / p99 ms @4 "

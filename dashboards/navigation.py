@@ -1,0 +1,36 @@
+"""The main menu: each entry shown to whoever holds its permission (the rules of each app), never
+by role name. A context processor, so a page's menu costs one permission check per entry."""
+
+from django.urls import get_script_prefix, reverse
+
+# (permission, URL name, label), in menu order.
+MENU = (
+    ("projects.view_project", "projects:list", "领办项目"),
+    ("needs.view_need", "needs:list", "需求清单"),
+    ("partners.view_partner", "partners:list", "合伙人"),
+    ("dashboards.view_pipeline", "dashboards:pipeline", "项目进度"),
+    ("dashboards.view_overview", "dashboards:overview", "全区概览"),
+    ("accounts.view_people", "accounts:people", "人员"),
+    ("core.view_auditevent", "core:audit_log", "审计日志"),
+    ("accounts.unlock_account", "accounts:lockouts", "账号锁定"),
+    ("accounts.use_admin_site", "admin:index", "管理后台"),
+)
+_paths: dict[str, str] = {}
+
+
+def _path(name: str) -> str:
+    if name not in _paths:
+        _paths[name] = reverse(name).removeprefix(get_script_prefix())
+    return get_script_prefix() + _paths[name]
+
+
+def menu(request) -> dict:
+    """`menu`: (url, label) of each entry the user may open, worked out only if a page shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": ()}
+
+    def entries():
+        return [(_path(name), label) for perm, name, label in MENU if user.has_perm(perm)]
+
+    return {"menu": entries}
