@@ -47,11 +47,15 @@ def test_secretary_files_and_submits_a_project(transactional_db, org, people, jo
     expect(badge(page)).to_have_text("草稿")
     expect(page.locator("#step-needs")).to_contain_text(need.title)
 
-    partner_select = page.locator("select[name=partner]")
-    expect(partner_select.locator("option", has_text=partner.name)).to_have_count(1)
-    expect(partner_select.locator("option", has_text="悦海物业")).to_have_count(0)
-    partner_select.select_option(label=partner.name)
-    j.click(page.get_by_role("button", name="链接合伙人"), "partner-linked")
+    # The picker searches as you type (htmx swaps in at most 20 matches of this community).
+    picker = page.locator("#partner-picker")
+    expect(picker).to_contain_text(partner.name)
+    with page.expect_response(lambda r: "partner_q=" in r.url):
+        page.get_by_label("查找本社区的合伙人").fill("物业")
+    expect(picker.get_by_role("button", name=f"链接 {partner.name}")).to_have_count(1)
+    expect(picker).not_to_contain_text("悦海物业")
+    j.check("partner-search")
+    j.click(picker.get_by_role("button", name=f"链接 {partner.name}"), "partner-linked")
     expect(page.locator("#step-partners")).to_contain_text(partner.name)
 
     j.click(page.get_by_role("link", name="填写计划"), "plan-form")
