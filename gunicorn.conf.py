@@ -20,6 +20,9 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = max_requests // 10
 # GUNICORN_ACCESSLOG="" turns the access log off (make bench measures the app, not the log).
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+# X-Forwarded-Proto (HTTPS behind the proxy) is believed from the same proxies as the client's
+# address (TRUSTED_PROXIES, read by core.middleware.ClientAddressMiddleware).
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1") or "127.0.0.1"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The Dockerfile points this at tmpfs (/dev/shm): heartbeat files on an overlay filesystem can

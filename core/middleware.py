@@ -1,12 +1,63 @@
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from .audit import audit, reset_request_context, set_request_context
 from .models import AuditEvent
 
 
+@lru_cache(maxsize=8)
+def _networks(trusted: tuple) -> tuple:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in trusted)
+
+
+def _trusted(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_address(meta: dict, trusted: tuple) -> str:
+    """The client's own address. X-Forwarded-For is believed only from a trusted proxy, and only
+    as far as the proxies in it are trusted: reading it from the right, the first hop that is not
+    a trusted proxy is the client. From anywhere else the header is ignored (anyone can send it)."""
+    peer = meta.get("REMOTE_ADDR", "")
+    networks = _networks(trusted)
+    if not networks or not _trusted(peer, networks):
+        return peer
+    hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([h for h in hops if h]):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return peer  # a malformed chain: keep the proxy's own address
+        if not _trusted(hop, networks):
+            return hop
+    return peer
+
+
+class ClientAddressMiddleware:
+    """First in the chain: REMOTE_ADDR becomes the client's address behind a trusted proxy
+    (settings.TRUSTED_PROXIES), so the lockout (axes), the audit log and the rate limits all key on
+    the person, not on the proxy. The proxy's own address stays in META["PROXY_ADDR"]."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        client = client_address(meta, tuple(settings.TRUSTED_PROXIES))
+        if client != meta.get("REMOTE_ADDR"):
+            meta["PROXY_ADDR"], meta["REMOTE_ADDR"] = meta.get("REMOTE_ADDR", ""), client
+        return self.get_response(request)
+
+
 def client_ip(request) -> str | None:
-    # Behind the production proxy REMOTE_ADDR is set from X-Forwarded-For by gunicorn's
-    # forwarded_allow_ips; we never trust the header ourselves.
+    """The client's address (ClientAddressMiddleware has resolved any trusted proxy)."""
     return request.META.get("REMOTE_ADDR") or None
 
 
