@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
+
+from core.audit import audit
 
 
 class LoginForm(AuthenticationForm):
@@ -15,7 +18,24 @@ class LoginForm(AuthenticationForm):
 
 
 class PortalPasswordChangeForm(PasswordChangeForm):
-    pass
+    """A wrong old password counts as a failed login (towards the lockout, django-axes) and is
+    audited: the form must not let someone at an unlocked screen guess the password forever."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        try:
+            return super().clean_old_password()
+        except forms.ValidationError:
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": self.user.get_username()},
+                request=self.request,
+            )
+            audit(actor=self.user, action="auth.password_change_failed", result="failed")
+            raise
 
 
 class UnlockForm(forms.Form):

@@ -344,3 +344,21 @@ class RoleAssignment(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:accounts_roleassignment_change", args=[self.pk])
+
+
+class UserSession(models.Model):
+    """Which sessions belong to whom, so that locking, deactivating an account or changing its
+    password can end them (the session store itself keeps no user index)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    session_key = models.CharField(_("会话"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("登录时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

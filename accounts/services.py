@@ -104,3 +104,48 @@ def phone_reveal(*, person: User, by: User) -> str:
         raise PermissionDenied
     audit(actor=by, action="phone.reveal", obj=person, detail={"masked": person.phone.masked})
     return person.phone.full
+
+
+def sessions_end(*, user, keep: str | None = None, reason: str) -> int:
+    """End every open session of a person (but `keep`, the one making the change), in the
+    session store and its cache alike; audited."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from .models import UserSession
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    rows = UserSession.objects.filter(user_id=user.pk).exclude(session_key=keep or "")
+    keys = list(rows.values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    rows.delete()
+    if keys:
+        audit(
+            actor=None,
+            action="auth.sessions_ended",
+            obj=user,
+            detail={"n": len(keys), "reason": reason},
+        )
+    return len(keys)
+
+
+def session_rekeyed(*, old: str | None, new: str | None) -> None:
+    """A session that goes on under a new key (after a password change) stays known as its
+    person's."""
+    from .models import UserSession
+
+    if old and new and old != new:
+        UserSession.objects.filter(session_key=old).update(session_key=new)
+
+
+def user_sessions_purge(*, now=None) -> int:
+    """Forget the records of sessions older than the absolute limit: they have ended anyway."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import UserSession
+
+    cutoff = (now or timezone.now()) - settings.SESSION_ABSOLUTE_TIMEOUT
+    return UserSession.objects.filter(created_at__lt=cutoff).delete()[0]

@@ -11,7 +11,7 @@ from core.audit import audit
 from core.models import AuditEvent
 
 from .middleware import LOGIN_AT, SEEN_AT
-from .models import RoleAssignment, User
+from .models import RoleAssignment, User, UserSession
 
 
 # A person's cached roles (User.scope) are forgotten whenever they may have changed: a role given
@@ -25,6 +25,10 @@ def on_role_changed(sender, instance, **kwargs):
 def on_user_saved(sender, instance, **kwargs):
     memo.forget("scope", instance.pk)
     memo.forget("user", instance.pk)  # the cached account (accounts.backends.PasswordBackend)
+    if not instance.is_active:
+        from .services import sessions_end
+
+        sessions_end(user=instance, reason="deactivated")
 
 
 @receiver(user_logged_in)
@@ -32,17 +36,26 @@ def on_login(sender, request, user, **kwargs):
     now = timezone.now().timestamp()
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
+    if not request.session.session_key:
+        request.session.save()
+    UserSession.objects.get_or_create(
+        session_key=request.session.session_key, defaults={"user": user}
+    )
     audit(actor=user, action="auth.login")
 
 
 @receiver(user_logged_out)
 def on_logout(sender, request, user, **kwargs):
+    if request is not None and request.session.session_key:
+        UserSession.objects.filter(session_key=request.session.session_key).delete()
     if user is not None:
         audit(actor=user, action="auth.logout")
 
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
+    if sender == "accounts.forms":
+        return  # a wrong old password on the password form, audited there
     # The attempted username is what the person typed; keep only its length-limited form.
     audit(
         actor=None,
@@ -54,8 +67,11 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out)
 def on_locked_out(sender, request, username, ip_address, **kwargs):
-    for user_id in User.objects.filter(username=username).values_list("pk", flat=True):
-        memo.forget("scope", user_id)
+    from .services import sessions_end
+
+    for user in User.objects.filter(username=username):
+        memo.forget("scope", user.pk)
+        sessions_end(user=user, reason="locked")
     audit(
         actor=None,
         actor_label=str(username or "")[:150],

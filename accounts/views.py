@@ -39,12 +39,15 @@ class LogoutView(auth_views.LogoutView):
 def password_change(request):
     def perform(data):
         services.password_change(user=request.user, new_password=data["new_password1"])
-        update_session_auth_hash(request, request.user)
+        before = request.session.session_key
+        services.sessions_end(user=request.user, keep=before, reason="password_changed")
+        update_session_auth_hash(request, request.user)  # this session goes on, with a new key
+        services.session_rekeyed(old=before, new=request.session.session_key)
         messages.success(request, "密码已修改。")
         return redirect("dashboards:home")
 
     form = PortalPasswordChangeForm(
-        request.user, request.POST if request.method == "POST" else None
+        request.user, request.POST if request.method == "POST" else None, request=request
     )
     return form_page(request, form, template="accounts/password_change.html", perform=perform)
 

@@ -142,6 +142,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.tasks.form_submissions_purge",
         "schedule": crontab(hour=3, minute=17),
     },
+    "user-sessions-purge": {
+        "task": "accounts.tasks.purge_user_sessions",
+        "schedule": crontab(hour=3, minute=23),
+    },
 }
 
 # --- auth, sessions ---------------------------------------------------------------------------
@@ -164,6 +168,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.ComplexityValidator"},
+    {"NAME": "accounts.validators.UsernameNotInPasswordValidator"},
 ]
 # Sessions read from the cache, written through to the database (so a person's sessions can still
 # be found and ended there); the cache is Redis in production.
