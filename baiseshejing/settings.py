@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Before anything reads the client's address (lockout, audit, rate limits).
     "core.middleware.ClientAddressMiddleware",
+    "core.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,6 +222,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 UPLOAD_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# The largest request body the portal reads at all (the largest document plus the form around it);
+# larger ones are refused from their Content-Length. The proxy's body limit is set to the same.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=22 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- e-mail, SMS ------------------------------------------------------------------------------

@@ -56,6 +56,27 @@ class ClientAddressMiddleware:
         return self.get_response(request)
 
 
+class RequestSizeMiddleware:
+    """A request body larger than settings.MAX_REQUEST_BYTES is refused (413) from its declared
+    length, before a byte of it is read. The proxy in front sets the same limit
+    (docs/deployment.md), so most never reach the portal."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            from django.shortcuts import render
+
+            limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            return render(request, "413.html", {"limit_mb": limit}, status=413)
+        return self.get_response(request)
+
+
 def client_ip(request) -> str | None:
     """The client's address (ClientAddressMiddleware has resolved any trusted proxy)."""
     return request.META.get("REMOTE_ADDR") or None

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from .models import Upload
 
@@ -23,8 +23,21 @@ IMAGE_FORMATS = {
     "PNG": ("png", "image/png"),
     "WEBP": ("webp", "image/webp"),
 }
-# Refuse decompression bombs well before Pillow's own warning threshold.
-MAX_IMAGE_PIXELS = 40_000_000
+# A phone photo is 12–16 megapixels; more is refused by the header, before decoding (a 5 KB PNG can
+# claim 40 million pixels and cost seconds of CPU and hundreds of MB to decode).
+MAX_IMAGE_PIXELS = 16_000_000
+# Stored photos are at most this many pixels on the long side: plenty for a page and a print.
+MAX_SIDE = 2560
+ORIENTATION = 0x0112
+TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def _sniff_document(head: bytes, data: bytes) -> tuple[str, str] | None:
@@ -47,20 +60,31 @@ def _sniff_document(head: bytes, data: bytes) -> tuple[str, str] | None:
 
 
 def _reencode_image(data: bytes) -> tuple[bytes, str, str]:
+    """A clean copy of a photo: at most MAX_SIDE pixels on the long side, upright, without
+    EXIF (GPS), ICC or anything appended. The size is judged from the header before a pixel is
+    decoded, and a big photo is shrunk while it is decoded (JPEG draft mode, then reduce), so a
+    tiny file claiming a huge picture costs nothing and no full-size copy is ever made."""
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            fmt = probe.format
+            fmt, (width, height) = probe.format, probe.size
             probe.verify()
         if fmt not in IMAGE_FORMATS:
             raise ValidationError(_("图片只接受 JPG、PNG 或 WebP 格式。"), code="image_type")
+        if width * height > MAX_IMAGE_PIXELS:
+            raise ValidationError(
+                _("图片像素过多(不能超过 1600 万像素),请用手机自带的“编辑”缩小后再上传。"),
+                code="image_pixels",
+            )
         with Image.open(io.BytesIO(data)) as img:
-            if img.width * img.height > MAX_IMAGE_PIXELS:
-                raise ValidationError(_("图片尺寸过大。"), code="image_pixels")
+            orientation = img.getexif().get(ORIENTATION, 1)
+            img.thumbnail((MAX_SIDE, MAX_SIDE))  # draft + reduce: decoded small, in place
             save_as = SAVE_AS.get(fmt, fmt)
             has_alpha = "A" in img.getbands() or "transparency" in img.info
             mode = "RGBA" if has_alpha and save_as != "JPEG" else "RGB"
-            # Turn the pixels as the camera meant before the orientation tag goes with EXIF.
-            pixels = ImageOps.exif_transpose(img).convert(mode)
+            pixels = img.convert(mode)
+            if method := TRANSPOSE.get(orientation):
+                # Turn the pixels as the camera meant before the orientation tag goes with EXIF.
+                pixels = pixels.transpose(method)
             # A fresh image from raw pixels carries no EXIF (GPS included), ICC, comments or
             # anything appended to the file.
             clean = Image.frombytes(mode, pixels.size, pixels.tobytes())

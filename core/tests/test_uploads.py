@@ -204,3 +204,60 @@ def test_an_activity_refused_after_its_photo_was_stored_leaves_no_file(
     media = settings.MEDIA_ROOT
     stored = [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
     assert stored == []
+
+
+def _png(width: int, height: int) -> bytes:
+    """A PNG whose header claims width × height pixels, a few KB on disk (one colour)."""
+    buffer = io.BytesIO()
+    Image.new("1", (width, height), 0).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def test_a_tiny_file_claiming_a_huge_picture_is_refused_before_decoding(people):
+    import time
+    import tracemalloc
+
+    bomb = _png(6324, 6324)
+    assert len(bomb) < 60_000
+    tracemalloc.start()
+    started = time.process_time()
+    with pytest.raises(ValidationError, match="1600 万像素"):
+        store_upload(
+            uploaded_file=SimpleUploadedFile("b.png", bomb), kind="image", by=people.secretary
+        )
+    spent, (_, peak) = time.process_time() - started, tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert spent < 0.5 and peak < 5 * 1024 * 1024, (spent, peak)
+    assert not Upload.objects.exists()
+
+
+def test_a_big_photo_is_shrunk_while_decoding_without_a_full_size_copy(people):
+    import tracemalloc
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4000, 3000), "orange").save(buffer, format="JPEG", quality=70)
+    tracemalloc.start()
+    upload = store_upload(
+        uploaded_file=SimpleUploadedFile("big.jpg", buffer.getvalue()),
+        kind="image",
+        by=people.secretary,
+    )
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    with upload.file.open("rb") as handle:
+        assert Image.open(io.BytesIO(handle.read())).size == (2560, 1920)
+    # Decoded full size, 12 megapixels would take 36 MB in RGB alone.
+    assert peak < 30 * 1024 * 1024, peak
+
+
+def test_a_request_body_over_the_limit_is_refused_before_it_is_read(client, org, people, settings):
+    settings.MAX_REQUEST_BYTES = 1024
+    project = f.ProjectFactory(community=org.guoao, announced=True)
+    client.force_login(people.secretary)
+    response = client.post(
+        f"/projects/{project.pk}/activities/new/",
+        {"place": "x" * 5000},
+    )
+    assert response.status_code == 413
+    assert "不能超过" in response.content.decode()
+    assert not project.activities.exists()
