@@ -51,10 +51,21 @@ class SoftDeleteModel(LabelsMixin, models.Model):
 
 
 class AuditQuerySet(models.QuerySet):
+    """Every ORM path that would change or remove rows refuses (the database refuses too)."""
+
     def update(self, **kwargs):
         raise TypeError("audit events are append-only")
 
+    def _update(self, values):
+        raise TypeError("audit events are append-only")
+
     def delete(self):
+        raise TypeError("audit events are append-only")
+
+    def _raw_delete(self, using):
+        raise TypeError("audit events are append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
         raise TypeError("audit events are append-only")
 
 
@@ -95,6 +106,8 @@ class AuditEvent(LabelsMixin, models.Model):
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计日志")
         ordering = ["-at", "-id"]
+        # Django's internal paths (related deletes, refresh) use the base manager: the same refusals.
+        base_manager_name = "objects"
         indexes = [models.Index(fields=["result", "-at"]), models.Index(fields=["actor", "-at"])]
         constraints = [
             models.CheckConstraint(

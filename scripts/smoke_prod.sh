@@ -70,6 +70,7 @@ cleanup() {
     rm -rf "$WORK"
     if ((status == 0)); then
         dropdb --if-exists --force "$DB" 2>/dev/null || true
+        [[ -n "${APP_ROLE:-}" ]] && psql -q -d postgres -c "DROP ROLE IF EXISTS \"$APP_ROLE\"" 2>/dev/null || true
         printf '\nSMOKE OK: production shape works (%ss)\n' "$SECONDS"
     else
         echo "(database $DB is kept for inspection; the next run re-creates it)" >&2
@@ -103,7 +104,12 @@ export DEBUG=False BENCH=False
 export SECRET_KEY="$(random)"
 export FIELD_ENCRYPTION_KEY="$(random)"
 export ALLOWED_HOSTS=127.0.0.1,localhost
-export DATABASE_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$DB"
+OWNER_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$DB"
+APP_ROLE="${DB}_app"
+# As in production, the services run as a role that owns nothing and may only append to the audit
+# log; migrate and db_app_role run as the owner (docs/deployment.md).
+APP_URL="postgres://$APP_ROLE:app-$RANDOM$RANDOM@$PGHOST:$PGPORT/$DB"
+export DATABASE_URL="$APP_URL"
 export REDIS_URL="$REDIS"
 export EMAIL_URL=smtp://127.0.0.1:2525
 export PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
@@ -113,9 +119,10 @@ export PYTHONUNBUFFERED=1
 dropdb --if-exists --force "$DB"
 createdb "$DB"
 
-step "manage.py migrate"
-"$VENV/python" manage.py migrate --noinput >"$WORK/migrate.log" 2>&1 || fail "migrate failed"
+step "manage.py migrate and db_app_role, as the owner"
+DATABASE_URL="$OWNER_URL" "$VENV/python" manage.py migrate --noinput >"$WORK/migrate.log" 2>&1 || fail "migrate failed"
 tail -n 3 "$WORK/migrate.log"
+DATABASE_URL="$OWNER_URL" APP_DATABASE_URL="$APP_URL" "$VENV/python" manage.py db_app_role || fail "db_app_role failed"
 
 step "manage.py collectstatic"
 "$VENV/python" manage.py collectstatic --noinput --clear -v 0 || fail "collectstatic failed"

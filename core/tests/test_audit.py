@@ -74,3 +74,73 @@ def test_audit_search_far_dates_get_a_message_not_a_crash(client, people, params
     response = client.get("/audit/", params)
     assert response.status_code == 400
     assert "之间的日期" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        lambda: AuditEvent._base_manager.all().delete(),
+        lambda: AuditEvent._base_manager.all().update(action="x"),
+        lambda: AuditEvent.objects.all()._raw_delete("default"),
+        lambda: AuditEvent.objects.bulk_update(list(AuditEvent.objects.all()), ["action"]),
+        lambda: AuditEvent._default_manager.filter(pk__gt=0)._update({"action": "x"}),
+    ],
+)
+def test_no_orm_path_changes_or_removes_an_audit_row(people, attempt):
+    from core.audit import audit
+
+    audit(actor=people.secretary, action="project.submit")
+    with pytest.raises(TypeError, match="append-only"):
+        attempt()
+    assert AuditEvent.objects.filter(action="project.submit").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_application_role_may_append_and_read_the_audit_log_and_nothing_more(
+    people, monkeypatch
+):
+    """manage.py db_app_role, run as the owner: the role the portal runs as in production
+    cannot delete, update or truncate audit rows, nor disable the trigger that guards them."""
+    import os
+
+    import psycopg
+    from django.core.management import call_command
+    from django.db import connection
+
+    from core.audit import audit
+
+    role = f"bsbj_app_{os.getpid()}"
+    settings_dict = connection.settings_dict
+    monkeypatch.setenv("APP_DATABASE_URL", f"postgres://{role}:app-secret@127.0.0.1/x")
+    call_command("db_app_role", stdout=open(os.devnull, "w"))
+    audit(actor=people.secretary, action="project.submit")
+    try:
+        with psycopg.connect(
+            host=settings_dict["HOST"] or "127.0.0.1",
+            port=settings_dict["PORT"] or 5432,
+            dbname=settings_dict["NAME"],
+            user=role,
+            password="app-secret",
+            autocommit=True,
+        ) as app:
+            assert app.execute("SELECT count(*) FROM core_auditevent").fetchone()[0] == 1
+            app.execute(
+                "INSERT INTO core_auditevent (at, actor_label, role, action, object_type,"
+                " object_id, result, detail) VALUES (now(), 'app', '', 'x', '', '', 'ok', '{}')"
+            )
+            app.execute("UPDATE projects_project SET title = title WHERE false")  # business rows
+            for forbidden in (
+                "DELETE FROM core_auditevent",
+                "UPDATE core_auditevent SET action = 'x'",
+                "TRUNCATE core_auditevent",
+                "ALTER TABLE core_auditevent DISABLE TRIGGER ALL",
+                "DROP TRIGGER core_auditevent_no_update_delete ON core_auditevent",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    app.execute(forbidden)
+            assert app.execute("SELECT count(*) FROM core_auditevent").fetchone()[0] == 2
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP OWNED BY "{role}"; DROP ROLE "{role}"')
