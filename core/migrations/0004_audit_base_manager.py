@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_formsubmission'),
+        ("core", "0003_formsubmission"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='auditevent',
-            options={'base_manager_name': 'objects', 'ordering': ['-at', '-id'], 'verbose_name': '审计事件', 'verbose_name_plural': '审计日志'},
+            name="auditevent",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["-at", "-id"],
+                "verbose_name": "审计事件",
+                "verbose_name_plural": "审计日志",
+            },
         ),
     ]

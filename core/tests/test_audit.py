@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -114,7 +116,7 @@ def test_the_application_role_may_append_and_read_the_audit_log_and_nothing_more
     role = f"bsbj_app_{os.getpid()}"
     settings_dict = connection.settings_dict
     monkeypatch.setenv("APP_DATABASE_URL", f"postgres://{role}:app-secret@127.0.0.1/x")
-    call_command("db_app_role", stdout=open(os.devnull, "w"))
+    call_command("db_app_role", stdout=io.StringIO())
     audit(actor=people.secretary, action="project.submit")
     try:
         with psycopg.connect(
