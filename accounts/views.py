@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from core.http import form_page
 from core.paging import paginate
+from core.ratelimit import rate_limited
 from core.scope import get_visible_or_404
 
 from . import services
@@ -19,6 +21,7 @@ from .forms import LoginForm, PortalPasswordChangeForm, UnlockForm
 from .models import User
 
 
+@method_decorator(rate_limited("login"), name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
@@ -36,6 +39,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
+@rate_limited("password_change")
 def password_change(request):
     def perform(data):
         services.password_change(user=request.user, new_password=data["new_password1"])

@@ -181,6 +181,16 @@ SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# Rate limits (core/ratelimit.py): POSTs per device cookie or household code, and a much higher cap
+# per client address (a whole activity may share one Wi-Fi). count/[n]unit, unit s, m, h or d.
+RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=not BENCH)
+RATE_LIMITS = {
+    "login": {"device": "10/10m", "ip": "300/10m"},
+    "password_change": {"device": "10/10m", "ip": "300/10m"},
+    # Every public form (surveys, suggestions, sign-up, grading, registration, round-table posts).
+    "public_form": {"device": "30/h", "ip": "2000/h"},
+}
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

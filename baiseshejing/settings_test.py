@@ -22,3 +22,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits count across tests in the shared local-memory cache; their own tests switch them on.
+RATE_LIMITS_ENABLED = False

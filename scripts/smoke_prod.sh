@@ -114,6 +114,8 @@ export REDIS_URL="$REDIS"
 export EMAIL_URL=smtp://127.0.0.1:2525
 export PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
 export MEDIA_ROOT="$WORK/media"
+# Not the checkout's staticfiles/: with DEBUG=True WhiteNoise would rescan it on every test request.
+export STATIC_ROOT="$WORK/static"
 export PYTHONUNBUFFERED=1
 
 dropdb --if-exists --force "$DB"
@@ -126,7 +128,7 @@ DATABASE_URL="$OWNER_URL" APP_DATABASE_URL="$APP_URL" "$VENV/python" manage.py d
 
 step "manage.py collectstatic"
 "$VENV/python" manage.py collectstatic --noinput --clear -v 0 || fail "collectstatic failed"
-[[ -f staticfiles/staticfiles.json ]] || fail "no staticfiles/staticfiles.json: is the manifest storage active?"
+[[ -f "$STATIC_ROOT/staticfiles.json" ]] || fail "no staticfiles.json in STATIC_ROOT: is the manifest storage active?"
 
 step "starting gunicorn, celery worker and celery beat"
 start gunicorn "$VENV/gunicorn" baiseshejing.wsgi --bind "127.0.0.1:$PORT" --workers 2 --timeout 30
@@ -177,7 +179,7 @@ grep -Eo '/static/[^"]+\.[0-9a-f]{12}\.css' "$WORK/login.html" | head -n 1 >"$WO
 [[ -s "$WORK/linked.css" ]] || fail "the login page links no hashed stylesheet (manifest storage not used?)"
 
 step "WhiteNoise serves static files (hashed from the manifest, and vendor from node_modules)"
-hashed="$("$VENV/python" -c 'import json; print(json.load(open("staticfiles/staticfiles.json"))["paths"]["css/portal.css"])')"
+hashed="$("$VENV/python" -c 'import json; print(json.load(open(__import__("os").environ["STATIC_ROOT"] + "/staticfiles.json"))["paths"]["css/portal.css"])')"
 for url in "/static/$hashed" "$(cat "$WORK/linked.css")" /static/vendor/bootstrap/css/bootstrap.min.css; do
     code="$(curl -sS "${HTTPS[@]}" -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT$url")"
     [[ "$code" == 200 ]] || fail "GET $url answered $code"
