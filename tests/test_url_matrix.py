@@ -7,24 +7,12 @@ a transaction rolled back at its end; every case runs in a savepoint within it (
 nothing.
 """
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps
-from django.conf import settings as django_settings
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 
-import conftest
-from core.models import AuditEvent, Notification, Upload
-from core.once import new_token
-from projects.models import Activity, Status
-from tests import factories as f
-from tests.url_matrix import GROUPS, PERSONAS, ROLES
+from core.models import AuditEvent
+from tests.url_matrix import GROUPS, MATRICES, MATRIX, PERSONAS, ROLES
 
 # Namespaces the walk leaves out, each with its reason. Nothing else may be missing.
 EXCLUDED_NAMESPACES = {
@@ -39,152 +27,6 @@ SCOPED_OBJECTS = {"project", "need", "partner", "upload", "person", "notificatio
 # so the fix turns them into an XPASS failure that asks for the entry here to be removed.
 # Format: {"projects:detail-GET-district": "what is wrong, and in which file"}.
 KNOWN_BUGS: dict[str, str] = {}
-
-
-def _app_matrices() -> dict[str, dict]:
-    """`MATRIX` of every project app's tests/url_matrix.py, by app label."""
-    found = {}
-    for config in apps.get_app_configs():
-        if not str(config.path).startswith(str(django_settings.BASE_DIR)):
-            continue
-        try:
-            module = import_module(f"{config.name}.tests.url_matrix")
-        except ModuleNotFoundError:
-            continue
-        found[config.label] = module.MATRIX
-    return found
-
-
-MATRICES = _app_matrices()
-MATRIX = {key: entry for matrix in MATRICES.values() for key, entry in matrix.items()}
-
-
-class World:
-    """conftest's org and people, 国奥社区's objects, a project in every state the matrix names and a
-    logged-in session per role: built once for the module (see `world`)."""
-
-    def __init__(self, org, people):
-        self.org, self.people = org, people
-        secretary = people.secretary
-        self.projects = {
-            config: self._project(*config)
-            for config in sorted({self._config(entry) for entry in MATRIX.values()})
-        }
-        project = self.projects[self._config({})]
-        self.objects = {
-            "project": project,
-            "need": f.NeedFactory(community=org.guoao, compound=org.compound, created_by=secretary),
-            "partner": f.PartnerFactory(
-                community=org.guoao, created_by=secretary, user=people.partner
-            ),
-            # Another community's partner, for the foreign POSTs.
-            "partner_yuehai": f.PartnerFactory(community=org.yuehai, created_by=people.secretary2),
-            "notification": Notification.objects.create(
-                recipient=secretary,
-                event="project.approved",
-                title="项目已批准",
-                url=project.get_absolute_url(),
-            ),
-            "upload": self._upload(project),
-            # 国奥社区's resident, with a phone number to reveal.
-            "person": people.resident,
-        }
-        people.resident.phone = "13900001111"
-        people.resident.save(update_fields=["phone", "phone_hash"])
-        for linked in (p for (_, _, linked, _), p in self.projects.items() if linked):
-            linked.partners.add(self.objects["partner"])
-        self.sessions = {}
-        for role in ROLES[1:]:
-            client = Client()
-            client.force_login(getattr(people, role))
-            self.sessions[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-
-    @staticmethod
-    def _config(entry):
-        return (
-            entry.get("project", Status.DRAFT),
-            entry.get("ready", True),
-            entry.get("linked", False),
-            entry.get("deleted", False),
-        )
-
-    def _project(self, status, ready, linked, deleted):
-        project = f.ProjectFactory(
-            community=self.org.guoao,
-            compound=self.org.compound,
-            created_by=self.people.secretary,
-            ready=ready,
-            status=status,
-        )
-        if status in (Status.ANNOUNCED, Status.IN_PROGRESS, Status.RETROSPECTED):
-            project.announcement = "12月1日上午九点在小区广场举办邻居节。"
-            project.announced_at = project.created_at
-            project.save(update_fields=["announcement", "announced_at"])
-        if deleted:
-            project.deleted_at = project.created_at
-            project.save(update_fields=["deleted_at"])
-        if status in (Status.IN_PROGRESS, Status.RETROSPECTED):
-            Activity.objects.create(
-                project=project,
-                date="2026-12-01",
-                place="小区广场",
-                participants=20,
-                created_by=self.people.secretary,
-            )
-        return project
-
-    def _upload(self, project):
-        upload = Upload(
-            kind=Upload.Kind.IMAGE,
-            original_name="photo.png",
-            content_type="image/png",
-            size=4,
-            uploaded_by=self.people.secretary,
-            owner_type=ContentType.objects.get_for_model(project),
-            owner_id=project.pk,
-        )
-        upload.file.save("matrix.png", ContentFile(b"\x89PNG"), save=False)
-        upload.save()
-        return upload
-
-    def get(self, name, entry):
-        return self.projects[self._config(entry)] if name == "project" else self.objects[name]
-
-    def url(self, key, entry):
-        name, kind = key.split("@")[0], entry.get("kwargs")
-        if kind is None:
-            return reverse(name)
-        obj = self.get(kind, entry)
-        return reverse(name, kwargs={"uuid": obj.uuid} if kind == "upload" else {"pk": obj.pk})
-
-    def data(self, entry):
-        return {field: self._value(value, entry) for field, value in entry.get("data", {}).items()}
-
-    def _value(self, value, entry):
-        if value == "@once":
-            return new_token()
-        if isinstance(value, str) and value.startswith("@"):
-            return self.get(value[1:], entry).pk
-        return value
-
-    def log_in(self, client, role):
-        if role != "anon":
-            client.cookies[django_settings.SESSION_COOKIE_NAME] = self.sessions[role]
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once inside a transaction that is rolled back after the module. Each test runs in a
-    savepoint within it (pytest-django's `db`), rolled back after the test: every case starts from
-    the same rows, and a successful POST (or a logout) changes nothing for the next one."""
-    media_root = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), transaction.atomic():
-        org = conftest.org.__wrapped__(None)
-        with override_settings(MEDIA_ROOT=media_root):
-            world = World(org, conftest.people.__wrapped__(org))
-        world.media_root = media_root
-        yield world
-        transaction.set_rollback(True)
 
 
 def _case(key, method, role):

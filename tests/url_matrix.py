@@ -24,6 +24,14 @@ form token). A key "name@variant" is the same URL with the object in another sta
 """
 
 from dataclasses import dataclass
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
 
 from accounts.roles import (
     AUDITORS,
@@ -38,6 +46,10 @@ from accounts.roles import (
     SYSADMINS,
     Role,
 )
+from core.models import Notification, Upload
+from core.once import new_token
+from projects.models import Activity, Status
+from tests import factories as f
 
 
 @dataclass(frozen=True)
@@ -128,3 +140,136 @@ def scoped(default: int = 403, **named: int) -> dict:
 
 # Posting a form that creates something carries a one-time token (core/once.py).
 ONCE = "@once"
+
+
+# --- the matrix of every app, and the world its cases run in -----------------------------------
+def app_matrices() -> dict[str, dict]:
+    """`MATRIX` of every project app's tests/url_matrix.py, by app label."""
+    found = {}
+    for config in apps.get_app_configs():
+        if not str(config.path).startswith(str(django_settings.BASE_DIR)):
+            continue
+        try:
+            module = import_module(f"{config.name}.tests.url_matrix")
+        except ModuleNotFoundError:
+            continue
+        found[config.label] = module.MATRIX
+    return found
+
+
+# Built when this module is first imported: each app's module imports the helpers above from it.
+MATRICES = app_matrices()
+MATRIX = {key: entry for matrix in MATRICES.values() for key, entry in matrix.items()}
+
+
+class World:
+    """conftest's org and people, 国奥社区's objects, a project in every state the matrix names and a
+    logged-in session per role: built once for the module (see `world`)."""
+
+    def __init__(self, org, people):
+        self.org, self.people = org, people
+        secretary = people.secretary
+        self.projects = {
+            config: self._project(*config)
+            for config in sorted({self._config(entry) for entry in MATRIX.values()})
+        }
+        project = self.projects[self._config({})]
+        self.objects = {
+            "project": project,
+            "need": f.NeedFactory(community=org.guoao, compound=org.compound, created_by=secretary),
+            "partner": f.PartnerFactory(
+                community=org.guoao, created_by=secretary, user=people.partner
+            ),
+            # Another community's partner, for the foreign POSTs.
+            "partner_yuehai": f.PartnerFactory(community=org.yuehai, created_by=people.secretary2),
+            "notification": Notification.objects.create(
+                recipient=secretary,
+                event="project.approved",
+                title="项目已批准",
+                url=project.get_absolute_url(),
+            ),
+            "upload": self._upload(project),
+            # 国奥社区's resident, with a phone number to reveal.
+            "person": people.resident,
+        }
+        people.resident.phone = "13900001111"
+        people.resident.save(update_fields=["phone", "phone_hash"])
+        for linked in (p for (_, _, linked, _), p in self.projects.items() if linked):
+            linked.partners.add(self.objects["partner"])
+        self.sessions = {}
+        for role in ROLES[1:]:
+            client = Client()
+            client.force_login(getattr(people, role))
+            self.sessions[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+
+    @staticmethod
+    def _config(entry):
+        return (
+            entry.get("project", Status.DRAFT),
+            entry.get("ready", True),
+            entry.get("linked", False),
+            entry.get("deleted", False),
+        )
+
+    def _project(self, status, ready, linked, deleted):
+        project = f.ProjectFactory(
+            community=self.org.guoao,
+            compound=self.org.compound,
+            created_by=self.people.secretary,
+            ready=ready,
+            status=status,
+        )
+        if status in (Status.ANNOUNCED, Status.IN_PROGRESS, Status.RETROSPECTED):
+            project.announcement = "12月1日上午九点在小区广场举办邻居节。"
+            project.announced_at = project.created_at
+            project.save(update_fields=["announcement", "announced_at"])
+        if deleted:
+            project.deleted_at = project.created_at
+            project.save(update_fields=["deleted_at"])
+        if status in (Status.IN_PROGRESS, Status.RETROSPECTED):
+            Activity.objects.create(
+                project=project,
+                date="2026-12-01",
+                place="小区广场",
+                participants=20,
+                created_by=self.people.secretary,
+            )
+        return project
+
+    def _upload(self, project):
+        upload = Upload(
+            kind=Upload.Kind.IMAGE,
+            original_name="photo.png",
+            content_type="image/png",
+            size=4,
+            uploaded_by=self.people.secretary,
+            owner_type=ContentType.objects.get_for_model(project),
+            owner_id=project.pk,
+        )
+        upload.file.save("matrix.png", ContentFile(b"\x89PNG"), save=False)
+        upload.save()
+        return upload
+
+    def get(self, name, entry):
+        return self.projects[self._config(entry)] if name == "project" else self.objects[name]
+
+    def url(self, key, entry):
+        name, kind = key.split("@")[0], entry.get("kwargs")
+        if kind is None:
+            return reverse(name)
+        obj = self.get(kind, entry)
+        return reverse(name, kwargs={"uuid": obj.uuid} if kind == "upload" else {"pk": obj.pk})
+
+    def data(self, entry):
+        return {field: self._value(value, entry) for field, value in entry.get("data", {}).items()}
+
+    def _value(self, value, entry):
+        if value == "@once":
+            return new_token()
+        if isinstance(value, str) and value.startswith("@"):
+            return self.get(value[1:], entry).pk
+        return value
+
+    def log_in(self, client, role):
+        if role != "anon":
+            client.cookies[django_settings.SESSION_COOKIE_NAME] = self.sessions[role]

@@ -3,8 +3,8 @@
 from tests.url_matrix import everyone, logged_in, row, scoped
 
 MATRIX = {
-    # Logged in: straight on to the dashboard.
-    "accounts:login": {"GET": row(302, anon=200)},
+    # Logged in: straight on to the dashboard. An empty login form is refused (422).
+    "accounts:login": {"GET": row(302, anon=200), "POST": row(302, anon=422)},
     # Django's LogoutView is POST-only.
     "accounts:logout": {"GET": everyone(405), "POST": everyone(302)},
     # Everyone changes their own password; an empty form is refused.

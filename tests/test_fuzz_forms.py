@@ -1,0 +1,208 @@
+"""Every form and POST endpoint, fuzzed (QUALITY.md item 9): Hypothesis posts generated hostile
+input as the person who may use it; the answer is never a 500, and a refusal (4xx) leaves no row
+behind. The registry below must name every URL the URL × persona matrix declares a POST for, so a
+new form is fuzzed as soon as it is declared there (test_every_post_url_is_fuzzed).
+
+Each entry: the persona who may post (one the matrix gives a 2xx, 3xx or 422), the matrix entry
+whose object it posts to (its project status and so on), and the form's field names. Every post
+also carries a few fields no form has (status, community, created_by …): they must change nothing.
+"""
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.models import AuditEvent
+from tests.url_matrix import MATRIX
+
+pytestmark = pytest.mark.django_db
+
+# URL name → (persona, a valid post). Each example replaces one of its fields with a hostile value,
+# so the fuzzer reaches the services behind the forms, not only the forms' own checks.
+# "@once" is a fresh one-time token, "@partner" the matrix's partner (tests/url_matrix.py).
+ACTIVITY = {"date": "2026-12-05", "place": "广场", "participants": "3", "volunteers": "0"}
+FUZZ = {
+    "accounts:login": ("anon", {"username": "secretary", "password": "Demo-pass-2024!"}),
+    "accounts:logout": ("secretary", {}),
+    "accounts:password_change": (
+        "secretary",
+        {
+            "old_password": "Demo-pass-2024!",
+            "new_password1": "Xin-Mima#2031",
+            "new_password2": "Xin-Mima#2031",
+        },
+    ),
+    "accounts:lockout_release": ("secadmin", {"attempt": "1"}),
+    "accounts:phone_reveal": ("secretary", {}),
+    "core:notification_open": ("secretary", {}),
+    "core:notification_read_all": ("secretary", {}),
+    "needs:create": (
+        "secretary",
+        {
+            "once": "@once",
+            "title": "楼道灯不亮",
+            "category": "environment",
+            "source": "online",
+            "compound": "",
+            "mentions": "2",
+            "description": "",
+        },
+    ),
+    "partners:create": (
+        "secretary",
+        {"once": "@once", "name": "国奥物业", "category": "property", "skills": "", "phone": ""},
+    ),
+    "projects:create": (
+        "secretary",
+        {"once": "@once", "title": "邻居节", "compound": "", "theme": "joy", "summary": ""},
+    ),
+    "projects:edit": (
+        "secretary",
+        {"title": "邻居节", "compound": "", "theme": "joy", "summary": ""},
+    ),
+    "projects:plan": (
+        "secretary",
+        {
+            "goal": "熟悉邻里",
+            "start_date": "2026-12-01",
+            "end_date": "2026-12-20",
+            "budget_total": "100",
+            "target_groups": "居民",
+        },
+    ),
+    "projects:proposal": (
+        "secretary",
+        {
+            "joint_meeting_date": "2026-11-20",
+            "joint_meeting_attendees": "物业",
+            "feasibility": "",
+            "proposal": "三次活动",
+        },
+    ),
+    "projects:partner_link": ("secretary", {"partner": "@partner"}),
+    "projects:partner_unlink": ("secretary", {"partner": "@partner"}),
+    "projects:submit": ("secretary", {}),
+    "projects:approve": ("street", {"comment": "同意"}),
+    "projects:return": ("street", {"comment": "请补充预算"}),
+    "projects:comment": ("expert", {"once": "@once", "comment": "建议周末办"}),
+    "projects:announce": ("secretary", {"announcement": "周六上午广场见"}),
+    "projects:activity_create": (
+        "secretary",
+        {"once": "@once", **ACTIVITY, "spending": "0", "note": "", "photo": ""},
+    ),
+    "projects:retrospective": ("secretary", {"retrospective": "居民满意"}),
+    "projects:delete": ("secretary", {}),
+    "projects:restore": ("secretary", {}),
+}
+# Fields a client might add to change what it may not: posting them must change nothing.
+PROTECTED = ["status", "community", "created_by", "score", "id", "deleted_at"]
+
+HOSTILE = st.one_of(
+    st.text(max_size=40),
+    st.integers(min_value=2001, max_value=9000).map(lambda n: "长" * n),  # past most fields' length
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "a\x00b",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            '=HYPERLINK("http://x")',
+            "9" * 40,
+            "-1",
+            "0",
+            "1e309",
+            "NaN",
+            "0001-01-01",
+            "9999-12-31",
+            "2026-02-30",
+            "../../etc/passwd",
+            "😀" * 30,
+            "国奥社区",
+            "139****5678",
+        ]
+    ),
+    st.integers(min_value=-5, max_value=100_000).map(str),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+# The business tables: a refused post must leave each as it was. The audit log may grow (a refusal
+# is audited) and so may the sessions' records (a login).
+WATCHED = [
+    "projects.Project",
+    "projects.ProjectEvent",
+    "projects.Activity",
+    "needs.Need",
+    "partners.Partner",
+    "core.Upload",
+    "core.Notification",
+    "core.FormSubmission",
+    "accounts.User",
+    "accounts.RoleAssignment",
+]
+
+
+def _counts():
+    return {name: apps.get_model(name).objects.count() for name in WATCHED}
+
+
+def _payload(world, entry, valid, hostile, extra):
+    data = {
+        **world.data({"data": valid, **{k: v for k, v in entry.items() if k != "data"}}),
+        **hostile,
+    }
+    if data.get("photo"):
+        data["photo"] = SimpleUploadedFile("x.jpg", str(data["photo"]).encode()[:300])
+    else:
+        data.pop("photo", None)
+    return {**data, **extra}
+
+
+def test_every_post_url_is_fuzzed():
+    """A URL the matrix declares a POST for and the fuzzer does not know fails here."""
+    posted = {
+        key.split("@")[0]
+        for key, entry in MATRIX.items()
+        if "POST" in entry and set(entry["POST"].values()) != {405}  # 405 for all: no form
+    }
+    assert posted - set(FUZZ) == set(), "add these to FUZZ in tests/test_fuzz_forms.py"
+    assert set(FUZZ) - posted == set(), "FUZZ names URLs the matrix declares no POST for"
+    for key, (persona, _) in FUZZ.items():
+        assert MATRIX[key]["POST"][persona] < 500, key
+        assert MATRIX[key]["POST"][persona] not in (403, 404, 405), f"{key}: {persona} may not post"
+
+
+@pytest.mark.parametrize("key", sorted(FUZZ))
+def test_hostile_input_never_gives_a_500_nor_leaves_a_half_saved_record(world, client, key):
+    persona, valid = FUZZ[key]
+    entry = MATRIX[key]
+    fields = sorted(valid) or ["_"]
+    url = world.url(key, entry)
+    world.log_in(client, persona)
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        # One field at a time, the others valid: the post gets past the form to the service.
+        hostile=st.one_of(
+            st.just({}),
+            st.builds(lambda name, value: {name: value}, st.sampled_from(fields), HOSTILE),
+        ),
+        extra=st.dictionaries(st.sampled_from(PROTECTED), HOSTILE, max_size=2),
+    )
+    def post(hostile, extra):
+        before, audits = _counts(), AuditEvent.objects.count()
+        response = client.post(url, _payload(world, entry, valid, hostile, extra))
+        assert response.status_code < 500, (response.status_code, hostile, extra)
+        if response.status_code >= 400:
+            assert _counts() == before, (response.status_code, hostile, extra)
+        assert AuditEvent.objects.count() >= audits
+        world.log_in(client, persona)  # a logout or a password change ends the session
+
+    post()
