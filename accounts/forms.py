@@ -40,3 +40,14 @@ class PortalPasswordChangeForm(PasswordChangeForm):
 
 class UnlockForm(forms.Form):
     attempt = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="动态口令或恢复码",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+        help_text="打开手机上的身份验证器(如腾讯身份验证器),输入“百社百景”当前显示的6位数字。",
+    )

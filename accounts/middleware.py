@@ -74,3 +74,33 @@ def _resolve(path):
         return resolve(path)
     except Resolver404:
         return None
+
+
+class SecondFactorMiddleware:
+    """Whoever must give a code (accounts/totp.py) sees only the code, enrolment and logout pages
+    until they have given it in this session."""
+
+    allowed = ("accounts:totp_verify", "accounts:totp_enrol", "accounts:logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .totp import SESSION_FLAG, has_device, totp_required
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.session.get(SESSION_FLAG)
+            and totp_required(user)
+        ):
+            match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
+            if match is None or match.view_name not in self.allowed:
+                target = "accounts:totp_verify" if has_device(user) else "accounts:totp_enrol"
+                from urllib.parse import urlencode
+
+                from django.urls import reverse
+
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -362,3 +362,43 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TOTPDevice(models.Model):
+    """A person's authenticator app (RFC 6238), its secret encrypted at rest."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="totp"
+    )
+    secret_sealed = models.CharField(_("密钥(加密)"), max_length=300)
+    confirmed_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
+    # The last 30-second step a code was accepted for: a code works once.
+    last_counter = models.BigIntegerField(_("最近使用的时间步"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("动态口令")
+        verbose_name_plural = _("动态口令")
+
+    def __str__(self):
+        return f"{self.user} {'已启用' if self.confirmed_at else '待确认'}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the phone is lost; only its keyed hash is kept."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(_("恢复码(散列)"), max_length=64)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("恢复码")
+        verbose_name_plural = _("恢复码")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} {'已用' if self.used_at else '未用'}"

@@ -108,3 +108,10 @@ ROLE_PRIORITY = tuple(role for group in HOME_GROUPS for role in group)
 def home_group(roles) -> RoleGroup | None:
     """The first home group that holds any of these roles."""
     return next((g for g in HOME_GROUPS if any(r in g for r in roles)), None)
+
+
+# A second factor (TOTP) at login: district and street staff and the three separated roles. In
+# production settings it is required (settings.TOTP_REQUIRED); settings.TOTP_ROLES may name others.
+TOTP_ROLES = RoleGroup(
+    "totp", _("须使用动态口令的角色"), (*DISTRICT_BUSINESS, *STREET_GROUP, *SEPARATED_ADMINS)
+)

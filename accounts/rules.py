@@ -78,6 +78,7 @@ rules.add_perm("core.view_auditevent", is_auditor)
 # Accounts and security (三员分立).
 rules.add_perm("accounts.unlock_account", is_secadmin)
 rules.add_perm("accounts.assign_role", is_secadmin)
+rules.add_perm("accounts.reset_totp", is_secadmin)
 rules.add_perm("accounts.manage_account", is_sysadmin)
 rules.add_perm("accounts.manage_tree", is_district_staff)
 # The admin site: each of these roles works on its own part of it.

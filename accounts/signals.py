@@ -36,6 +36,7 @@ def on_login(sender, request, user, **kwargs):
     now = timezone.now().timestamp()
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
+    request.session["_otp_ok"] = False  # a new login gives its code again (accounts/totp.py)
     if not request.session.session_key:
         request.session.save()
     UserSession.objects.get_or_create(
@@ -54,8 +55,8 @@ def on_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    if sender == "accounts.forms":
-        return  # a wrong old password on the password form, audited there
+    if sender in ("accounts.forms", "accounts.totp"):
+        return  # a wrong old password or code after login, audited where it happened
     # The attempted username is what the person typed; keep only its length-limited form.
     audit(
         actor=None,

@@ -12,4 +12,8 @@ urlpatterns = [
     path("lockouts/release/", views.lockout_release, name="lockout_release"),
     path("people/", views.people_list, name="people"),
     path("people/<int:pk>/phone/", views.phone_reveal, name="phone_reveal"),
+    path("totp/", views.totp_verify, name="totp_verify"),
+    path("totp/enrol/", views.totp_enrol, name="totp_enrol"),
+    path("totp/devices/", views.totp_devices, name="totp_devices"),
+    path("totp/devices/<int:pk>/reset/", views.totp_reset, name="totp_reset"),
 ]

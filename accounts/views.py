@@ -1,3 +1,4 @@
+import segno
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
@@ -6,18 +7,21 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from core import totp as core_totp
 from core.http import form_page
 from core.paging import paginate
 from core.ratelimit import rate_limited
 from core.scope import get_visible_or_404
 
-from . import services
-from .forms import LoginForm, PortalPasswordChangeForm, UnlockForm
+from . import services, totp
+from .forms import CodeForm, LoginForm, PortalPasswordChangeForm, UnlockForm
 from .models import User
 
 
@@ -102,3 +106,84 @@ def phone_reveal(request, pk):
     person = get_visible_or_404(User, request.user, pk=pk)
     number = services.phone_reveal(person=person, by=request.user)
     return render(request, "accounts/people_list.html#phone", {"person": person, "number": number})
+
+
+def _next(request) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if safe else reverse("dashboards:home")
+
+
+@login_required
+@rate_limited("login")
+def totp_verify(request):
+    """The second step of a login: a code from the app, or a recovery code."""
+    if not totp.has_device(request.user):
+        return redirect(f"{reverse('accounts:totp_enrol')}?next={_next(request)}")
+    form = CodeForm(request.POST if request.method == "POST" else None)
+
+    def perform(data):
+        if not totp.totp_check(user=request.user, code=data["code"], request=request):
+            raise ValidationError(totp.WRONG)
+        request.session[totp.SESSION_FLAG] = True
+        return redirect(_next(request))
+
+    return form_page(
+        request,
+        form,
+        template="accounts/totp_verify.html",
+        context={"next": _next(request)},
+        perform=perform,
+    )
+
+
+@login_required
+@rate_limited("login")
+def totp_enrol(request):
+    """Turn on the second factor: scan the QR code, type the first code, keep the recovery codes."""
+    if totp.has_device(request.user):
+        return redirect(f"{reverse('accounts:totp_verify')}?next={_next(request)}")
+    secret = totp.pending_secret(request.user) or totp.totp_enrol_start(user=request.user)
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    uri = core_totp.provisioning_uri(secret, request.user.get_username())
+
+    def perform(data):
+        codes = totp.totp_enrol_confirm(user=request.user, code=data["code"], request=request)
+        request.session[totp.SESSION_FLAG] = True
+        return render(request, "accounts/totp_codes.html", {"codes": codes, "next": _next(request)})
+
+    return form_page(
+        request,
+        form,
+        template="accounts/totp_enrol.html",
+        context={
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "qr": segno.make(uri, error="m").svg_data_uri(scale=5, border=2),
+            "next": _next(request),
+        },
+        perform=perform,
+    )
+
+
+@login_required
+@permission_required("accounts.reset_totp", raise_exception=True)
+def totp_devices(request):
+    """The security admin's list of who uses an authenticator app, with a reset for a lost phone."""
+    people = (
+        User.objects.filter(totp__confirmed_at__isnull=False)
+        .select_related("totp")
+        .order_by("username")
+    )
+    return render(request, "accounts/totp_devices.html", {"page": paginate(request, people)})
+
+
+@require_POST
+@login_required
+@permission_required("accounts.reset_totp", raise_exception=True)
+def totp_reset(request, pk):
+    person = get_visible_or_404(User, request.user, pk=pk)
+    totp.totp_reset(user=person, by=request.user)
+    messages.success(request, f"已重置 {person} 的动态口令;其下次登录时需重新绑定。")
+    return redirect("accounts:totp_devices")

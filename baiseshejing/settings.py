@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.PasswordAgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -180,6 +181,12 @@ PASSWORD_MAX_AGE = timedelta(days=env.int("PASSWORD_MAX_AGE_DAYS", default=90))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Second factor (TOTP) at login for district and street staff and the three separated roles
+# (accounts/roles.py TOTP_ROLES; TOTP_ROLES here, role values, replaces that list). Required in
+# production; BENCH=1 and the embedded default leave it off unless TOTP_REQUIRED=True.
+TOTP_REQUIRED = env.bool("TOTP_REQUIRED", default=not DEBUG and not BENCH)
+TOTP_ROLES = env.list("TOTP_ROLES", default=[])
 
 # Rate limits (core/ratelimit.py): POSTs per device cookie or household code, and a much higher cap
 # per client address (a whole activity may share one Wi-Fi). count/[n]unit, unit s, m, h or d.

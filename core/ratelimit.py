@@ -50,10 +50,14 @@ def device_of(request) -> str | None:
         return None
 
 
+def _clock() -> float:
+    return time.time()
+
+
 def _hit(bucket: str, rate: str) -> bool:
     """Count one request in this bucket's current window; True if it is over the limit."""
     limit, seconds = parse(rate)
-    window = int(time.time()) // seconds
+    window = int(_clock()) // seconds
     key = f"rl:{bucket}:{window}"
     cache.add(key, 0, seconds + 5)
     try:

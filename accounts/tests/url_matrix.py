@@ -16,6 +16,17 @@ MATRIX = {
     "accounts:people": {
         "GET": row(403, community_staff=200, street_group=200, district_business=200, sysadmins=200)
     },
+    # The second factor: nobody in the tests has an app yet, so the code page sends them on to
+    # enrolment; enrolling shows a secret to anyone logged in, and an empty code is refused.
+    "accounts:totp_verify": {"GET": logged_in(302), "POST": logged_in(302)},
+    "accounts:totp_enrol": {"GET": logged_in(200), "POST": logged_in(422)},
+    "accounts:totp_devices": {"GET": row(403, secadmins=200)},
+    # The security admin resets a lost phone (of 国奥社区's resident here); nobody else may.
+    "accounts:totp_reset": {
+        "kwargs": "person",
+        "GET": everyone(405),
+        "POST": row(403, secadmins=302),
+    },
     # The full number of 国奥社区's resident: community and district staff in scope reveal; the
     # admins see every person but may not reveal (403); the resident themself: 403.
     "accounts:phone_reveal": {

@@ -17,7 +17,8 @@ LIMITS = {
 
 
 @pytest.fixture(autouse=True)
-def limits_on(settings):
+def limits_on(settings, monkeypatch):
+    monkeypatch.setattr(ratelimit, "_clock", lambda: 1_800_000_000.0)  # one window throughout
     settings.RATE_LIMITS_ENABLED = True
     settings.RATE_LIMITS = LIMITS
     cache.clear()
