@@ -22,6 +22,7 @@ from .models import (
     Street,
     User,
 )
+from .roles import SEPARATED_ADMINS
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -154,23 +155,33 @@ class PortalUserAdmin(UserAdmin):
         return request.user.is_active and request.user.has_perm(ACCOUNTS)
 
     def has_module_permission(self, request):
-        return self._allowed(request)
+        return self._allowed(request) or request.user.has_perm(ROLES)
 
     def has_view_permission(self, request, obj=None):
         # The security admin looks people up to give them roles, but cannot change accounts.
         return self._allowed(request) or request.user.has_perm(ROLES)
 
     def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
+        """The system admin edits a person's details (name, e-mail, phone, household), never their
+        own account nor one holding a separated role (三员分立): those, and every creation,
+        deactivation and password reset, go through accounts/changes.py."""
+        if not self._allowed(request):
+            return False
+        if obj is None:
+            return True
+        return obj.pk != request.user.pk and not obj.scope.has(*SEPARATED_ADMINS)
 
     def has_add_permission(self, request):
-        return self._allowed(request)
+        return False  # proposed by the system admin, approved by the security admin
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "username", "is_active"]
 
     def user_change_password(self, request, id, form_url=""):
-        response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302:
-            services.password_set_by_admin(user=User.objects.get(pk=id), by=request.user)
-        return response
+        from django.core.exceptions import PermissionDenied
+
+        audit(actor=request.user, action="auth.password_set_by_admin", result="denied")
+        raise PermissionDenied  # a reset is proposed and approved (accounts/changes.py)
 
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: audit rows and records keep pointing at the person

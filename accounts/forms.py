@@ -4,6 +4,8 @@ from django.contrib.auth.signals import user_login_failed
 
 from core.audit import audit
 
+from .models import AccountChange, User
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -50,4 +52,34 @@ class CodeForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
         ),
         help_text="打开手机上的身份验证器(如腾讯身份验证器),输入“百社百景”当前显示的6位数字。",
+    )
+
+
+class AccountChangeForm(forms.Form):
+    """What the system admin proposes; the security admin decides (accounts/changes.py)."""
+
+    kind = forms.ChoiceField(
+        label="变更", choices=[("", "- 请选择 -"), *AccountChange.Kind.choices]
+    )
+    target = forms.CharField(
+        label="账号(用户名)", required=False, max_length=150, help_text="停用、恢复、重置密码时填写"
+    )
+    username = forms.CharField(label="新账号的用户名", required=False, max_length=150)
+    display_name = forms.CharField(label="新账号的姓名", required=False, max_length=60)
+    email = forms.EmailField(label="新账号的邮箱", required=False)
+    reason = forms.CharField(label="理由", max_length=200, help_text="例如:新任社区工作者;本人申请")
+
+    def clean_target(self):
+        name = self.cleaned_data["target"].strip()
+        if not name:
+            return None
+        user = User.objects.filter(username=name).first()
+        if user is None:
+            raise forms.ValidationError("没有这个账号。")
+        return user
+
+
+class DecisionNoteForm(forms.Form):
+    note = forms.CharField(
+        label="审批意见", required=False, max_length=200, help_text="驳回时必填;批准时可写核实情况"
     )

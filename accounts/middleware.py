@@ -44,26 +44,38 @@ class SessionLimitsMiddleware:
 
 
 class PasswordAgeMiddleware:
-    """Staff change their password every PASSWORD_MAX_AGE (90 days, 等保2.0); until they do,
-    every page sends them to the password form."""
+    """Staff change their password every PASSWORD_MAX_AGE (90 days, 等保2.0), and anyone given a
+    temporary password (accounts/changes.py) chooses their own; until they do, every page sends
+    them to the password form."""
 
-    allowed = ("accounts:password_change", "accounts:logout")
+    # The second factor comes first (SecondFactorMiddleware sends its pages nowhere else).
+    allowed = (
+        "accounts:password_change",
+        "accounts:logout",
+        "accounts:totp_verify",
+        "accounts:totp_enrol",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.scope.has(*STAFF)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        if user.password_temporary:
+            why = "您正在使用临时密码,请先设置自己的新密码。"
+        elif (
+            user.scope.has(*STAFF)
             and timezone.now() - user.password_changed_at > settings.PASSWORD_MAX_AGE
         ):
-            match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
-            if match is None or match.view_name not in self.allowed:
-                messages.warning(request, "您的密码已超过90天未修改,请先设置新密码。")
-                return redirect("accounts:password_change")
+            why = "您的密码已超过90天未修改,请先设置新密码。"
+        else:
+            return self.get_response(request)
+        match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
+        if match is None or match.view_name not in self.allowed:
+            messages.warning(request, why)
+            return redirect("accounts:password_change")
         return self.get_response(request)
 
 

@@ -204,6 +204,9 @@ class User(AbstractUser):
         related_name="members",
     )
     password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
+    # Set by an approved reset or a new account (accounts/changes.py): the next page is the
+    # password form, whatever the role.
+    password_temporary = models.BooleanField(_("临时密码"), default=False)
 
     objects = UserManager()
 
@@ -402,3 +405,91 @@ class RecoveryCode(models.Model):
 
     def __str__(self):
         return f"{self.user} {'已用' if self.used_at else '未用'}"
+
+
+class AccountChangeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The three separated roles see every proposal (the auditor to read); nobody else any."""
+        if user.is_authenticated and user.has_perm("accounts.view_account_change"):
+            return self.all()
+        return self.none()
+
+
+class AccountChange(models.Model):
+    """A change to an account, proposed by the system admin and approved (or not) by the security
+    admin: 三员分立 means no one person both decides and does it (accounts/changes.py)."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("新建账号")
+        DEACTIVATE = "deactivate", _("停用账号")
+        REACTIVATE = "reactivate", _("恢复账号")
+        RESET_PASSWORD = "reset_password", _("重置密码")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待安全管理员审批")
+        APPROVED = "approved", _("已批准并执行")
+        REJECTED = "rejected", _("已驳回")
+
+    kind = models.CharField(_("变更"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    status_changed_at = models.DateTimeField(_("状态变更时间"), default=timezone.now)
+    target = models.ForeignKey(
+        User,
+        verbose_name=_("账号"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account_changes",
+    )
+    # For a new account: what it will be.
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    display_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    email = models.EmailField(_("邮箱"), blank=True)
+    reason = models.CharField(_("理由"), max_length=200)
+    proposed_by = models.ForeignKey(
+        User, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("审批人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+
+    objects = AccountChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("账号变更")
+        verbose_name_plural = _("账号变更")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["create", "deactivate", "reactivate", "reset_password"]),
+                name="account_change_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "approved", "rejected"]),
+                name="account_change_status_valid",
+            ),
+            # A new account names its username (and gets its account once approved); every other
+            # change names its account.
+            models.CheckConstraint(
+                condition=Q(kind="create") & ~Q(username="")
+                | ~Q(kind="create") & Q(target__isnull=False),
+                name="account_change_has_its_subject",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.target or self.username
+        return f"{self.get_kind_display()} {who} · {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse("accounts:change_detail", args=[self.pk])

@@ -69,6 +69,12 @@ def is_street_reviewer_of(user, obj):
 
 
 @rules.predicate
+def is_someone_elses_change(user, change):
+    """Neither proposed by this person nor about their own account: the second pair of eyes."""
+    return change is None or (change.proposed_by_id != user.pk and change.target_id != user.pk)
+
+
+@rules.predicate
 def is_person_in_scope(user, person):
     return user.__class__.objects.visible_to(user).filter(pk=person.pk).exists()
 
@@ -79,6 +85,11 @@ rules.add_perm("core.view_auditevent", is_auditor)
 rules.add_perm("accounts.unlock_account", is_secadmin)
 rules.add_perm("accounts.assign_role", is_secadmin)
 rules.add_perm("accounts.reset_totp", is_secadmin)
+# Changes to accounts (accounts/changes.py): the system admin proposes, the security admin decides
+# (never on their own proposal or account), the auditor reads.
+rules.add_perm("accounts.propose_account_change", is_sysadmin)
+rules.add_perm("accounts.decide_account_change", is_secadmin & is_someone_elses_change)
+rules.add_perm("accounts.view_account_change", is_sysadmin | is_secadmin | is_auditor)
 rules.add_perm("accounts.manage_account", is_sysadmin)
 rules.add_perm("accounts.manage_tree", is_district_staff)
 # The admin site: each of these roles works on its own part of it.

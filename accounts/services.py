@@ -1,13 +1,10 @@
 """State changes in the base layer: unlocks, roles, phone reveals."""
 
-import datetime
-
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from core import memo
 from core.audit import audit
 
 from .models import RoleAssignment, User
@@ -78,23 +75,12 @@ def password_change(*, user: User, new_password: str) -> None:
     locked = User.objects.select_for_update().get(pk=user.pk)
     locked.set_password(new_password)
     locked.password_changed_at = timezone.now()
-    locked.save(update_fields=["password", "password_changed_at"])
+    locked.password_temporary = False
+    locked.save(update_fields=["password", "password_changed_at", "password_temporary"])
     user.password = locked.password
     user.password_changed_at = locked.password_changed_at
+    user.password_temporary = False
     audit(actor=user, action="auth.password_change")
-
-
-def password_set_by_admin(*, user: User, by: User) -> None:
-    """After the system admin sets a password, the person must choose their own at next login."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    if not by.has_perm("accounts.manage_account"):
-        raise PermissionDenied
-    expired = timezone.now() - settings.PASSWORD_MAX_AGE - datetime.timedelta(days=1)
-    User.objects.filter(pk=user.pk).update(password_changed_at=expired)
-    memo.forget("user", user.pk)  # update() sends no post_save
-    audit(actor=by, action="auth.password_set_by_admin", obj=user)
 
 
 def phone_reveal(*, person: User, by: User) -> str:

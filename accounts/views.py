@@ -11,18 +11,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from core import totp as core_totp
-from core.http import form_page
+from core.http import form_page, refusal_status
 from core.paging import paginate
 from core.ratelimit import rate_limited
 from core.scope import get_visible_or_404
 
-from . import services, totp
-from .forms import CodeForm, LoginForm, PortalPasswordChangeForm, UnlockForm
-from .models import User
+from . import changes, services, totp
+from .forms import (
+    AccountChangeForm,
+    CodeForm,
+    DecisionNoteForm,
+    LoginForm,
+    PortalPasswordChangeForm,
+    UnlockForm,
+)
+from .models import AccountChange, User
 
 
 @method_decorator(rate_limited("login"), name="dispatch")
@@ -139,6 +147,7 @@ def totp_verify(request):
     )
 
 
+@never_cache  # a secret and recovery codes: not for any cache
 @login_required
 @rate_limited("login")
 def totp_enrol(request):
@@ -147,6 +156,7 @@ def totp_enrol(request):
         return redirect(f"{reverse('accounts:totp_verify')}?next={_next(request)}")
     secret = totp.pending_secret(request.user) or totp.totp_enrol_start(user=request.user)
     form = CodeForm(request.POST if request.method == "POST" else None)
+    form.fields["code"].label = "动态口令"  # no recovery codes yet
     uri = core_totp.provisioning_uri(secret, request.user.get_username())
 
     def perform(data):
@@ -187,3 +197,78 @@ def totp_reset(request, pk):
     totp.totp_reset(user=person, by=request.user)
     messages.success(request, f"已重置 {person} 的动态口令;其下次登录时需重新绑定。")
     return redirect("accounts:totp_devices")
+
+
+# --- changes to accounts (三员分立) --------------------------------------------------------------
+@login_required
+@permission_required("accounts.view_account_change", raise_exception=True)
+def change_list(request):
+    changes = AccountChange.objects.visible_to(request.user).select_related(
+        "target", "proposed_by", "decided_by"
+    )
+    pending = changes.filter(status=AccountChange.Status.PROPOSED).order_by("proposed_at")
+    context = {"pending": pending[:50], "page": paginate(request, changes)}
+    return render(request, "accounts/change_list.html", context)
+
+
+@login_required
+@permission_required("accounts.propose_account_change", raise_exception=True)
+def change_create(request):
+    form = AccountChangeForm(request.POST if request.method == "POST" else None)
+
+    def perform(data):
+        change = changes.account_change_propose(by=request.user, **data)
+        messages.success(request, "已提交,等待安全管理员审批。")
+        return redirect(change)
+
+    return form_page(request, form, template="accounts/change_form.html", perform=perform)
+
+
+def _change_page(request, change, status=200, form=None):
+    context = {
+        "change": change,
+        "can": changes.ACCOUNT_CHANGES.available(request.user, change),
+        "pending": change.status == AccountChange.Status.PROPOSED,
+        "form": form or DecisionNoteForm(),
+    }
+    return render(request, "accounts/change_detail.html", context, status=status)
+
+
+@login_required
+@permission_required("accounts.view_account_change", raise_exception=True)
+def change_detail(request, pk):
+    return _change_page(request, get_visible_or_404(AccountChange, request.user, pk=pk))
+
+
+@never_cache  # may show a temporary password
+@require_POST
+@login_required
+@permission_required("accounts.view_account_change", raise_exception=True)
+def change_decide(request, pk, action):
+    change = get_visible_or_404(AccountChange, request.user, pk=pk)
+    form = DecisionNoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        password = changes.account_change_decide(
+            change=change, by=request.user, action=action, note=note
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        fresh = get_visible_or_404(AccountChange, request.user, pk=pk)
+        return _change_page(request, fresh, status=refusal_status(exc), form=form)
+    change.refresh_from_db()
+    return render(request, "accounts/change_done.html", {"change": change, "password": password})
+
+
+@never_cache
+@require_POST
+@login_required
+def change_approve(request, pk):
+    return change_decide(request, pk, "approve")
+
+
+@require_POST
+@login_required
+def change_reject(request, pk):
+    return change_decide(request, pk, "reject")

@@ -12,7 +12,9 @@ MENU = (
     ("dashboards.view_overview", "dashboards:overview", "全区概览"),
     ("accounts.view_people", "accounts:people", "人员"),
     ("core.view_auditevent", "core:audit_log", "审计日志"),
+    ("accounts.view_account_change", "accounts:changes", "账号变更"),
     ("accounts.unlock_account", "accounts:lockouts", "账号锁定"),
+    ("accounts.reset_totp", "accounts:totp_devices", "动态口令"),
     ("accounts.use_admin_site", "admin:index", "管理后台"),
 )
 _paths: dict[str, str] = {}

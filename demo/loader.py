@@ -60,6 +60,7 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     )
     partners = records.build_partners(tree, rng, now, records.scaled(PARTNERS, scale))
     built = projects.ProjectBuilder(tree, rng, now, needs, partners).build(plans)
+    org.build_account_changes(tree, now)
 
     summary = Summary(scale=scale)
     summary.counts = {

@@ -4,6 +4,7 @@ import random
 from dataclasses import dataclass, field
 
 from accounts.models import (
+    AccountChange,
     Building,
     Community,
     Compound,
@@ -205,4 +206,59 @@ def build_people(org: Org, rng: random.Random, password_hash: str) -> None:
     User.objects.bulk_create(users)
     RoleAssignment.objects.bulk_create(
         [RoleAssignment(user=user, role=role, **scope) for user, role, scope in roles]
+    )
+
+
+def build_account_changes(org: Org, now) -> None:
+    """What the three separated admins find on their pages: one reset waiting for the security
+    admin, one deactivation carried out, one proposal rejected (三员分立, accounts/changes.py)."""
+    import datetime
+
+    sysadmin, secadmin = org.logins["sysadmin"], org.logins["secadmin"]
+    day = datetime.timedelta(days=1)
+    # A worker who moved on: the account stays (records point at it), switched off.
+    community = org.yuehai
+    leaver = User.objects.create(
+        username="worker_left",
+        display_name=f"{community.name}原社区工作者",
+        email=f"worker_left@{catalog.EMAIL_DOMAIN}",
+        password=sysadmin.password,
+        is_active=False,
+    )
+    RoleAssignment.objects.create(user=leaver, role=Role.WORKER, community=community)
+    Kind, Status = AccountChange.Kind, AccountChange.Status
+    AccountChange.objects.bulk_create(
+        [
+            AccountChange(
+                kind=Kind.DEACTIVATE,
+                target=leaver,
+                reason="调任其他岗位,工作已交接",
+                proposed_by=sysadmin,
+                proposed_at=now - 12 * day,
+                status=Status.APPROVED,
+                status_changed_at=now - 11 * day,
+                decided_by=secadmin,
+                decided_at=now - 11 * day,
+                decision_note="已核对社区的工作交接单",
+            ),
+            AccountChange(
+                kind=Kind.RESET_PASSWORD,
+                target=org.logins["street"],
+                reason="本人来电:密码遗忘",
+                proposed_by=sysadmin,
+                proposed_at=now - 6 * day,
+                status=Status.REJECTED,
+                status_changed_at=now - 5 * day,
+                decided_by=secadmin,
+                decided_at=now - 5 * day,
+                decision_note="电话申请无法核实本人身份,请本人到窗口办理",
+            ),
+            AccountChange(
+                kind=Kind.RESET_PASSWORD,
+                target=org.logins["secretary2"],
+                reason="本人到区委组织部窗口申请,已核验身份证",
+                proposed_by=sysadmin,
+                proposed_at=now - datetime.timedelta(hours=3),
+            ),
+        ]
     )

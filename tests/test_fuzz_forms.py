@@ -39,6 +39,12 @@ FUZZ = {
     "accounts:totp_enrol": ("district", {"code": "123456"}),
     "accounts:totp_reset": ("secadmin", {}),
     "accounts:phone_reveal": ("secretary", {}),
+    "accounts:change_create": (
+        "sysadmin",
+        {"kind": "create", "target": "", "username": "xin_shequ", "reason": "新任社区工作者"},
+    ),
+    "accounts:change_approve": ("secadmin", {"note": "同意"}),
+    "accounts:change_reject": ("secadmin", {"note": "未见本人申请"}),
     "core:notification_open": ("secretary", {}),
     "core:notification_read_all": ("secretary", {}),
     "needs:create": (
@@ -144,6 +150,7 @@ WATCHED = [
     "core.FormSubmission",
     "accounts.User",
     "accounts.RoleAssignment",
+    "accounts.AccountChange",
 ]
 
 

@@ -1,5 +1,6 @@
 """seed_demo builds the demo district of DESIGN.md §4 once, with every dashboard populated."""
 
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -9,7 +10,15 @@ from django.db import transaction
 from django.db.models import F
 from django.test import RequestFactory, override_settings
 
-from accounts.models import Community, Compound, District, Household, RoleAssignment, User
+from accounts.models import (
+    AccountChange,
+    Community,
+    Compound,
+    District,
+    Household,
+    RoleAssignment,
+    User,
+)
 from accounts.roles import Role
 from core.models import AuditEvent
 from core.phone import phone_hash
@@ -184,6 +193,17 @@ class TestLoadedDemo:
         assert {p.status for p in overdue} >= {Status.SUBMITTED, Status.IN_PROGRESS}
         assert list(dashboards.resident_home(users["resident"])["announcements"])
         assert list(dashboards.partner_home(users["partner"])["profiles"])
+        # The three separated admins: one change waiting, one carried out, one rejected, each
+        # proposed by the system admin and (where decided) decided by the security admin.
+        changes = AccountChange.objects.visible_to(users["auditor"])
+        assert Counter(changes.values_list("status", flat=True)) == {
+            "proposed": 1,
+            "approved": 1,
+            "rejected": 1,
+        }
+        assert {c.proposed_by.username for c in changes} == {"sysadmin"}
+        assert not changes.get(kind="deactivate").target.is_active
+        assert {c.decided_by.username for c in changes if c.decided_by} == {"secadmin"}
 
     def test_every_demo_history_is_a_path_through_the_workflow_table(self, demo):
         """The demo writes its timelines in bulk, not through services: replaying each project's

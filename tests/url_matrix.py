@@ -33,6 +33,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import AccountChange
 from accounts.roles import (
     AUDITORS,
     COMMUNITY_STAFF,
@@ -191,6 +192,13 @@ class World:
             "upload": self._upload(project),
             # 国奥社区's resident, with a phone number to reveal.
             "person": people.resident,
+            # The system admin proposes to reset the resident's password.
+            "change": AccountChange.objects.create(
+                kind=AccountChange.Kind.RESET_PASSWORD,
+                target=people.resident,
+                reason="本人申请",
+                proposed_by=people.sysadmin,
+            ),
         }
         people.resident.phone = "13900001111"
         people.resident.save(update_fields=["phone", "phone_hash"])

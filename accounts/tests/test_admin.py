@@ -123,15 +123,38 @@ def test_a_phone_already_in_use_is_a_form_error_not_a_crash(client, people):
     assert not people.worker.phone
 
 
-def test_password_set_by_the_system_admin_is_audited_and_must_be_changed(client, people):
+def test_the_admins_password_form_is_closed_a_reset_is_proposed_and_approved(client, people):
+    """三员分立: the system admin no longer sets anyone's password; a reset goes through
+    accounts/changes.py (tests in test_account_changes.py). The attempt is audited."""
     client.force_login(people.sysadmin)
+    before = User.objects.get(pk=people.secretary.pk).password
     response = client.post(
         f"/admin/accounts/user/{people.secretary.pk}/password/",
         {"password1": "Temp-Pass-2026!", "password2": "Temp-Pass-2026!", "usable_password": "true"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 403
+    assert User.objects.get(pk=people.secretary.pk).password == before
     assert AuditEvent.objects.filter(
-        action="auth.password_set_by_admin", actor=people.sysadmin
+        action="auth.password_set_by_admin", actor=people.sysadmin, result="denied"
     ).exists()
-    client.force_login(User.objects.get(pk=people.secretary.pk))
-    assert client.get("/projects/")["Location"] == "/accounts/password/"
+
+
+@pytest.mark.parametrize("target", ["sysadmin", "secadmin", "auditor"])
+def test_the_system_admin_edits_no_separated_roles_account_nor_their_own(client, people, target):
+    client.force_login(people.sysadmin)
+    account = getattr(people, target)
+    response = client.post(
+        f"/admin/accounts/user/{account.pk}/change/", _user_change_data(account, display_name="x")
+    )
+    assert response.status_code == 403
+    assert User.objects.get(pk=account.pk).display_name != "x"
+
+
+def test_the_admin_adds_no_accounts_and_changes_no_status(client, people):
+    client.force_login(people.sysadmin)
+    assert client.get("/admin/accounts/user/add/").status_code == 403
+    client.post(
+        f"/admin/accounts/user/{people.worker.pk}/change/",
+        _user_change_data(people.worker, is_active=""),
+    )
+    assert User.objects.get(pk=people.worker.pk).is_active

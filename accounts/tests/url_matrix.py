@@ -41,4 +41,21 @@ MATRIX = {
             resident=403,
         ),
     },
+    # Changes to accounts (三员分立): the three separated roles read them; the system admin
+    # proposes (an empty form: 422); the security admin decides. The change in the URL is the
+    # system admin's proposal to reset the resident's password: approved at once (the page with
+    # the temporary password), but a rejection needs a reason (422). Nobody else: 403.
+    "accounts:changes": {"GET": row(403, separated_admins=200)},
+    "accounts:change_create": {"GET": row(403, sysadmins=200), "POST": row(403, sysadmins=422)},
+    "accounts:change_detail": {"kwargs": "change", "GET": row(403, separated_admins=200)},
+    "accounts:change_approve": {
+        "kwargs": "change",
+        "GET": everyone(405),
+        "POST": row(403, secadmins=200),
+    },
+    "accounts:change_reject": {
+        "kwargs": "change",
+        "GET": everyone(405),
+        "POST": row(403, secadmins=422),
+    },
 }

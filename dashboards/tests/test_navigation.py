@@ -9,7 +9,10 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-MENU = ["领办项目", "需求清单", "合伙人", "项目进度", "全区概览", "人员", "审计日志", "账号锁定"]
+MENU = [
+    "领办项目", "需求清单", "合伙人", "项目进度", "全区概览", "人员", "审计日志", "账号变更", "账号锁定",
+    "动态口令",
+]  # fmt: skip
 
 
 def menu(client) -> list[str]:
@@ -24,9 +27,9 @@ def menu(client) -> list[str]:
         ("secretary", ["领办项目", "需求清单", "合伙人", "人员"]),
         ("expert", ["领办项目", "需求清单", "合伙人", "项目进度", "人员"]),
         ("district", ["领办项目", "需求清单", "合伙人", "全区概览", "人员", "管理后台"]),
-        ("auditor", ["审计日志"]),
-        ("secadmin", ["账号锁定", "管理后台"]),
-        ("sysadmin", ["人员", "管理后台"]),
+        ("auditor", ["审计日志", "账号变更"]),
+        ("secadmin", ["账号变更", "账号锁定", "动态口令", "管理后台"]),
+        ("sysadmin", ["人员", "账号变更", "管理后台"]),
         ("partner", []),
         ("resident", []),
         ("nobody", []),
