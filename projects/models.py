@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,58 @@ class Theme(models.TextChoices):
     HEALTH = "health", _("健")
 
 
+class MicroKind(models.TextChoices):
+    """五微不至: the micro-projects of the compounds."""
+
+    POST = "post", _("微阵地")
+    RENEWAL = "renewal", _("微更新")
+    DELIBERATION = "deliberation", _("微议事")
+    PLOT = "plot", _("幸福责任田")
+
+
+class FundingSource(models.TextChoices):
+    STREET = "street", _("街道")
+    DISTRICT = "district", _("区级")
+    PARTNER = "partner", _("合伙人")
+    SELF = "self", _("自筹")
+
+
+# Who grants what: the street's 组长 the street's money, district staff the district's.
+GRANTED_SOURCES = (FundingSource.STREET, FundingSource.DISTRICT)
+
+
+class PublicSpaceKind(models.Model):
+    """The kinds of outdoor public space the district lists (步道旁, 凉亭下, 广场内 …)."""
+
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("户外公共空间类型")
+        verbose_name_plural = _("户外公共空间类型")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectClass(models.Model):
+    """The district's ten classes of governance-service projects (研判 classes them; not the
+    library's ten activity items)."""
+
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("项目类别")
+        verbose_name_plural = _("项目类别")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
 class Project(SoftDeleteModel):
     Theme = Theme
 
@@ -92,6 +145,7 @@ class Project(SoftDeleteModel):
     end_date = models.DateField(
         _("结束日期"), null=True, blank=True, validators=[validate_sane_date]
     )
+    # The sum of the budget lines, kept by the services that change them (lists show it).
     budget_total = models.DecimalField(
         _("预算总额(元)"),
         max_digits=12,
@@ -101,17 +155,45 @@ class Project(SoftDeleteModel):
         validators=[MinValueValidator(0)],
     )
     target_groups = models.CharField(_("服务对象"), max_length=200, blank=True)
-    # Step 4: proposal from the joint meeting
-    joint_meeting_date = models.DateField(
-        _("联席会日期"), null=True, blank=True, validators=[validate_sane_date]
-    )
-    joint_meeting_attendees = models.CharField(
-        _("联席会参会方"),
-        max_length=300,
+    compounds = models.ManyToManyField(
+        Compound,
+        verbose_name=_("服务的小区"),
         blank=True,
-        help_text=_("如:小区党支部、业委会、物业、居民代表、相关部门"),
+        related_name="+",
+        help_text=_("项目服务的一个或多个小区"),
     )
-    feasibility = models.TextField(_("可行性分析"), max_length=4000, blank=True)
+    public_space = models.ForeignKey(
+        "PublicSpaceKind",
+        verbose_name=_("户外公共空间"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("在户外开展时选择空间类型;室内可不选"),
+    )
+    micro_kind = models.CharField(
+        _("五微不至微项目"),
+        max_length=20,
+        choices=MicroKind.choices,
+        blank=True,
+        help_text=_("属于“五微不至”微项目时选择类型;不是可不选"),
+    )
+    project_class = models.ForeignKey(
+        "ProjectClass",
+        verbose_name=_("项目类别"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        help_text=_("区里规定的十类治理服务项目之一(研判时确定)"),
+    )
+    no_partner_reason = models.TextField(
+        _("未链接资源的原因"),
+        max_length=1000,
+        blank=True,
+        help_text=_("没有链接合伙人或资源时,说明原因"),
+    )
+    # Step 4: the proposal; the joint meeting that agreed it is a JointMeeting
     proposal = models.TextField(_("实施方案"), max_length=8000, blank=True)
     # Step 5: announcement
     announcement = models.TextField(_("项目预告"), max_length=4000, blank=True)
@@ -154,7 +236,11 @@ class Project(SoftDeleteModel):
                     name=f"project_{name}_sane",
                     violation_error_message=_("请输入 2000 年至 2099 年之间的日期。"),
                 )
-                for name in ("start_date", "end_date", "joint_meeting_date")
+                for name in ("start_date", "end_date")
+            ),
+            models.CheckConstraint(
+                condition=models.Q(micro_kind__in=["", *MicroKind.values]),
+                name="project_micro_kind_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(budget_total__isnull=True) | models.Q(budget_total__gte=0),
@@ -188,13 +274,8 @@ class Project(SoftDeleteModel):
 
     @property
     def plan_complete(self) -> bool:
-        return bool(
-            self.goal and self.start_date and self.end_date and self.budget_total is not None
-        )
-
-    @property
-    def proposal_complete(self) -> bool:
-        return bool(self.proposal and self.joint_meeting_date and self.joint_meeting_attendees)
+        """Goal, dates and at least one budget line (budget_total is their sum)."""
+        return bool(self.goal and self.start_date and self.end_date and self.budget_total)
 
 
 class ProjectEvent(LabelsMixin, models.Model):
@@ -213,6 +294,11 @@ class ProjectEvent(LabelsMixin, models.Model):
         ACTIVITY = "activity", _("记录活动")
         RETROSPECTED = "retrospected", _("完成复盘")
         COMMENTED = "commented", _("审核意见")
+        CONDITION_CONFIRMED = "condition_ok", _("确认落实批准条件")
+        MEETING = "meeting", _("记录联席会")
+        GRANTED = "granted", _("核定经费")
+        SUPERVISED = "supervised", _("区级督办")
+        SUPERVISION_REPLIED = "supervision_reply", _("回复督办")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
@@ -248,6 +334,13 @@ class Activity(models.Model):
         _("支出(元)"), max_digits=10, decimal_places=2, default=0, validators=[MinValueValidator(0)]
     )
     note = models.TextField(_("活动记录"), max_length=2000, blank=True)
+    funding_source = models.CharField(
+        _("经费来源"),
+        max_length=10,
+        choices=FundingSource.choices,
+        blank=True,
+        help_text=_("支出由哪方经费承担"),
+    )
     photo = models.ForeignKey(
         Upload,
         verbose_name=_("活动照片"),
@@ -280,6 +373,388 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.place}"
+
+    @property
+    def community(self):
+        return self.project.community
+
+
+# --- step 3: the plan's milestones and budget, and the money granted --------------------------
+class Milestone(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    date = models.DateField(_("日期"), validators=[validate_sane_date])
+    title = models.CharField(_("节点"), max_length=100)
+    responsible = models.CharField(_("负责人"), max_length=40)
+
+    class Meta:
+        verbose_name = _("计划节点")
+        verbose_name_plural = _("计划节点")
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=sane_date_q("date", nullable=False),
+                name="milestone_date_sane",
+                violation_error_message=_("请输入 2000 年至 2099 年之间的日期。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.title}"
+
+    @property
+    def community(self):
+        return self.project.community
+
+
+class BudgetLine(LabelsMixin, models.Model):
+    """One line of the plan's budget: what for, how much, paid from which source (the request)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    item = models.CharField(_("用途"), max_length=100)
+    amount = models.DecimalField(
+        _("金额(元)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0.01)]
+    )
+    source = models.CharField(_("经费来源"), max_length=10, choices=FundingSource.choices)
+
+    class Meta:
+        verbose_name = _("预算明细")
+        verbose_name_plural = _("预算明细")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0),
+                name="budget_line_amount_positive",
+                violation_error_message=_("金额必须大于 0。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=FundingSource.values),
+                name="budget_line_source_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item} {self.amount}"
+
+
+class FundingGrant(LabelsMixin, models.Model):
+    """What the street (its 组长) or the district (district staff) grants a project: one per
+    source, changed in place (the audit log keeps each change)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="grants"
+    )
+    source = models.CharField(_("经费来源"), max_length=10, choices=FundingSource.choices)
+    amount = models.DecimalField(
+        _("核定金额(元)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("核定时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("经费核定")
+        verbose_name_plural = _("经费核定")
+        ordering = ["source"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "source"], name="grant_one_per_source"),
+            models.CheckConstraint(
+                condition=models.Q(source__in=[s.value for s in GRANTED_SOURCES]),
+                name="grant_source_granted",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0),
+                name="grant_amount_not_negative",
+                violation_error_message=_("金额不能为负数。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.amount}"
+
+
+# --- step 4: the joint meeting (联席会) that agrees the proposal --------------------------------
+class JointMeeting(models.Model):
+    project = models.OneToOneField(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="meeting"
+    )
+    date = models.DateField(_("会议日期"), validators=[validate_sane_date])
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    feasibility = models.TextField(_("可行性分析"), max_length=4000)
+    agreed_goal = models.TextField(_("议定的目标"), max_length=2000, blank=True)
+    agreed_budget = models.DecimalField(
+        _("议定的预算(元)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    volunteers_needed = models.PositiveIntegerField(_("需要志愿者(人)"), default=0)
+    venues_needed = models.CharField(_("需要的场地"), max_length=200, blank=True)
+    skills_needed = models.CharField(_("需要的技能"), max_length=200, blank=True)
+    decisions = models.TextField(_("会议决定"), max_length=4000)
+    minutes = models.ForeignKey(
+        Upload,
+        verbose_name=_("会议纪要"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("联席会")
+        verbose_name_plural = _("联席会")
+        constraints = [
+            models.CheckConstraint(
+                condition=sane_date_q("date", nullable=False),
+                name="meeting_date_sane",
+                violation_error_message=_("请输入 2000 年至 2099 年之间的日期。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"联席会 {self.date}"
+
+
+class Party(models.TextChoices):
+    """Who sits at a joint meeting."""
+
+    BRANCH = "branch", _("小区党支部")
+    OWNERS = "owners", _("业委会")
+    PROPERTY = "property", _("物业")
+    RESIDENTS = "residents", _("居民代表")
+    DEPARTMENT = "department", _("相关部门")
+    COMMUNITY = "community", _("社区")
+    OTHER = "other", _("其他")
+
+
+class MeetingAttendance(LabelsMixin, models.Model):
+    meeting = models.ForeignKey(JointMeeting, on_delete=models.CASCADE, related_name="attendances")
+    party = models.CharField(_("代表"), max_length=12, choices=Party.choices)
+    name = models.CharField(_("参会人"), max_length=60)
+
+    class Meta:
+        verbose_name = _("联席会参会人")
+        verbose_name_plural = _("联席会参会人")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(party__in=Party.values), name="attendance_party_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_party_display()} {self.name}"
+
+
+# --- step 4: the street's review, round by round ----------------------------------------------
+class Decision(models.TextChoices):
+    PENDING = "pending", _("待决定")
+    APPROVED = "approved", _("批准")
+    CONDITIONAL = "conditional", _("附条件批准")
+    RETURNED = "returned", _("退回修改")
+
+
+class ReviewRoundQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return user.scope.within(self, "project__community")
+
+    def waiting(self):
+        return self.filter(decision=Decision.PENDING)
+
+
+class ReviewRound(LabelsMixin, models.Model):
+    """One submission to the street and what became of it. `snapshot` keeps the version that was
+    submitted, field by field, so the next round can show what changed."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="rounds"
+    )
+    number = models.PositiveSmallIntegerField(_("轮次"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    comments_due = models.DateField(_("意见截止日期"))
+    snapshot = models.JSONField(_("提交的版本"), default=dict)
+    decision = models.CharField(
+        _("决定"), max_length=12, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decision_note = models.TextField(_("决定意见"), max_length=2000, blank=True)
+    # The day reviewers were last reminded: one reminder a day at most.
+    reminded_on = models.DateField(null=True, blank=True)
+
+    objects = ReviewRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审核轮次")
+        verbose_name_plural = _("审核轮次")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="round_unique_number"),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(decision="pending"),
+                name="round_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision__in=Decision.values), name="round_decision_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["submitted_at"],
+                condition=models.Q(decision="pending"),
+                name="round_waiting",
+            ),
+            models.Index(fields=["decision", "decided_at"], name="round_decided"),
+        ]
+
+    def __str__(self):
+        return f"第 {self.number} 轮"
+
+    def get_absolute_url(self):
+        return reverse("projects:round", kwargs={"pk": self.project_id, "number": self.number})
+
+    @property
+    def community(self):
+        return self.project.community
+
+
+class Recommendation(models.TextChoices):
+    NONE = "", _("仅提意见")
+    APPROVE = "approve", _("建议批准")
+    RETURN = "return", _("建议退回")
+
+
+class ReviewComment(LabelsMixin, models.Model):
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("意见"), max_length=2000)
+    recommendation = models.CharField(
+        _("建议"), max_length=10, choices=Recommendation.choices, blank=True
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("审核意见")
+        verbose_name_plural = _("审核意见")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return self.text[:20]
+
+
+class ReviewCondition(models.Model):
+    """A condition of an approval: the secretary confirms it, with evidence, before announcing."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="conditions")
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="conditions")
+    text = models.CharField(_("条件"), max_length=300)
+    evidence = models.TextField(_("落实情况"), max_length=2000, blank=True)
+    evidence_file = models.ForeignKey(
+        Upload,
+        verbose_name=_("证明材料"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("批准条件")
+        verbose_name_plural = _("批准条件")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def community(self):
+        return self.project.community
+
+
+# --- 督办: the district's questions about a project ---------------------------------------------
+class SupervisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return user.scope.within(self, "project__community")
+
+    def open(self):
+        return self.filter(status=Supervision.Status.OPEN)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class Supervision(LabelsMixin, models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("待回复")
+        ANSWERED = "answered", _("已回复")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="supervisions"
+    )
+    question = models.TextField(_("督办事项"), max_length=2000)
+    due_date = models.DateField(_("回复期限"), validators=[validate_sane_date])
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(_("督办时间"), default=timezone.now)
+    reply = models.TextField(_("回复"), max_length=4000, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+
+    objects = SupervisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "answered"]),
+                name="supervision_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=sane_date_q("due_date", nullable=False),
+                name="supervision_due_sane",
+                violation_error_message=_("请输入 2000 年至 2099 年之间的日期。"),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_date"], condition=models.Q(status="open"), name="supervision_open"
+            ),
+        ]
+
+    def __str__(self):
+        return self.question[:30]
+
+    def get_absolute_url(self):
+        return object_url("projects:supervision", self.pk)
 
     @property
     def community(self):

@@ -146,9 +146,6 @@ class ProjectFactory(factory.django.DjangoModelFactory):
             end_date=datetime.date(2026, 12, 31),
             budget_total=Decimal("5000.00"),
             target_groups="全体居民",
-            joint_meeting_date=datetime.date(2026, 11, 20),
-            joint_meeting_attendees="小区党支部、业委会、物业、居民代表",
-            feasibility="场地与志愿者已落实",
             proposal="分三次活动开展",
         )
         announced = factory.Trait(
@@ -156,6 +153,38 @@ class ProjectFactory(factory.django.DjangoModelFactory):
             status=Status.ANNOUNCED,
             announcement="12月1日上午九点在小区广场举办邻居节,欢迎参加。",
             announced_at=factory.LazyFunction(timezone.now),
+        )
+
+    @factory.post_generation
+    def evidence(obj, create, extracted, **kwargs):
+        """A ready project has the evidence of steps 1–4 the readiness check asks for: a budget
+        line matching its total, no partner with the reason why, and its joint meeting."""
+        if not (create and obj.proposal):
+            return
+        from projects.models import BudgetLine, JointMeeting, MeetingAttendance
+
+        BudgetLine.objects.create(
+            project=obj, item="活动物料", amount=obj.budget_total, source="street"
+        )
+        if not obj.needs.exists():
+            obj.needs.add(NeedFactory(community=obj.community, created_by=obj.created_by))
+        obj.no_partner_reason = obj.no_partner_reason or "由社区志愿者承担,无需外部资源"
+        obj.save(update_fields=["no_partner_reason"])
+        meeting = JointMeeting.objects.create(
+            project=obj,
+            date=datetime.date(2026, 11, 20),
+            feasibility="场地与志愿者已落实",
+            decisions="同意按计划实施",
+            recorded_by=obj.created_by,
+        )
+        MeetingAttendance.objects.bulk_create(
+            MeetingAttendance(meeting=meeting, party=party, name=name)
+            for party, name in (
+                ("branch", "小区党支部 王书记"),
+                ("owners", "业委会 李主任"),
+                ("property", "物业 张经理"),
+                ("residents", "居民代表 赵阿姨"),
+            )
         )
 
 

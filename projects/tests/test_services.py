@@ -34,17 +34,21 @@ def test_secretary_files_and_submits_and_street_is_notified(
             "goal": "熟悉邻里",
             "start_date": "2026-12-01",
             "end_date": "2026-12-31",
-            "budget_total": "3000",
         },
+    )
+    services.budget_line_add(
+        project=project, by=people.secretary, item="物料", amount="3000", source="street"
     )
     services.project_update(
         project=project,
         by=people.secretary,
-        data={
-            "joint_meeting_date": "2026-11-20",
-            "joint_meeting_attendees": "党支部、物业",
-            "proposal": "三场活动",
-        },
+        data={"proposal": "三场活动", "no_partner_reason": "志愿者自办"},
+    )
+    services.meeting_record(
+        project=project,
+        by=people.secretary,
+        data={"date": "2026-11-20", "feasibility": "可行", "decisions": "同意"},
+        attendances=[("branch", "党支部"), ("property", "物业")],
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.project_submit(project=project, by=people.secretary)
@@ -67,8 +71,11 @@ def test_secretary_files_and_submits_and_street_is_notified(
 
 def test_submit_refuses_incomplete_project_and_saves_nothing(org, people):
     project = f.ProjectFactory(community=org.guoao)
-    with pytest.raises(ValidationError, match="计划"):
+    with pytest.raises(ValidationError, match="定好计划") as refused:
         services.project_submit(project=project, by=people.secretary)
+    # Every missing piece of the first four steps, in Chinese.
+    assert len(refused.value.messages) == 5
+    assert "联席会" in " ".join(refused.value.messages)
     project.refresh_from_db()
     assert project.status == Status.DRAFT
     assert not AuditEvent.objects.filter(action="project.submit").exists()
@@ -80,7 +87,7 @@ def test_street_returns_then_secretary_resubmits_then_street_approves(org, peopl
     assert Notification.objects.filter(
         recipient=people.secretary, event="project.returned"
     ).exists()
-    services.project_update(project=project, by=people.secretary, data={"budget_total": "2500"})
+    services.project_update(project=project, by=people.secretary, data={"goal": "更细的目标"})
     services.project_submit(project=project, by=people.secretary)
     services.project_approve(project=project, by=people.street)
     project.refresh_from_db()

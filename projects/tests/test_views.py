@@ -3,7 +3,15 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from needs.models import Need
-from projects.models import Project, Status
+from projects.models import (
+    BudgetLine,
+    Milestone,
+    Project,
+    ReviewCondition,
+    ReviewRound,
+    Status,
+    Supervision,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +127,6 @@ def test_need_of_another_community_cannot_be_linked(client, org, people):
                 "goal": "g",
                 "start_date": "2026-12-10",
                 "end_date": "2026-12-01",
-                "budget_total": "1",
             },
             "结束日期不能早于开始日期",
         ),
@@ -128,36 +135,8 @@ def test_need_of_another_community_cannot_be_linked(client, org, people):
                 "goal": "g",
                 "start_date": "2026-13-45",
                 "end_date": "2026-12-01",
-                "budget_total": "1",
             },
             "有效的日期",
-        ),
-        (
-            {
-                "goal": "g",
-                "start_date": "2026-12-01",
-                "end_date": "2026-12-02",
-                "budget_total": "-5",
-            },
-            "预算不能为负数",
-        ),
-        (
-            {
-                "goal": "g",
-                "start_date": "2026-12-01",
-                "end_date": "2026-12-02",
-                "budget_total": "1e99",
-            },
-            "不超过 12 个数字",
-        ),
-        (
-            {
-                "goal": "g",
-                "start_date": "2026-12-01",
-                "end_date": "2026-12-02",
-                "budget_total": "abc",
-            },
-            "输入一个数字",
         ),
     ],
 )
@@ -171,12 +150,61 @@ def test_bad_plan_gets_a_message_and_saves_nothing(client, org, people, data, me
     assert project.goal == "" and project.budget_total is None
 
 
+@pytest.mark.parametrize(
+    "amount, message",
+    [
+        ("-5", "大于或等于0.01"),
+        ("0", "大于或等于0.01"),
+        ("1e99", "不超过 10 个数字"),
+        ("abc", "输入一个数字"),
+        ("", "这个字段是必填项"),
+    ],
+)
+def test_bad_budget_line_gets_a_message_and_saves_nothing(client, org, people, amount, message):
+    project = f.ProjectFactory(community=org.guoao)
+    client.force_login(people.secretary)
+    response = client.post(
+        f"/projects/{project.pk}/plan/budget/add/",
+        {"once": f.once(), "item": "物料", "amount": amount, "source": "street"},
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    project.refresh_from_db()
+    assert not project.budget_lines.exists() and project.budget_total is None
+
+
+def test_budget_lines_keep_the_total_and_a_foreign_line_cannot_be_removed(client, org, people):
+    project = f.ProjectFactory(community=org.guoao)
+    other = f.ProjectFactory(community=org.guoao, ready=True)
+    client.force_login(people.secretary)
+    for item, amount in (("物料", "1200.50"), ("餐补", "300")):
+        response = client.post(
+            f"/projects/{project.pk}/plan/budget/add/",
+            {"once": f.once(), "item": item, "amount": amount, "source": "street"},
+        )
+        assert response.status_code == 302
+    project.refresh_from_db()
+    assert str(project.budget_total) == "1500.50"
+    line = other.budget_lines.get()
+    response = client.post(
+        f"/projects/{project.pk}/plan/budget/remove/", {"budget_line": line.pk}
+    )
+    assert response.status_code == 422
+    assert other.budget_lines.exists()
+    first = project.budget_lines.first()
+    client.post(f"/projects/{project.pk}/plan/budget/remove/", {"budget_line": first.pk})
+    project.refresh_from_db()
+    assert str(project.budget_total) == "300.00"
+
+
 def test_submit_of_incomplete_project_says_what_is_missing(client, org, people):
     project = f.ProjectFactory(community=org.guoao)
     client.force_login(people.secretary)
     response = client.post(f"/projects/{project.pk}/submit/")
     assert response.status_code == 422
-    assert "提交前请先填写" in response.content.decode()
+    page = response.content.decode()
+    for missing in ("摸清需求", "链接资源", "定好计划", "联席会", "实施方案"):
+        assert missing in page
     project.refresh_from_db()
     assert project.status == Status.DRAFT
 
@@ -256,7 +284,17 @@ def test_yuehai_secretary_gets_404_for_every_page_of_a_guoao_project(client, org
     project = f.ProjectFactory(community=org.guoao, ready=True, status=Status.IN_PROGRESS)
     upload = store_upload(uploaded_file=tiny_png, kind="image", by=people.secretary, owner=project)
     client.force_login(people.secretary2)
-    names = ["detail", "edit", "plan", "proposal", "announce", "activity_create", "retrospective"]
+    names = [
+        "detail",
+        "edit",
+        "plan",
+        "meeting",
+        "proposal",
+        "announce",
+        "activity_create",
+        "retrospective",
+        "supervise",
+    ]
     for name in names:
         assert client.get(reverse(f"projects:{name}", args=[project.pk])).status_code == 404, name
     posts = [
@@ -273,6 +311,13 @@ def test_yuehai_secretary_gets_404_for_every_page_of_a_guoao_project(client, org
         "edit",
         "plan",
         "proposal",
+        "meeting",
+        "milestone_add",
+        "milestone_remove",
+        "budget_add",
+        "budget_remove",
+        "grant",
+        "supervise",
     ]
     for name in posts:
         assert (
@@ -282,7 +327,8 @@ def test_yuehai_secretary_gets_404_for_every_page_of_a_guoao_project(client, org
             == 404
         ), name
     assert client.get(f"/files/{upload.uuid}/").status_code == 404
-    assert client.get("/projects/", {"q": project.title}).context["page"].object_list.count() == 0
+    assert len(client.get("/projects/", {"q": project.title}).context["page"].object_list) == 0
+    assert client.get(reverse("projects:round", args=[project.pk, 1])).status_code == 404
     assert AuditEvent.objects.filter(
         actor=people.secretary2, action="access.denied"
     ).count() >= len(names)
@@ -323,9 +369,25 @@ def test_project_detail_queries_are_constant(
     client.force_login(people.secretary)
 
     def build(n):
-        for _ in range(n):
+        for i in range(n):
             project.needs.add(f.NeedFactory(community=org.guoao))
             project.partners.add(f.PartnerFactory(community=org.guoao))
+            project.compounds.add(f.CompoundFactory(community=org.guoao))
+            Milestone.objects.create(
+                project=project, date="2026-12-01", title="节点", responsible="王"
+            )
+            BudgetLine.objects.create(project=project, item="物料", amount=10, source="street")
+            review = ReviewRound.objects.create(
+                project=project,
+                number=ReviewRound.objects.filter(project=project).count() + 1,
+                submitted_by=people.secretary,
+                comments_due="2026-12-01",
+                decision="conditional",
+            )
+            ReviewCondition.objects.create(project=project, round=review, text=f"条件{i}")
+            Supervision.objects.create(
+                project=project, question="进度?", due_date="2026-12-01", raised_by=people.district
+            )
             services.activity_log(
                 project=project,
                 by=people.secretary,
@@ -334,11 +396,14 @@ def test_project_detail_queries_are_constant(
             )
             tiny_png.seek(0)
 
+    # The project and its session (3), one query per kind of row it shows (12: needs, partners,
+    # timeline, activities, compounds, milestones, budget, grants, rounds, conditions, 督办,
+    # meeting attendees), the unread count.
     build(1)
-    with django_assert_max_num_queries(10) as small:
+    with django_assert_max_num_queries(16) as small:
         client.get(f"/projects/{project.pk}/")
     build(3)
-    with django_assert_max_num_queries(10) as large:
+    with django_assert_max_num_queries(16) as large:
         client.get(f"/projects/{project.pk}/")
     assert len(small.captured_queries) == len(large.captured_queries)
 
