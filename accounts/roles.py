@@ -61,8 +61,16 @@ STREET_GROUP = RoleGroup(
     _("街道领导小组"),
     (Role.STREET_LEADER, Role.STREET_MEMBER, Role.EXPERT),
 )
+# Within the leading group, who may recommend approve or return (experts only comment).
+STREET_RECOMMENDERS = RoleGroup(
+    "street_recommenders", _("街道领导小组组长和成员"), (Role.STREET_LEADER, Role.STREET_MEMBER)
+)
 # Within the leading group, who decides (批准 / 退回).
 STREET_DECIDERS = RoleGroup("street_deciders", _("街道领导小组组长"), (Role.STREET_LEADER,))
+# Whom the 组长 may delegate deciding to for a while (a deputy, 副组长: accounts.Delegation).
+STREET_DEPUTIES = RoleGroup("street_deputies", _("街道领导小组成员"), (Role.STREET_MEMBER,))
+# The leading group's expert advisory panel (专家顾问团): they read and comment, never decide.
+STREET_EXPERTS = RoleGroup("street_experts", _("专家顾问团"), (Role.EXPERT,))
 # District staff: business users who see every record of the district.
 DISTRICT_BUSINESS = RoleGroup("district_business", _("区级工作人员"), (Role.DISTRICT_STAFF,))
 # 三员分立: each stands alone on its account (a partial unique constraint).

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "partners",
     # steps 3-7
     "projects",
+    # the street's 研判 and field visits, above projects
+    "streetwork",
     # read across everything
     "dashboards",
     "public",
@@ -143,6 +145,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "form-submissions-purge": {
         "task": "core.tasks.form_submissions_purge",
         "schedule": crontab(hour=3, minute=17),
+    },
+    # Reviewers of proposals waiting past REVIEW_REMIND_AFTER_DAYS: one reminder a day.
+    "review-reminders": {
+        "task": "projects.tasks.remind_reviewers",
+        "schedule": crontab(hour=8, minute=30),
     },
     "user-sessions-purge": {
         "task": "accounts.tasks.purge_user_sessions",
@@ -303,6 +310,10 @@ if not DEBUG:
 PAGE_SIZE = 25
 # A proposal waiting this long at the street counts as overdue on the district dashboard.
 REVIEW_OVERDUE_DAYS = env.int("REVIEW_OVERDUE_DAYS", default=14)
+# A review round takes comments for this many days after the submission.
+REVIEW_COMMENT_DAYS = env.int("REVIEW_COMMENT_DAYS", default=5)
+# Reviewers are reminded once a day while a proposal has waited longer than this.
+REVIEW_REMIND_AFTER_DAYS = env.int("REVIEW_REMIND_AFTER_DAYS", default=3)
 
 LOGGING = {
     "version": 1,

@@ -6,10 +6,15 @@ from django.urls import get_script_prefix, reverse
 # (permission, URL name, label), in menu order.
 MENU = (
     ("projects.view_project", "projects:list", "领办项目"),
+    ("projects.view_review_queue", "projects:reviews", "待审核"),
+    ("projects.view_supervision", "projects:supervisions", "督办"),
     ("needs.view_need", "needs:list", "需求清单"),
     ("partners.view_partner", "partners:list", "合伙人"),
+    ("streetwork.follow_streetwork", "streetwork:assessment_list", "研判"),
+    ("streetwork.follow_streetwork", "streetwork:visit_list", "实地调研"),
     ("dashboards.view_pipeline", "dashboards:pipeline", "项目进度"),
     ("dashboards.view_overview", "dashboards:overview", "全区概览"),
+    ("accounts.view_leading_group", "accounts:leading_group", "领导小组"),
     ("accounts.view_people", "accounts:people", "人员"),
     ("core.view_auditevent", "core:audit_log", "审计日志"),
     ("accounts.view_account_change", "accounts:changes", "账号变更"),

@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts.roles import RESIDENTS
 from core.models import AuditEvent, Notification
 from partners.models import Partner
-from projects.models import Project, Status
-from projects.selectors import project_rows
+from projects.models import Project, Status, Supervision
+from projects.selectors import project_rows, review_queue, supervision_list
 from projects.workflow import PROJECT_WORKFLOW
 
 LIMIT = 10
@@ -133,7 +133,11 @@ def community_staff_home(user) -> dict:
         name: [p for p in waiting if p.status in wanted][:LIMIT]
         for name, wanted in COMMUNITY_SECTIONS.items()
     }
-    return {**sections, "unread": Notification.objects.for_user(user).unread()[:LIMIT]}
+    return {
+        **sections,
+        "supervisions": supervision_list(user=user, status=Supervision.Status.OPEN)[:LIMIT],
+        "unread": Notification.objects.for_user(user).unread()[:LIMIT],
+    }
 
 
 def street_group_home(user) -> dict:
@@ -146,7 +150,12 @@ def street_group_home(user) -> dict:
 
 
 def district_home(user) -> dict:
-    return {"overdue": overdue_projects(user=user)[:LIMIT], "counts": status_counts(user=user)}
+    return {
+        "overdue": overdue_projects(user=user)[:LIMIT],
+        "overdue_supervisions": supervision_list(user=user, overdue=True)[:LIMIT],
+        "overdue_reviews": review_queue(user=user, overdue_only=True).count(),
+        "counts": status_counts(user=user),
+    }
 
 
 def auditor_home(user) -> dict:

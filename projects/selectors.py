@@ -1,15 +1,33 @@
 """Reads for the project pages. Every one starts from Project.objects.visible_to(user)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db.models import Count, Prefetch
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from core.scope import get_visible_or_404
 from needs.models import Need
 from partners.models import Partner
 
-from .models import Activity, Project, ProjectEvent, Status
+from . import listing
+from .models import (
+    GRANTED_SOURCES,
+    Activity,
+    Decision,
+    FundingSource,
+    Milestone,
+    Project,
+    ProjectEvent,
+    ReviewComment,
+    ReviewCondition,
+    ReviewRound,
+    Status,
+    Supervision,
+)
 from .workflow import PROJECT_WORKFLOW
 
 # Filled by apps above projects (evaluation) to add their evidence to step 7 without an import here.
@@ -47,17 +65,23 @@ def project_rows(queryset):
     return queryset.select_related("community", "compound").only(*ROW_FIELDS)
 
 
-def project_list(*, user, status: str = "", q: str = ""):
+def project_list(*, user, sort: str = "", **filters):
+    """The projects the user sees, narrowed by the list's filters (listing.FILTERS: status, q,
+    street, community, theme, kind, step, project_class) in the list's order (`sort`). The page
+    and its Excel export both read this."""
     projects = (
         Project.objects.visible_to(user)
-        .select_related("community__street", "compound")
-        .only(*ROW_FIELDS, "community__street__name")
+        .select_related("community__street", "compound", "project_class")
+        .only(
+            *ROW_FIELDS,
+            "community__street__name",
+            "compound__kind",
+            "project_class",
+            "project_class__name",
+            "budget_total",
+        )
     )
-    if status:
-        projects = projects.filter(status=status)
-    if q:
-        projects = projects.filter(title__icontains=q)
-    return projects.order_by("-status_changed_at", "-id")
+    return listing.ordered(listing.narrow(projects, **filters), sort)
 
 
 def project_trash(*, user):
@@ -95,6 +119,205 @@ def project_get(*, user, pk: int) -> Project:
                 *(f.attname for f in Activity._meta.concrete_fields), "photo__uuid"
             ),
         ),
+        "compounds",
+        Prefetch("milestones", queryset=Milestone.objects.order_by("date", "id")),
+        "budget_lines",
+        "grants",
+        Prefetch(
+            "rounds",
+            queryset=ReviewRound.objects.defer("snapshot").order_by("number"),
+        ),
+        Prefetch("conditions", queryset=ReviewCondition.objects.select_related("evidence_file")),
+        Prefetch(
+            "supervisions",
+            queryset=Supervision.objects.only(
+                "id", "project", "question", "due_date", "status", "raised_at", "replied_at"
+            ),
+        ),
+    )
+    queryset = queryset.select_related("public_space", "project_class", "meeting__minutes")
+    return get_visible_or_404(queryset.prefetch_related("meeting__attendances"), user, pk=pk)
+
+
+def project_meeting(project: Project):
+    """The project's joint meeting (fetched with the project by project_get), or None."""
+    from .models import JointMeeting
+
+    try:
+        return project.meeting
+    except JointMeeting.DoesNotExist:
+        return None
+
+
+@dataclass
+class Funding:
+    source: str
+    label: str
+    requested: Decimal
+    granted: Decimal | None  # None: this source is not granted by anyone (partner, self-raised)
+    spent: Decimal
+
+    @property
+    def overspent(self) -> bool:
+        return self.granted is not None and self.spent > self.granted
+
+
+def funding(project: Project) -> tuple[list[Funding], Decimal]:
+    """Requested (budget lines), granted and spent (activities) per source, from the prefetched
+    rows; and the spending no source was named for."""
+    requested, spent = {}, {}
+    for line in project.budget_lines.all():
+        requested[line.source] = requested.get(line.source, Decimal(0)) + line.amount
+    for activity in project.activities.all():
+        key = activity.funding_source or ""
+        spent[key] = spent.get(key, Decimal(0)) + activity.spending
+    granted = {g.source: g.amount for g in project.grants.all()}
+    rows = [
+        Funding(
+            source.value,
+            source.label,
+            requested.get(source.value, Decimal(0)),
+            granted.get(source.value) if source in GRANTED_SOURCES else None,
+            spent.get(source.value, Decimal(0)),
+        )
+        for source in FundingSource
+    ]
+    return rows, spent.get("", Decimal(0))
+
+
+def round_get(*, user, project_pk: int, number: int) -> ReviewRound:
+    """One review round of a project the user may see, with its comments and conditions."""
+    from django.http import Http404
+
+    project = get_visible_or_404(
+        Project.objects.select_related("community__street"), user, pk=project_pk
+    )
+    review = (
+        ReviewRound.objects.filter(project=project, number=number)
+        .select_related("submitted_by", "decided_by")
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=ReviewComment.objects.select_related("author").only(
+                    "id",
+                    "round",
+                    "text",
+                    "recommendation",
+                    "at",
+                    "author__display_name",
+                    "author__username",
+                ),
+            ),
+            "conditions",
+        )
+        .first()
+    )
+    if review is None:
+        raise Http404
+    review.project = project
+    return review
+
+
+def previous_snapshot(review: ReviewRound):
+    """The snapshot of the round before this one (None for the first)."""
+    if review.number <= 1:
+        return None
+    return (
+        ReviewRound.objects.filter(project_id=review.project_id, number=review.number - 1)
+        .values_list("snapshot", flat=True)
+        .first()
+    )
+
+
+def review_queue(*, user, overdue_only: bool = False):
+    """Rounds waiting for a decision that the user may see, longest waiting first."""
+    rounds = (
+        ReviewRound.objects.visible_to(user)
+        .waiting()
+        .select_related("project__community__street")
+        .only(
+            "id",
+            "number",
+            "submitted_at",
+            "comments_due",
+            "decision",
+            "project__id",
+            "project__title",
+            "project__theme",
+            "project__community__name",
+            "project__community__street__name",
+        )
+        .order_by("submitted_at", "id")
+    )
+    if overdue_only:
+        cutoff = timezone.now() - timedelta(days=settings.REVIEW_OVERDUE_DAYS)
+        rounds = rounds.filter(submitted_at__lte=cutoff)
+    return rounds
+
+
+def filings(*, user, month=None, street=None):
+    """Approvals filed with the district (备案): rounds decided approve (with or without
+    conditions), per street and month, and the rows of one month."""
+    approved = ReviewRound.objects.visible_to(user).filter(
+        decision__in=[Decision.APPROVED, Decision.CONDITIONAL]
+    )
+    if street:
+        approved = approved.filter(project__community__street_id=street)
+    table = (
+        approved.annotate(month=TruncMonth("decided_at"))
+        .values("month", "project__community__street_id", "project__community__street__name")
+        .annotate(count=Count("id"))
+        .order_by("-month", "project__community__street__name")
+    )
+    rows = None
+    if month is not None:
+        rows = (
+            approved.filter(decided_at__year=month.year, decided_at__month=month.month)
+            .select_related("project__community__street", "decided_by")
+            .only(
+                "id",
+                "number",
+                "decision",
+                "decided_at",
+                "project__id",
+                "project__title",
+                "project__community__name",
+                "project__community__street__name",
+                "decided_by__display_name",
+                "decided_by__username",
+            )
+            .order_by("project__community__street__name", "decided_at", "id")
+        )
+    return table, rows
+
+
+def supervision_list(*, user, status: str = "", overdue: bool = False):
+    items = (
+        Supervision.objects.visible_to(user)
+        .select_related("project__community__street")
+        .only(
+            "id",
+            "question",
+            "due_date",
+            "status",
+            "raised_at",
+            "replied_at",
+            "project__id",
+            "project__title",
+            "project__community__name",
+            "project__community__street__name",
+        )
+    )
+    if status:
+        items = items.filter(status=status)
+    if overdue:
+        items = items.overdue()
+    return items.order_by("status", "due_date", "id")
+
+
+def supervision_get(*, user, pk: int) -> Supervision:
+    queryset = Supervision.objects.select_related(
+        "project__community__street", "raised_by", "replied_by"
     )
     return get_visible_or_404(queryset, user, pk=pk)
 
@@ -117,7 +340,7 @@ def partner_matches(project: Project, q: str = "") -> tuple[list[Partner], bool]
     return found[:PICKER_SIZE], len(found) > PICKER_SIZE
 
 
-def project_steps(project: Project) -> list[MethodStep]:
+def project_steps(project: Project, meeting=None) -> list[MethodStep]:
     """The seven steps, each marked done or missing, with the evidence for it."""
     needs = list(project.needs.all())
     partners = list(project.partners.all())
@@ -142,16 +365,17 @@ def project_steps(project: Project) -> list[MethodStep]:
             3,
             "定好计划",
             project.plan_complete,
-            f"{project.start_date} 至 {project.end_date},预算 {project.budget_total} 元"
+            f"{project.start_date} 至 {project.end_date},预算 {project.budget_total} 元,"
+            f"节点 {len(project.milestones.all())} 个"
             if project.plan_complete
-            else "目标、起止日期或预算未填写",
+            else "目标、起止日期或预算明细未填写",
             "step-plan",
         ),
         MethodStep(
             4,
             "制定方案",
-            project.proposal_complete and approved,
-            (f"联席会 {project.joint_meeting_date} 召开;" if project.joint_meeting_date else "")
+            meeting is not None and bool(project.proposal) and approved,
+            (f"联席会 {meeting.date} 召开;" if meeting is not None else "尚未记录联席会;")
             + ("街道已批准" if approved else "待街道批准"),
             "step-proposal",
         ),

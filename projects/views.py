@@ -1,23 +1,36 @@
 """Project pages: parse, ask the workflow or a selector, call a service. Refusals become pages in
 core/http.py; what each status allows is in projects/workflow.py."""
 
+import datetime
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from accounts.choice import create_page
+from accounts.roles import STREET_RECOMMENDERS
 from core.http import form_page, perform_or_refuse
 from core.paging import paginate
 from core.scope import get_visible_or_404
 
-from . import selectors, services
+from . import export, listing, selectors, services
 from .forms import (
     ActivityForm,
     AnnounceForm,
+    BudgetLineForm,
     CommentForm,
+    ConditionConfirmForm,
     DecisionForm,
+    GrantForm,
+    MeetingForm,
+    MilestoneForm,
     PartnerLinkForm,
     PartnerUnlinkForm,
     PlanForm,
@@ -27,9 +40,13 @@ from .forms import (
     ProposalForm,
     RetrospectiveForm,
     ReturnForm,
+    RowChoiceForm,
+    SuperviseForm,
+    SupervisionReplyForm,
 )
-from .models import Project, Status
-from .workflow import PROJECT_WORKFLOW
+from .models import BudgetLine, Decision, Milestone, Project, Status, Supervision
+from .review import compare
+from .workflow import PROJECT_WORKFLOW, SUPERVISION_WORKFLOW, readiness
 
 
 def _page(request, project, *, status=200, **forms):
@@ -49,14 +66,26 @@ def _page(request, project, *, status=200, **forms):
     }
     if request.htmx and "partner_q" in request.GET:
         return render(request, "projects/project_detail.html#picker", context, status=status)
+    meeting = selectors.project_meeting(project)
+    money, unassigned = selectors.funding(project)
     context.update(
         {
-            "steps": selectors.project_steps(project),
+            "steps": selectors.project_steps(project, meeting),
+            "meeting": meeting,
+            "funding": money,
+            "unassigned_spending": unassigned,
+            "overspent": [f for f in money if f.overspent],
+            "missing": readiness(project) if can["submit"] else [],
+            "pending_round": next(
+                (r for r in project.rounds.all() if r.decision == Decision.PENDING), None
+            ),
+            "recommends": request.user.scope.has(*STREET_RECOMMENDERS),
             # Sent back by the street: the button says it goes again.
             "resubmit": project.status == Status.RETURNED,
             "decision_form": forms.get("decision_form") or DecisionForm(),
             "return_form": forms.get("return_form") or ReturnForm(),
             "comment_form": forms.get("comment_form") or CommentForm(),
+            "grant_form": forms.get("grant_form") or GrantForm(),
         }
     )
     return render(request, "projects/project_detail.html", context, status=status)
@@ -100,14 +129,24 @@ def _posted(request):
 
 @login_required
 def project_list(request):
-    form = ProjectFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    projects = selectors.project_list(
-        user=request.user, status=filters.get("status", ""), q=filters.get("q", "")
-    )
-    page = paginate(request, projects)
+    form = ProjectFilterForm(request.GET or None, user=request.user)
+    if request.htmx and request.htmx.target == "f-community-box":  # a street was picked
+        return render(request, "projects/project_list.html#community", {"form": form})
+    page = paginate(request, selectors.project_list(user=request.user, **form.filters()))
+    page.object_list = listing.with_steps(page.object_list)
     template = "projects/project_list.html#rows" if request.htmx else "projects/project_list.html"
-    return render(request, template, {"page": page, "form": form})
+    context = {"page": page, "form": form, "export_cap": export.EXPORT_CAP}
+    return render(request, template, context)
+
+
+@login_required
+@permission_required("projects.view_project", raise_exception=True)
+def project_export(request):
+    """The list as it is filtered and ordered, every page, as an Excel workbook."""
+    form = ProjectFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    projects = selectors.project_list(user=request.user, **filters)
+    return export.project_workbook(user=request.user, projects=projects, filters=filters)
 
 
 @login_required
@@ -170,9 +209,159 @@ def project_edit(request, pk):
     return _edit(request, pk, ProjectBasicForm, "基本信息", with_needs=True)
 
 
+def _plan_context(project, **forms):
+    return {
+        "milestones": project.milestones.order_by("date", "id"),
+        "budget_lines": project.budget_lines.all(),
+        "milestone_form": forms.get("milestone_form") or MilestoneForm(),
+        "budget_form": forms.get("budget_form") or BudgetLineForm(),
+    }
+
+
 @login_required
 def project_plan(request, pk):
-    return _edit(request, pk, PlanForm, "项目计划")
+    project = selectors.project_get(user=request.user, pk=pk)
+    form = PlanForm(_posted(request)[0], instance=project, community=project.community)
+
+    def perform(data):
+        services.project_update(
+            project=project,
+            by=request.user,
+            data={f: data[f] for f in form._meta.fields},
+            compounds=data["compounds"],
+        )
+        messages.success(request, "项目计划已保存。")
+        return redirect("projects:plan", pk=project.pk)
+
+    return _step_page(
+        request,
+        project,
+        "edit",
+        form,
+        "projects/project_plan.html",
+        perform,
+        _plan_context(project),
+    )
+
+
+def _plan_row(request, pk, action: str, call, *, done: str, form_class=None, row=None):
+    """Add or remove a milestone or a budget line from the plan page; a refusal shows the plan
+    page again with the reasons (and what was typed)."""
+    project = selectors.project_get(user=request.user, pk=pk)
+    if row is not None:
+        name, queryset = row
+        form = RowChoiceForm(request.POST, queryset=queryset(project), name=name)
+        key = ""
+    else:
+        form, key = form_class(request.POST), form_class.__name__
+    forms = {"MilestoneForm": "milestone_form", "BudgetLineForm": "budget_form"}
+
+    def page(status):
+        fresh = selectors.project_get(user=request.user, pk=pk)
+        extra = {forms[key]: form} if key else {}
+        context = {
+            "project": fresh,
+            "community": fresh.community,
+            "form": PlanForm(instance=fresh, community=fresh.community),
+            **_plan_context(fresh, **extra),
+        }
+        return render(request, "projects/project_plan.html", context, status=status)
+
+    return perform_or_refuse(
+        request,
+        lambda data: call(project, data),
+        page=page,
+        done=done,
+        to=reverse("projects:plan", kwargs={"pk": project.pk}),
+        admit=lambda: PROJECT_WORKFLOW.admit(request.user, project, action),
+        form=form,
+    )
+
+
+@require_POST
+@login_required
+def milestone_add(request, pk):
+    return _plan_row(
+        request,
+        pk,
+        "add_milestone",
+        lambda project, data: services.milestone_add(project=project, by=request.user, **data),
+        done="计划节点已添加。",
+        form_class=MilestoneForm,
+    )
+
+
+@require_POST
+@login_required
+def milestone_remove(request, pk):
+    return _plan_row(
+        request,
+        pk,
+        "remove_milestone",
+        lambda project, data: services.milestone_remove(
+            project=project, by=request.user, milestone=data["milestone"]
+        ),
+        done="计划节点已删除。",
+        row=("milestone", lambda project: Milestone.objects.filter(project=project)),
+    )
+
+
+@require_POST
+@login_required
+def budget_line_add(request, pk):
+    return _plan_row(
+        request,
+        pk,
+        "add_budget_line",
+        lambda project, data: services.budget_line_add(project=project, by=request.user, **data),
+        done="预算明细已添加。",
+        form_class=BudgetLineForm,
+    )
+
+
+@require_POST
+@login_required
+def budget_line_remove(request, pk):
+    return _plan_row(
+        request,
+        pk,
+        "remove_budget_line",
+        lambda project, data: services.budget_line_remove(
+            project=project, by=request.user, budget_line=data["budget_line"]
+        ),
+        done="预算明细已删除。",
+        row=("budget_line", lambda project: BudgetLine.objects.filter(project=project)),
+    )
+
+
+@login_required
+def project_meeting(request, pk):
+    project = selectors.project_get(user=request.user, pk=pk)
+    meeting = selectors.project_meeting(project)
+    data, files = _posted(request)
+    form = MeetingForm(data, files, instance=meeting)
+
+    def perform(cleaned):
+        fields = {name: cleaned[name] for name in MeetingForm._meta.fields}
+        services.meeting_record(
+            project=project,
+            by=request.user,
+            data=fields,
+            attendances=cleaned["attendances"],
+            minutes=cleaned.get("minutes_file"),
+        )
+        messages.success(request, "联席会记录已保存。")
+        return redirect(project)
+
+    return _step_page(
+        request,
+        project,
+        "record_meeting",
+        form,
+        "projects/project_meeting.html",
+        perform,
+        {"meeting": meeting},
+    )
 
 
 @login_required
@@ -225,26 +414,257 @@ def project_submit(request, pk):
     )
 
 
-# The street's review: approve / return / comment, each one action with one comment form.
+# The street's review: approve (with conditions or without) / return / comment, each one action
+# with its form.
 REVIEW = {
-    "approve": (DecisionForm, "decision_form", services.project_approve, "已批准,社区将收到通知。"),
-    "return": (ReturnForm, "return_form", services.project_return, "已退回社区修改。"),
-    "comment": (CommentForm, "comment_form", services.project_comment, "意见已发送给社区。"),
+    "approve": (
+        DecisionForm,
+        "decision_form",
+        lambda data: {"comment": data["comment"], "conditions": data["conditions"]},
+        services.project_approve,
+        "已批准,社区将收到通知。",
+    ),
+    "return": (
+        ReturnForm,
+        "return_form",
+        lambda data: {"comment": data["comment"]},
+        services.project_return,
+        "已退回社区修改。",
+    ),
+    "comment": (
+        CommentForm,
+        "comment_form",
+        lambda data: {"comment": data["comment"], "recommendation": data["recommendation"]},
+        services.project_comment,
+        "意见已发送给社区。",
+    ),
 }
 
 
 def _review(request, pk, action: str):
     project = selectors.project_get(user=request.user, pk=pk)
-    form_class, form_key, service, done = REVIEW[action]
+    form_class, form_key, arguments, service, done = REVIEW[action]
     return _act(
         request,
         project,
         action,
-        lambda data: service(project=project, by=request.user, comment=data["comment"]),
+        lambda data: service(project=project, by=request.user, **arguments(data)),
         done=done,
         form=form_class(request.POST),
         form_key=form_key,
     )
+
+
+@require_POST
+@login_required
+def project_grant(request, pk):
+    project = selectors.project_get(user=request.user, pk=pk)
+    form = GrantForm(request.POST)
+    source = request.POST.get("source")
+    action = "grant_district" if source == "district" else "grant_street"
+    return _act(
+        request,
+        project,
+        action,
+        lambda data: services.funds_grant(
+            project=project,
+            by=request.user,
+            source=data["source"],
+            amount=data["amount"],
+            note=data["note"],
+        ),
+        done="核定经费已记录。",
+        form=form,
+        form_key="grant_form",
+    )
+
+
+@login_required
+def review_round(request, pk, number):
+    review = selectors.round_get(user=request.user, project_pk=pk, number=number)
+    before = selectors.previous_snapshot(review)
+    changes, left_out = compare(before, review.snapshot) if before is not None else ([], 0)
+    return render(
+        request,
+        "projects/review_round.html",
+        {
+            "review": review,
+            "project": review.project,
+            "before": before,
+            "changes": changes,
+            "left_out": left_out,
+        },
+    )
+
+
+@login_required
+def condition_confirm(request, pk, condition_pk):
+    project = selectors.project_get(user=request.user, pk=pk)
+    condition = next((c for c in project.conditions.all() if c.pk == condition_pk), None)
+    if condition is None:
+        raise Http404
+
+    def perform(data):
+        services.condition_confirm(
+            project=project,
+            by=request.user,
+            condition=condition,
+            evidence=data["evidence"],
+            evidence_file=data.get("evidence_file"),
+        )
+        messages.success(request, "已确认落实该条件。")
+        return redirect(project)
+
+    return _step_page(
+        request,
+        project,
+        "confirm_condition",
+        ConditionConfirmForm(*_posted(request)),
+        "projects/condition_confirm.html",
+        perform,
+        {"condition": condition},
+    )
+
+
+@login_required
+def project_supervise(request, pk):
+    project = selectors.project_get(user=request.user, pk=pk)
+
+    def perform(data):
+        item = services.supervision_raise(
+            project=project, by=request.user, question=data["question"], due_date=data["due_date"]
+        )
+        messages.success(request, "督办事项已发给社区。")
+        return redirect(item)
+
+    return _step_page(
+        request,
+        project,
+        "supervise",
+        SuperviseForm(_posted(request)[0]),
+        "projects/supervise_form.html",
+        perform,
+    )
+
+
+@login_required
+@permission_required("projects.view_supervision", raise_exception=True)
+def supervision_list(request):
+    status = request.GET.get("status", "")
+    status = status if status in Supervision.Status.values else ""
+    overdue = request.GET.get("overdue") == "1"
+    page = paginate(
+        request, selectors.supervision_list(user=request.user, status=status, overdue=overdue)
+    )
+    return render(
+        request,
+        "projects/supervision_list.html",
+        {
+            "page": page,
+            "status": status,
+            "overdue": overdue,
+            "statuses": Supervision.Status.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _supervision_page(request, item, *, status=200, form=None):
+    can = SUPERVISION_WORKFLOW.available(request.user, item)
+    context = {
+        "item": item,
+        "can": can,
+        "form": form or SupervisionReplyForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "projects/supervision_detail.html", context, status=status)
+
+
+@login_required
+def supervision_detail(request, pk):
+    return _supervision_page(request, selectors.supervision_get(user=request.user, pk=pk))
+
+
+@require_POST
+@login_required
+def supervision_reply(request, pk):
+    item = selectors.supervision_get(user=request.user, pk=pk)
+    form = SupervisionReplyForm(request.POST)
+    return perform_or_refuse(
+        request,
+        lambda data: services.supervision_reply(item=item, by=request.user, reply=data["reply"]),
+        page=lambda status: _supervision_page(
+            request, selectors.supervision_get(user=request.user, pk=pk), status=status, form=form
+        ),
+        done="回复已发送给区级工作人员。",
+        to=item,
+        admit=lambda: SUPERVISION_WORKFLOW.admit(request.user, item, "reply"),
+        form=form,
+    )
+
+
+@login_required
+@permission_required("projects.view_review_queue", raise_exception=True)
+def review_queue(request):
+    overdue = request.GET.get("overdue") == "1"
+    page = paginate(request, selectors.review_queue(user=request.user, overdue_only=overdue))
+    cutoff = timezone.now() - timedelta(days=settings.REVIEW_OVERDUE_DAYS)
+    return render(
+        request,
+        "projects/review_queue.html",
+        {
+            "page": page,
+            "overdue": overdue,
+            "cutoff": cutoff,
+            "overdue_days": settings.REVIEW_OVERDUE_DAYS,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@permission_required("projects.view_filings", raise_exception=True)
+def filing_list(request):
+    month = _month(request.GET.get("month", ""))
+    table, rows = selectors.filings(user=request.user, month=month)
+    months = _filing_table(table)
+    return render(
+        request,
+        "projects/filing_list.html",
+        {
+            "months": months,
+            "month": month,
+            "rows": rows[:500] if rows is not None else None,
+        },
+    )
+
+
+def _month(value: str):
+    """A YYYY-MM parameter as the first day of the month, or None."""
+    try:
+        return datetime.date.fromisoformat(f"{value}-01") if value else None
+    except ValueError:
+        return None
+
+
+def _filing_table(table):
+    """month → [(street name, count)], newest month first, at most 24 months."""
+    months: dict = {}
+    for row in table:
+        if row["month"] is None:
+            continue
+        key = (
+            timezone.localtime(row["month"]).date()
+            if hasattr(row["month"], "hour")
+            else row["month"]
+        )
+        months.setdefault(key.replace(day=1), []).append(
+            (row["project__community__street__name"], row["count"])
+        )
+    return [
+        {"month": month, "streets": streets, "total": sum(c for _, c in streets)}
+        for month, streets in list(months.items())[:24]
+    ]
 
 
 @require_POST

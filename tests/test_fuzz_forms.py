@@ -8,6 +8,8 @@ whose object it posts to (its project status and so on), and the form's field na
 also carries a few fields no form has (status, community, created_by …): they must change nothing.
 """
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +25,28 @@ pytestmark = pytest.mark.django_db
 # so the fuzzer reaches the services behind the forms, not only the forms' own checks.
 # "@once" is a fresh one-time token, "@partner" the matrix's partner (tests/url_matrix.py).
 ACTIVITY = {"date": "2026-12-05", "place": "广场", "participants": "3", "volunteers": "0"}
+# A delegation of a week from the day after tomorrow: clear of the matrix's (in two months).
+SOON = datetime.date.today() + datetime.timedelta(days=2)
+STREETWORK_ASSESSMENT = {
+    "title": "楼道微更新",
+    "source": "need",
+    "project_class": "@project_class",
+    "compound": "",
+    "compound_kind": "old",
+    "verdict": "adopt",
+    "reason": "居民需求集中",
+    "need": "",
+    "project": "@project",
+    "assessed_on": "2026-11-20",
+}
+STREETWORK_VISIT = {
+    "date": "2026-11-18",
+    "members": "@deputy",
+    "others": "社区书记",
+    "findings": "楼道杂物多",
+    "follow_ups": "",
+    "projects": "@project",
+}
 FUZZ = {
     "accounts:login": ("anon", {"username": "secretary", "password": "Demo-pass-2024!"}),
     "accounts:logout": ("secretary", {}),
@@ -45,6 +69,27 @@ FUZZ = {
     ),
     "accounts:change_approve": ("secadmin", {"note": "同意"}),
     "accounts:change_reject": ("secadmin", {"note": "未见本人申请"}),
+    "accounts:preferences": ("secretary", {"email_notifications": "on"}),
+    "accounts:working_group_create": (
+        "street",
+        {"once": "@once", "name": "宣传组", "description": "", "members": "@deputy"},
+    ),
+    "accounts:working_group_edit": (
+        "street",
+        {"name": "资源协调组", "description": "对接共建单位", "members": "@deputy"},
+    ),
+    "accounts:working_group_delete": ("street", {}),
+    "accounts:delegation_create": (
+        "street",
+        {
+            "once": "@once",
+            "delegate": "@deputy",
+            "starts_on": SOON.isoformat(),
+            "ends_on": (SOON + datetime.timedelta(days=6)).isoformat(),
+            "reason": "组长外出学习",
+        },
+    ),
+    "accounts:delegation_revoke": ("street", {}),
     "core:notification_open": ("secretary", {}),
     "core:notification_read_all": ("secretary", {}),
     "needs:create": (
@@ -77,25 +122,57 @@ FUZZ = {
             "goal": "熟悉邻里",
             "start_date": "2026-12-01",
             "end_date": "2026-12-20",
-            "budget_total": "100",
             "target_groups": "居民",
+            "compounds": "",
+            "project_class": "@project_class",
+            "public_space": "",
+            "micro_kind": "renewal",
         },
     ),
-    "projects:proposal": (
+    "projects:proposal": ("secretary", {"proposal": "三次活动", "no_partner_reason": "自办"}),
+    "projects:milestone_add": (
         "secretary",
+        {"once": "@once", "date": "2026-12-10", "title": "招募", "responsible": "王"},
+    ),
+    "projects:milestone_remove": ("secretary", {"milestone": "@milestone"}),
+    "projects:budget_add": (
+        "secretary",
+        {"once": "@once", "item": "物料", "amount": "100", "source": "street"},
+    ),
+    "projects:budget_remove": ("secretary", {"budget_line": "@budget_line"}),
+    "projects:meeting": (
+        "worker",
         {
-            "joint_meeting_date": "2026-11-20",
-            "joint_meeting_attendees": "物业",
-            "feasibility": "",
-            "proposal": "三次活动",
+            "date": "2026-11-20",
+            "place": "社区会议室",
+            "feasibility": "可行",
+            "agreed_goal": "",
+            "agreed_budget": "500",
+            "volunteers_needed": "3",
+            "venues_needed": "",
+            "skills_needed": "",
+            "decisions": "同意",
+            "party_0": "branch",
+            "name_0": "王书记",
+            "minutes_file": "",
         },
     ),
+    "projects:grant": ("street", {"source": "street", "amount": "3000", "note": ""}),
+    "projects:condition_confirm": ("secretary", {"evidence": "已签协议", "evidence_file": ""}),
+    "projects:supervise": (
+        "district",
+        {"once": "@once", "question": "为何推迟?", "due_date": "@next_week"},
+    ),
+    "projects:supervision_reply": ("secretary", {"reply": "下周办"}),
     "projects:partner_link": ("secretary", {"partner": "@partner"}),
     "projects:partner_unlink": ("secretary", {"partner": "@partner"}),
     "projects:submit": ("secretary", {}),
-    "projects:approve": ("street", {"comment": "同意"}),
+    "projects:approve": ("street", {"comment": "同意", "conditions": "签订场地协议\n公示时间"}),
     "projects:return": ("street", {"comment": "请补充预算"}),
-    "projects:comment": ("expert", {"once": "@once", "comment": "建议周末办"}),
+    "projects:comment": (
+        "member",
+        {"once": "@once", "comment": "建议周末办", "recommendation": "approve"},
+    ),
     "projects:announce": ("secretary", {"announcement": "周六上午广场见"}),
     "projects:activity_create": (
         "secretary",
@@ -104,6 +181,13 @@ FUZZ = {
     "projects:retrospective": ("secretary", {"retrospective": "居民满意"}),
     "projects:delete": ("secretary", {}),
     "projects:restore": ("secretary", {}),
+    # The street's work: a 研判 and a field visit of 国奥社区 (streetwork/tests/url_matrix.py).
+    "streetwork:assessment_create": ("street", {"once": "@once", **STREETWORK_ASSESSMENT}),
+    "streetwork:assessment_edit": ("expert", STREETWORK_ASSESSMENT),
+    "streetwork:assessment_delete": ("member", {}),
+    "streetwork:visit_create": ("member", {"once": "@once", **STREETWORK_VISIT}),
+    "streetwork:visit_edit": ("street", STREETWORK_VISIT),
+    "streetwork:visit_delete": ("expert", {}),
 }
 # Fields a client might add to change what it may not: posting them must change nothing.
 PROTECTED = ["status", "community", "created_by", "score", "id", "deleted_at"]
@@ -143,6 +227,15 @@ WATCHED = [
     "projects.Project",
     "projects.ProjectEvent",
     "projects.Activity",
+    "projects.Milestone",
+    "projects.BudgetLine",
+    "projects.FundingGrant",
+    "projects.JointMeeting",
+    "projects.MeetingAttendance",
+    "projects.ReviewRound",
+    "projects.ReviewComment",
+    "projects.ReviewCondition",
+    "projects.Supervision",
     "needs.Need",
     "partners.Partner",
     "core.Upload",
@@ -151,6 +244,12 @@ WATCHED = [
     "accounts.User",
     "accounts.RoleAssignment",
     "accounts.AccountChange",
+    "accounts.WorkingGroup",
+    "accounts.Delegation",
+    "streetwork.Assessment",
+    "streetwork.FieldVisit",
+    "streetwork.FieldVisit_members",
+    "streetwork.FieldVisit_projects",
 ]
 
 

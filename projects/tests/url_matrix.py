@@ -13,6 +13,10 @@ ACTIVITY = {"date": "2026-12-02", "place": "小区广场", "participants": "30",
 
 MATRIX = {
     "projects:list": {"GET": logged_in(200)},
+    # The list as Excel: whoever works with projects (projects.view_project), of what they see.
+    "projects:export": {
+        "GET": row(403, community_staff=200, street_group=200, district_business=200)
+    },
     "projects:create": {
         "GET": row(403, community_staff=200),
         "POST": row(403, community_staff=422),
@@ -42,6 +46,73 @@ MATRIX = {
         "POST": scoped(community_staff=422),
     },
     "projects:proposal": {"kwargs": "project", "GET": scoped(**RUN), "POST": scoped(**DONE)},
+    # The plan's milestones and budget lines: added and removed from the plan page.
+    "projects:milestone_add": {
+        "kwargs": "project",
+        "data": {"once": ONCE, "date": "2026-12-10", "title": "招募志愿者", "responsible": "王"},
+        "GET": everyone(405),
+        "POST": scoped(**DONE),
+    },
+    "projects:milestone_add@empty": {
+        "kwargs": "project",
+        "data": {"once": ONCE},
+        "POST": scoped(community_staff=422),
+    },
+    "projects:milestone_remove": {
+        "kwargs": "project",
+        "data": {"milestone": "@milestone"},
+        "GET": everyone(405),
+        "POST": scoped(**DONE),
+    },
+    # Submitted: the plan is the street's to read now.
+    "projects:milestone_remove@submitted": {
+        "kwargs": "project",
+        "project": "submitted",
+        "data": {"milestone": "@milestone"},
+        "POST": scoped(community_staff=409),
+    },
+    "projects:budget_add": {
+        "kwargs": "project",
+        "data": {"once": ONCE, "item": "活动物料", "amount": "800", "source": "street"},
+        "GET": everyone(405),
+        "POST": scoped(**DONE),
+    },
+    "projects:budget_add@negative": {
+        "kwargs": "project",
+        "data": {"once": ONCE, "item": "活动物料", "amount": "-8", "source": "street"},
+        "POST": scoped(community_staff=422),
+    },
+    "projects:budget_remove": {
+        "kwargs": "project",
+        "data": {"budget_line": "@budget_line"},
+        "GET": everyone(405),
+        "POST": scoped(**DONE),
+    },
+    # The joint meeting: a page with its form; the attendee rows are part of it.
+    "projects:meeting": {
+        "kwargs": "project",
+        "data": {
+            "date": "2026-11-20",
+            "feasibility": "场地已落实",
+            "decisions": "同意实施",
+            "volunteers_needed": "4",
+            "party_0": "property",
+            "name_0": "物业 张经理",
+        },
+        "GET": scoped(**RUN),
+        "POST": scoped(**DONE),
+    },
+    "projects:meeting@no_attendees": {
+        "kwargs": "project",
+        "data": {"date": "2026-11-20", "feasibility": "可行", "decisions": "同意"},
+        "POST": scoped(community_staff=422),
+    },
+    "projects:meeting@submitted": {
+        "kwargs": "project",
+        "project": "submitted",
+        "GET": scoped(**DONE),
+        "POST": scoped(community_staff=409),
+    },
     "projects:partner_link": {
         "kwargs": "project",
         "data": {"partner": "@partner"},
@@ -119,6 +190,81 @@ MATRIX = {
         "data": {"once": ONCE, "comment": "补充一条意见。"},
         "POST": scoped(street_group=409),
     },
+    # Approval with conditions: the community confirms each with evidence.
+    "projects:condition_confirm": {
+        "kwargs": "conditioned",
+        "extra": {"condition_pk": "@condition"},
+        "data": {"evidence": "已与物业签订场地协议"},
+        "GET": scoped(**RUN),
+        "POST": scoped(**DONE),
+    },
+    "projects:condition_confirm@empty": {
+        "kwargs": "conditioned",
+        "extra": {"condition_pk": "@condition"},
+        "POST": scoped(community_staff=422),
+    },
+    # …and the announcement waits for it.
+    "projects:announce@conditioned": {
+        "kwargs": "conditioned",
+        "data": {"announcement": "12月1日上午九点在小区广场举办。"},
+        "POST": scoped(community_staff=422),
+    },
+    # A review round: everyone who sees the project reads it.
+    "projects:round": {
+        "kwargs": "project",
+        "project": "submitted",
+        "extra": {"number": 1},
+        "GET": scoped(200),
+    },
+    # Funding: the street's 组长 grants the street's money, district staff the district's.
+    "projects:grant": {
+        "kwargs": "project",
+        "project": "submitted",
+        "data": {"source": "street", "amount": "3000"},
+        "GET": everyone(405),
+        "POST": scoped(street_deciders=302),
+    },
+    "projects:grant@district": {
+        "kwargs": "project",
+        "project": "submitted",
+        "data": {"source": "district", "amount": "2000"},
+        "POST": scoped(district_business=302),
+    },
+    "projects:grant@draft": {
+        "kwargs": "project",
+        "data": {"source": "street", "amount": "3000"},
+        "POST": scoped(street_deciders=409),
+    },
+    # 督办: district staff ask about a project under way; the community answers.
+    "projects:supervise": {
+        "kwargs": "project",
+        "project": "in_progress",
+        "data": {"once": ONCE, "question": "活动为何推迟?", "due_date": "@next_week"},
+        "GET": scoped(district_business=200),
+        "POST": scoped(district_business=302),
+    },
+    "projects:supervise@draft": {
+        "kwargs": "project",
+        "GET": scoped(district_business=302),
+        "POST": scoped(district_business=409),
+    },
+    "projects:supervisions": {
+        "GET": row(403, community_staff=200, street_group=200, district_business=200)
+    },
+    "projects:supervision": {"kwargs": "supervision", "GET": scoped(200)},
+    "projects:supervision_reply": {
+        "kwargs": "supervision",
+        "data": {"reply": "因天气推迟到下周六。"},
+        "GET": everyone(405),
+        "POST": scoped(community_staff=302),
+    },
+    "projects:supervision_reply@empty": {
+        "kwargs": "supervision",
+        "POST": scoped(community_staff=422),
+    },
+    # The street's review queue and the approvals filed with the district.
+    "projects:reviews": {"GET": row(403, street_group=200, district_business=200)},
+    "projects:filings": {"GET": row(403, street_group=200, district_business=200)},
     "projects:announce": {
         "kwargs": "project",
         "project": "approved",
