@@ -14,3 +14,4 @@ class AccountsConfig(AppConfig):
         # Anonymous visitors have an empty scope, so visible_to() and the rules need no special case.
         AnonymousUser.scope = Scope.empty()
         AnonymousUser.primary_role = ""
+        AnonymousUser.delegated_street_ids = frozenset()

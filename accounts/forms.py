@@ -3,8 +3,12 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.signals import user_login_failed
 
 from core.audit import audit
+from core.dates import validate_sane_date
+from core.once import OnceForm
 
 from .models import AccountChange, User
+from .roles import STREET_DEPUTIES
+from .selectors import people_holding, street_group_candidates
 
 
 class LoginForm(AuthenticationForm):
@@ -82,4 +86,72 @@ class AccountChangeForm(forms.Form):
 class DecisionNoteForm(forms.Form):
     note = forms.CharField(
         label="审批意见", required=False, max_length=200, help_text="驳回时必填;批准时可写核实情况"
+    )
+
+
+# --- the street's leading group (accounts/leading_group.py) ---------------------------------------
+class DateInput(forms.DateInput):
+    """A phone's date picker; its value must be ISO whatever the locale's date format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class WorkingGroupForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=40, help_text="例如:资源协调组")
+    description = forms.CharField(
+        label="职责",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="这个小组负责什么,一两句话即可",
+    )
+    members = forms.ModelMultipleChoiceField(
+        label="成员",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="只能从本街道领导小组的组长、成员和专家顾问中选择",
+    )
+
+    def __init__(self, *args, street, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = street_group_candidates(street)
+
+
+class WorkingGroupCreateForm(OnceForm, WorkingGroupForm):
+    """A new working group; posting the same page twice creates one."""
+
+
+class DelegationForm(OnceForm):
+    delegate = forms.ModelChoiceField(
+        label="副组长(受委托人)",
+        queryset=User.objects.none(),
+        empty_label="- 请选择 -",
+        help_text="本街道领导小组的成员",
+    )
+    starts_on = forms.DateField(
+        label="开始日期", widget=DateInput(), validators=[validate_sane_date]
+    )
+    ends_on = forms.DateField(
+        label="结束日期",
+        widget=DateInput(),
+        validators=[validate_sane_date],
+        help_text="含当天;最长一年",
+    )
+    reason = forms.CharField(label="事由", max_length=200, help_text="例如:组长外出学习两周")
+
+    def __init__(self, *args, street, by, **kwargs):
+        super().__init__(*args, **kwargs)
+        deputies = people_holding(STREET_DEPUTIES, street=street).exclude(pk=by.pk)
+        self.fields["delegate"].queryset = deputies.order_by("display_name", "pk")
+
+
+class PreferencesForm(forms.Form):
+    email_notifications = forms.BooleanField(
+        label="接收邮件通知",
+        required=False,
+        help_text="关闭后,通知只出现在站内“消息”中,不再发送到您的邮箱。",
     )

@@ -6,13 +6,14 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as AuthUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core import memo
+from core.dates import sane_date_q, validate_sane_date
 from core.models import LabelsMixin
 from core.phone import Phone, PhoneField, phone_hash
 
@@ -22,6 +23,7 @@ from .roles import (
     INSTALLATION_SCOPED,
     SECADMINS,
     SEPARATED_ADMINS,
+    STREET_DEPUTIES,
     STREET_SCOPED,
     SYSADMINS,
     Role,
@@ -40,11 +42,22 @@ class District(models.Model):
         return self.name
 
 
+class StreetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """District staff see every street; the leading group its own."""
+        scope = user.scope
+        if scope.is_district_business:
+            return self.all()
+        return self.filter(pk__in=scope.street_ids())
+
+
 class Street(models.Model):
     district = models.ForeignKey(
         District, verbose_name=_("区"), on_delete=models.PROTECT, related_name="streets"
     )
     name = models.CharField(_("名称"), max_length=60)
+
+    objects = StreetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("街道")
@@ -207,6 +220,11 @@ class User(AbstractUser):
     # Set by an approved reset or a new account (accounts/changes.py): the next page is the
     # password form, whatever the role.
     password_temporary = models.BooleanField(_("临时密码"), default=False)
+    email_notifications = models.BooleanField(
+        _("接收邮件通知"),
+        default=True,
+        help_text=_("关闭后,通知只出现在站内消息中心,不再发送邮件。"),
+    )
 
     objects = UserManager()
 
@@ -248,6 +266,19 @@ class User(AbstractUser):
             ),
         )
         return Scope.from_assignments(rows)
+
+    @cached_property
+    def delegated_street_ids(self) -> frozenset:
+        """Streets where this person decides today for the 组长 (an active Delegation to a member
+        of that street's group). Kept on the request's user object: one query per request at
+        most, none for someone who is no member of a leading group."""
+        streets = self.scope.street_ids(STREET_DEPUTIES)
+        if not streets:
+            return frozenset()
+        active = Delegation.objects.active_on(timezone.localdate())
+        return frozenset(
+            active.filter(delegate=self, street_id__in=streets).values_list("street_id", flat=True)
+        )
 
     @property
     def primary_role(self) -> str:
@@ -493,3 +524,122 @@ class AccountChange(models.Model):
 
     def get_absolute_url(self):
         return reverse("accounts:change_detail", args=[self.pk])
+
+
+# --- the street's leading group (街道治理服务项目认领工作领导小组) ---------------------------------------
+class StreetRecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The street's own leading group reads its records; district staff read every street's."""
+        scope = user.scope
+        if scope.is_district_business:
+            return self.all()
+        return self.filter(street_id__in=scope.street_ids())
+
+
+class WorkingGroup(models.Model):
+    """A named working group of a street's leading group (资源协调组, 专家顾问团 …); its members
+    are people of that leading group (accounts/leading_group.py checks it)."""
+
+    street = models.ForeignKey(
+        Street, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="working_groups"
+    )
+    name = models.CharField(_("名称"), max_length=40, help_text=_("例如:资源协调组"))
+    description = models.CharField(
+        _("职责"), max_length=300, blank=True, help_text=_("这个小组负责什么,一两句话即可")
+    )
+    members = models.ManyToManyField(
+        User, verbose_name=_("成员"), related_name="working_groups", blank=True
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = StreetRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("工作小组")
+        verbose_name_plural = _("工作小组")
+        ordering = ["street", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="working_group_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("accounts:leading_group_street", args=[self.street_id])
+
+
+class DelegationQuerySet(StreetRecordQuerySet):
+    def live(self):
+        """Not revoked (it may have ended)."""
+        return self.filter(revoked_at__isnull=True)
+
+    def active_on(self, day):
+        """In force on `day`: not revoked, and the day within its dates."""
+        return self.live().filter(starts_on__lte=day, ends_on__gte=day)
+
+    def overlapping(self, starts_on, ends_on):
+        """Not revoked and sharing at least one day with the period."""
+        return self.live().filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
+
+
+class Delegation(models.Model):
+    """The 组长 lets a member of the leading group (副组长) decide (批准 / 退回) for a period. In
+    force is computed from the dates, never flipped by a job; at most one per street at a time."""
+
+    street = models.ForeignKey(
+        Street, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="delegations"
+    )
+    delegate = models.ForeignKey(
+        User, verbose_name=_("副组长"), on_delete=models.PROTECT, related_name="delegations"
+    )
+    starts_on = models.DateField(_("开始日期"), validators=[validate_sane_date])
+    ends_on = models.DateField(
+        _("结束日期"), validators=[validate_sane_date], help_text=_("含当天;最长一年")
+    )
+    reason = models.CharField(_("事由"), max_length=200, help_text=_("例如:组长外出学习两周"))
+    created_by = models.ForeignKey(
+        User, verbose_name=_("委托人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("委托时间"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("撤销人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("委托代行审批")
+        verbose_name_plural = _("委托代行审批")
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["delegate", "starts_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="delegation_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=sane_date_q("starts_on", nullable=False)
+                & sane_date_q("ends_on", nullable=False),
+                name="delegation_dates_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
+                | Q(revoked_at__isnull=False, revoked_by__isnull=False),
+                name="delegation_revoked_by_someone",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.delegate} 代行审批 {self.starts_on:%Y-%m-%d} 至 {self.ends_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("accounts:leading_group_street", args=[self.street_id])
+
+    def in_force_on(self, day) -> bool:
+        return self.revoked_at is None and self.starts_on <= day <= self.ends_on

@@ -54,11 +54,37 @@ def is_community_staff_of(user, obj):
     return community is not None and community.pk in user.scope.community_ids()
 
 
+def street_id_of(obj):
+    """The street an object belongs to: a street itself, a street's record (a working group, a
+    delegation), or the street that holds the object's community."""
+    from .models import Street
+
+    if isinstance(obj, Street):
+        return obj.pk
+    if (street_id := getattr(obj, "street_id", None)) is not None:
+        return street_id
+    community = community_of(obj)
+    return community.street_id if community is not None else None
+
+
 @rules.predicate
 def is_street_leader_of(user, obj):
-    """组长 of the street that holds the object's community: the one who decides."""
-    community = community_of(obj)
-    return community is not None and community.street_id in user.scope.street_ids(STREET_DECIDERS)
+    """组长 of the object's street (the street itself, its records, or its communities' records)."""
+    street_id = street_id_of(obj)
+    return street_id is not None and street_id in user.scope.street_ids(STREET_DECIDERS)
+
+
+@rules.predicate
+def is_street_decider_of(user, obj):
+    """Who decides for the object's street today: its 组长, or the member the 组长 delegated
+    deciding to (an active Delegation). At most one query per user object, so a list asking for
+    each row stays constant in queries (User.delegated_street_ids)."""
+    street_id = street_id_of(obj)
+    if street_id is None:
+        return False
+    if street_id in user.scope.street_ids(STREET_DECIDERS):
+        return True
+    return street_id in user.delegated_street_ids
 
 
 @rules.predicate
@@ -84,6 +110,10 @@ rules.add_perm("core.view_auditevent", is_auditor)
 # Accounts and security (三员分立).
 rules.add_perm("accounts.unlock_account", is_secadmin)
 rules.add_perm("accounts.assign_role", is_secadmin)
+# The street's leading group (accounts/leading_group.py): its people and district staff read it;
+# only its 组长 changes its working groups and delegates deciding.
+rules.add_perm("accounts.view_leading_group", is_street_staff | is_district_staff)
+rules.add_perm("accounts.manage_leading_group", is_street_leader_of)
 rules.add_perm("accounts.reset_totp", is_secadmin)
 # Changes to accounts (accounts/changes.py): the system admin proposes, the security admin decides
 # (never on their own proposal or account), the auditor reads.

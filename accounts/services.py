@@ -135,3 +135,21 @@ def user_sessions_purge(*, now=None) -> int:
 
     cutoff = (now or timezone.now()) - settings.SESSION_ABSOLUTE_TIMEOUT
     return UserSession.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+@transaction.atomic
+def preferences_update(*, user: User, email_notifications: bool) -> User:
+    """A person switches e-mail notifications on or off for their own account; the inbox keeps
+    every notification either way (core.services.notification_send_email reads the switch)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email_notifications == email_notifications:
+        return user
+    user.email_notifications = email_notifications
+    user.save(update_fields=["email_notifications"])
+    audit(
+        actor=user,
+        action="account.preferences",
+        obj=user,
+        detail={"email_notifications": email_notifications},
+    )
+    return user

@@ -21,4 +21,28 @@ urlpatterns = [
     path("totp/enrol/", views.totp_enrol, name="totp_enrol"),
     path("totp/devices/", views.totp_devices, name="totp_devices"),
     path("totp/devices/<int:pk>/reset/", views.totp_reset, name="totp_reset"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("leading-group/", views.leading_group_list, name="leading_group"),
+    path("leading-group/<int:pk>/", views.leading_group_street, name="leading_group_street"),
+    path(
+        "leading-group/<int:pk>/groups/new/",
+        views.working_group_create,
+        name="working_group_create",
+    ),
+    path("leading-group/groups/<int:pk>/", views.working_group_edit, name="working_group_edit"),
+    path(
+        "leading-group/groups/<int:pk>/delete/",
+        views.working_group_delete,
+        name="working_group_delete",
+    ),
+    path(
+        "leading-group/<int:pk>/delegations/new/",
+        views.delegation_create,
+        name="delegation_create",
+    ),
+    path(
+        "leading-group/delegations/<int:pk>/revoke/",
+        views.delegation_revoke,
+        name="delegation_revoke",
+    ),
 ]

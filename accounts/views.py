@@ -1,3 +1,5 @@
+import datetime
+
 import segno
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -16,21 +18,25 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from core import totp as core_totp
-from core.http import form_page, refusal_status
+from core.http import form_page, perform_or_refuse, refusal_status
 from core.paging import paginate
 from core.ratelimit import rate_limited
 from core.scope import get_visible_or_404
 
-from . import changes, services, totp
+from . import changes, leading_group, selectors, services, totp
 from .forms import (
     AccountChangeForm,
     CodeForm,
     DecisionNoteForm,
+    DelegationForm,
     LoginForm,
     PortalPasswordChangeForm,
+    PreferencesForm,
     UnlockForm,
+    WorkingGroupCreateForm,
+    WorkingGroupForm,
 )
-from .models import AccountChange, User
+from .models import AccountChange, Delegation, Street, User, WorkingGroup
 
 
 @method_decorator(rate_limited("login"), name="dispatch")
@@ -272,3 +278,152 @@ def change_approve(request, pk):
 @login_required
 def change_reject(request, pk):
     return change_decide(request, pk, "reject")
+
+
+# --- preferences -------------------------------------------------------------------------------
+@login_required
+def preferences(request):
+    """Each person's own switches: for now, whether notifications also come by e-mail."""
+    initial = {"email_notifications": request.user.email_notifications}
+    form = PreferencesForm(request.POST if request.method == "POST" else None, initial=initial)
+
+    def perform(data):
+        services.preferences_update(user=request.user, **data)
+        messages.success(request, "设置已保存。")
+        return redirect("accounts:preferences")
+
+    return form_page(request, form, template="accounts/preferences.html", perform=perform)
+
+
+# --- the street's leading group (accounts/leading_group.py) -------------------------------------
+VIEW_LEADING_GROUP = "accounts.view_leading_group"
+
+
+@login_required
+@permission_required(VIEW_LEADING_GROUP, raise_exception=True)
+def leading_group_list(request):
+    """The user's own street's leading group; district staff (and anyone in several streets'
+    groups) first pick the street."""
+    streets = list(selectors.leading_group_list(request.user))
+    if len(streets) == 1 and not request.user.scope.is_district_business:
+        return redirect("accounts:leading_group_street", streets[0].pk)
+    return render(request, "accounts/leading_group_list.html", {"streets": streets})
+
+
+def _street_page(request, street, status=200):
+    context = {
+        "group": selectors.leading_group_get(street),
+        "can_manage": request.user.has_perm(leading_group.MANAGE, street),
+    }
+    return render(request, "accounts/leading_group_detail.html", context, status=status)
+
+
+def _to_street(street_id) -> str:
+    return reverse("accounts:leading_group_street", args=[street_id])
+
+
+@login_required
+@permission_required(VIEW_LEADING_GROUP, raise_exception=True)
+def leading_group_street(request, pk):
+    return _street_page(request, get_visible_or_404(Street, request.user, pk=pk))
+
+
+@login_required
+@permission_required(VIEW_LEADING_GROUP, raise_exception=True)
+def working_group_create(request, pk):
+    street = get_visible_or_404(Street, request.user, pk=pk)
+    posted = request.POST if request.method == "POST" else None
+    form = WorkingGroupCreateForm(posted, street=street)
+
+    def perform(data):
+        group = leading_group.working_group_create(by=request.user, street=street, **data)
+        messages.success(request, f"已新建工作小组“{group.name}”。")
+        return redirect(_to_street(street.pk))
+
+    return form_page(
+        request,
+        form,
+        template="accounts/working_group_form.html",
+        context={"street": street},
+        perform=perform,
+        admit=lambda: leading_group.may_manage(request.user, street),
+    )
+
+
+@login_required
+@permission_required(VIEW_LEADING_GROUP, raise_exception=True)
+def working_group_edit(request, pk):
+    group = get_visible_or_404(WorkingGroup.objects.select_related("street"), request.user, pk=pk)
+    initial = {"name": group.name, "description": group.description, "members": group.members.all()}
+    posted = request.POST if request.method == "POST" else None
+    form = WorkingGroupForm(posted, street=group.street, initial=initial)
+
+    def perform(data):
+        leading_group.working_group_update(by=request.user, group=group, **data)
+        messages.success(request, f"已保存工作小组“{data['name'].strip()}”。")
+        return redirect(_to_street(group.street_id))
+
+    return form_page(
+        request,
+        form,
+        template="accounts/working_group_form.html",
+        context={"street": group.street, "working_group": group},
+        perform=perform,
+        admit=lambda: leading_group.may_manage(request.user, group),
+    )
+
+
+@require_POST
+@login_required
+@permission_required(VIEW_LEADING_GROUP, raise_exception=True)
+def working_group_delete(request, pk):
+    group = get_visible_or_404(WorkingGroup.objects.select_related("street"), request.user, pk=pk)
+    return perform_or_refuse(
+        request,
+        lambda data: leading_group.working_group_delete(by=request.user, group=group),
+        page=lambda status: _street_page(request, group.street, status),
+        done=f"已删除工作小组“{group.name}”。",
+        to=_to_street(group.street_id),
+        admit=lambda: leading_group.may_manage(request.user, group),
+    )
+
+
+@login_required
+@permission_required(VIEW_LEADING_GROUP, raise_exception=True)
+def delegation_create(request, pk):
+    street = get_visible_or_404(Street, request.user, pk=pk)
+    posted = request.POST if request.method == "POST" else None
+    today = timezone.localdate()
+    initial = {"starts_on": today, "ends_on": today + datetime.timedelta(days=6)}
+    form = DelegationForm(posted, street=street, by=request.user, initial=initial)
+
+    def perform(data):
+        delegation = leading_group.delegation_create(by=request.user, street=street, **data)
+        messages.success(request, f"已委托 {delegation.delegate} 代行审批。")
+        return redirect(_to_street(street.pk))
+
+    return form_page(
+        request,
+        form,
+        template="accounts/delegation_form.html",
+        context={"street": street},
+        perform=perform,
+        admit=lambda: leading_group.may_manage(request.user, street),
+    )
+
+
+@require_POST
+@login_required
+@permission_required(VIEW_LEADING_GROUP, raise_exception=True)
+def delegation_revoke(request, pk):
+    delegation = get_visible_or_404(
+        Delegation.objects.select_related("street", "delegate"), request.user, pk=pk
+    )
+    return perform_or_refuse(
+        request,
+        lambda data: leading_group.delegation_revoke(by=request.user, delegation=delegation),
+        page=lambda status: _street_page(request, delegation.street, status),
+        done=f"已撤销对 {delegation.delegate} 的委托。",
+        to=_to_street(delegation.street_id),
+        admit=lambda: leading_group.may_manage(request.user, delegation),
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("needs/", include("needs.urls")),
     path("partners/", include("partners.urls")),
     path("projects/", include("projects.urls")),
+    path("streetwork/", include("streetwork.urls")),
     path("p/", include("public.urls")),
     path("", include("core.urls")),
     path("admin/", portal_admin.urls),

@@ -20,7 +20,8 @@ def notification_send_email(*, notification_id: int) -> bool:
     if notification is None or notification.emailed_at is not None:
         return False
     recipient = notification.recipient
-    if not recipient.email:
+    # Switched off on the person's preferences page (accounts:preferences): the inbox only.
+    if not recipient.email or not recipient.email_notifications:
         return False
     link = f"{settings.PUBLIC_BASE_URL.rstrip('/')}{notification.url}" if notification.url else ""
     send_mail(

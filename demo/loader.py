@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import District, User
 from accounts.roles import Role
 
-from . import catalog, org, projects, records
+from . import catalog, org, projects, records, streetwork
 
 SEED = 2024  # the same district on every load
 DEFAULT_PASSWORD = "demo-pass-2024"  # noqa: S105 - public by design (DESIGN.md §4)
@@ -61,6 +61,8 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     partners = records.build_partners(tree, rng, now, records.scaled(PARTNERS, scale))
     built = projects.ProjectBuilder(tree, rng, now, needs, partners).build(plans)
     org.build_account_changes(tree, now)
+    org.build_leading_groups(tree, now)
+    streetwork.build(tree, rng, now, needs, built, scale)
 
     summary = Summary(scale=scale)
     summary.counts = {

@@ -8,14 +8,24 @@ from accounts.models import (
     Building,
     Community,
     Compound,
+    Delegation,
     District,
     Household,
     RoleAssignment,
     Street,
     User,
+    WorkingGroup,
     new_household_code,
 )
-from accounts.roles import INSTALLATION_SCOPED, SEPARATED_ADMINS, Role
+from accounts.roles import (
+    INSTALLATION_SCOPED,
+    SEPARATED_ADMINS,
+    STREET_DECIDERS,
+    STREET_DEPUTIES,
+    STREET_EXPERTS,
+    STREET_GROUP,
+    Role,
+)
 
 from . import catalog
 
@@ -261,4 +271,56 @@ def build_account_changes(org: Org, now) -> None:
                 proposed_at=now - datetime.timedelta(hours=3),
             ),
         ]
+    )
+
+
+# Every street's leading group has these working groups: (name, duties, the role groups it takes).
+WORKING_GROUPS = [
+    ("专家顾问团", "审阅各社区的项目方案,提出专业意见", (STREET_EXPERTS,)),
+    ("资源协调组", "对接共建单位与街道经费,协调项目所需资源", (STREET_DECIDERS, STREET_DEPUTIES)),
+]
+
+
+def build_leading_groups(org: Org, now) -> None:
+    """Each street's leading group: its expert panel and a resource group as working groups. The
+    home street's 组长 once delegated deciding to its member, weeks ago: nothing is in force
+    today, so the demo 组长 decides (accounts/leading_group.py)."""
+    import datetime
+
+    from django.utils import timezone
+
+    held: dict[tuple[int, str], list[int]] = {}
+    for user_id, role, street_id in RoleAssignment.objects.filter(
+        street__in=org.streets, role__in=STREET_GROUP.values
+    ).values_list("user_id", "role", "street_id"):
+        held.setdefault((street_id, role), []).append(user_id)
+    groups = WorkingGroup.objects.bulk_create(
+        [
+            WorkingGroup(street=street, name=name, description=duties, created_at=now)
+            for street in org.streets
+            for name, duties, _ in WORKING_GROUPS
+        ]
+    )
+    takes = {name: role_groups for name, _, role_groups in WORKING_GROUPS}
+    WorkingGroup.members.through.objects.bulk_create(
+        [
+            WorkingGroup.members.through(workinggroup_id=group.pk, user_id=user_id)
+            for group in groups
+            for role in sorted({r for g in takes[group.name] for r in g})
+            for user_id in held.get((group.street_id, role), [])
+        ]
+    )
+
+    member = org.logins.get("member")
+    if member is None:
+        return
+    today, day = timezone.localdate(now), datetime.timedelta(days=1)
+    Delegation.objects.create(
+        street=org.guoao.street,
+        delegate=member,
+        starts_on=today - 40 * day,
+        ends_on=today - 27 * day,
+        reason="组长参加市委党校中青年干部培训班",
+        created_by=org.leader_of[org.guoao.street_id],
+        created_at=now - 41 * day,
     )

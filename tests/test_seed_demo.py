@@ -178,6 +178,25 @@ class TestLoadedDemo:
         assert Activity.objects.filter(photo__isnull=False).count() == 0
         assert AuditEvent.objects.count() == 0
 
+    def test_the_streets_work_has_the_seed_figures(self, demo):
+        """130+ 研判 in the ten classes, 25 / 16 / 23 adopted for old / resettlement / commercial
+        compounds (each the 研判 of a demo project of its community), 40+ field visits."""
+        from streetwork.models import Assessment, FieldVisit, Verdict
+
+        assessments = Assessment.objects.all()
+        assert assessments.count() == 132
+        assert assessments.values("project_class").distinct().count() == 10
+        adopted = assessments.filter(verdict=Verdict.ADOPT)
+        assert Counter(adopted.values_list("compound_kind", flat=True)) == {
+            "old": 25,
+            "resettlement": 16,
+            "commercial": 23,
+        }
+        assert adopted.exclude(project=None).count() == Project.objects.count() == 64
+        assert not adopted.exclude(project__community=F("community")).exists()
+        assert FieldVisit.objects.count() == 42
+        assert FieldVisit.objects.filter(community__name="国奥社区").exists()
+
     def test_every_dashboard_has_something_to_show(self, demo):
         users = {u.username: u for u in User.objects.all()}
         todo = dashboards.community_staff_home(users["secretary"])

@@ -21,7 +21,20 @@ EXCLUDED_NAMESPACES = {
 }
 
 # Objects fetched through visible_to(user): an out-of-scope 404 on them must be audited as denied.
-SCOPED_OBJECTS = {"project", "need", "partner", "upload", "person", "notification", "change"}
+SCOPED_OBJECTS = {
+    "project",
+    "need",
+    "partner",
+    "upload",
+    "person",
+    "notification",
+    "change",
+    "street",
+    "working_group",
+    "delegation",
+    "assessment",
+    "visit",
+}
 
 # Cases where the app is wrong today. The matrix keeps the right answer; these run as strict xfail,
 # so the fix turns them into an XPASS failure that asks for the entry here to be removed.

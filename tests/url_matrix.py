@@ -7,7 +7,8 @@ collects the files, fails on any URL name missing from them, and walks every cas
 
 Every object the matrix opens belongs to 国奥社区 (street A): a project, a need, a partner (the
 `partner` persona's own profile), a notification to its secretary, an upload on the project, and
-a resident of it (the person whose phone is revealed). Personas that do not see 国奥社区's records
+a resident of it (the person whose phone is revealed); street A itself, a working group of its
+leading group and a delegation that begins in two months. Personas that do not see 国奥社区's records
 (another community's staff, the other street, roles without business records) get 404 on them,
 never 403 and never 200.
 
@@ -19,10 +20,12 @@ Expected statuses:
 
 An entry may name `kwargs` (the object in the URL), `project` (the project's status; the plan and
 proposal are filled in unless `ready` is False; `linked` links the partner; `deleted` puts it in
-the trash), and `data` for its POST ("@name" becomes that object's pk; "@once" a fresh one-time
-form token). A key "name@variant" is the same URL with the object in another state.
+the trash), `query` for the URL's query string (`{"community": "@community"}`: the community a
+create page is asked for), and `data` for its POST ("@name" becomes that object's pk; "@once" a fresh one-time
+form token; "@next_week" a date a week from today). A key "name@variant" is the same URL with the object in another state.
 """
 
+import datetime
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -32,8 +35,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 
-from accounts.models import AccountChange
+from accounts.models import AccountChange, Delegation, WorkingGroup
 from accounts.roles import (
     AUDITORS,
     COMMUNITY_STAFF,
@@ -49,7 +54,8 @@ from accounts.roles import (
 )
 from core.models import Notification, Upload
 from core.once import new_token
-from projects.models import Activity, Status
+from projects.models import Activity, ProjectClass, Status
+from streetwork.tests.factories import AssessmentFactory, FieldVisitFactory
 from tests import factories as f
 
 
@@ -199,7 +205,27 @@ class World:
                 reason="本人申请",
                 proposed_by=people.sysadmin,
             ),
+            # Street A's leading group: a working group, and a delegation to its member that
+            # begins in two months (so that nobody but the 组长 decides today).
+            "street": org.street_a,
+            "working_group": self._working_group(org, people),
+            "delegation": self._delegation(org, people),
+            "deputy": people.member,
+            # The street's work (streetwork/): a 研判 and a field visit of 国奥社区 by street A's
+            # 组长, the community a create page is asked for, one of the district's classes.
+            "community": org.guoao,
+            "project_class": ProjectClass.objects.order_by("order", "id").first(),
+            "assessment": AssessmentFactory(
+                community=org.guoao, compound=org.compound, assessed_by=people.street
+            ),
+            "visit": FieldVisitFactory(
+                community=org.guoao,
+                recorded_by=people.street,
+                members=[people.street],
+                projects=[project],
+            ),
         }
+        self.objects.update(self._review_objects(people))
         people.resident.phone = "13900001111"
         people.resident.save(update_fields=["phone", "phone_hash"])
         for linked in (p for (_, _, linked, _), p in self.projects.items() if linked):
@@ -244,6 +270,69 @@ class World:
             )
         return project
 
+    def _review_objects(self, people):
+        """Steps 3–4 in depth: the draft's milestone and budget line, round 1 of the submitted
+        project, an approved project's round with a condition to confirm, a 督办 item on the
+        running project."""
+        from projects.models import Milestone, ReviewCondition, ReviewRound, Supervision
+
+        draft = self.projects[self._config({})]
+        submitted = self.projects[self._config({"project": Status.SUBMITTED})]
+        # Approved with a condition not yet confirmed (its own project: the matrix's approved
+        # project announces).
+        conditioned = self._project(Status.APPROVED, True, False, False)
+        running = self.projects[self._config({"project": Status.IN_PROGRESS})]
+        ReviewRound.objects.create(
+            project=submitted,
+            number=1,
+            submitted_by=people.secretary,
+            comments_due=timezone.localdate(),
+            snapshot=[["项目目标", "让邻里熟悉起来"]],
+        )
+        decided = ReviewRound.objects.create(
+            project=conditioned,
+            number=1,
+            submitted_by=people.secretary,
+            comments_due=timezone.localdate(),
+            decision="conditional",
+            decided_by=people.street,
+            decided_at=timezone.now(),
+        )
+        return {
+            "milestone": Milestone.objects.create(
+                project=draft, date="2026-12-10", title="招募志愿者", responsible="王书记"
+            ),
+            "budget_line": draft.budget_lines.first(),
+            "conditioned": conditioned,
+            "condition": ReviewCondition.objects.create(
+                project=conditioned, round=decided, text="与物业签订场地协议"
+            ),
+            "supervision": Supervision.objects.create(
+                project=running,
+                question="活动为何推迟?",
+                due_date=timezone.localdate() + datetime.timedelta(days=7),
+                raised_by=people.district,
+            ),
+        }
+
+    @staticmethod
+    def _working_group(org, people):
+        group = WorkingGroup.objects.create(street=org.street_a, name="资源协调组")
+        group.members.add(people.member, people.expert)
+        return group
+
+    @staticmethod
+    def _delegation(org, people):
+        starts_on = timezone.localdate() + datetime.timedelta(days=60)
+        return Delegation.objects.create(
+            street=org.street_a,
+            delegate=people.member,
+            starts_on=starts_on,
+            ends_on=starts_on + datetime.timedelta(days=6),
+            reason="组长外出学习",
+            created_by=people.street,
+        )
+
     def _upload(self, project):
         upload = Upload(
             kind=Upload.Kind.IMAGE,
@@ -264,9 +353,16 @@ class World:
     def url(self, key, entry):
         name, kind = key.split("@")[0], entry.get("kwargs")
         if kind is None:
-            return reverse(name)
-        obj = self.get(kind, entry)
-        return reverse(name, kwargs={"uuid": obj.uuid} if kind == "upload" else {"pk": obj.pk})
+            url = reverse(name)
+        else:
+            obj = self.get(kind, entry)
+            kwargs = {"uuid": obj.uuid} if kind == "upload" else {"pk": obj.pk}
+            # More URL arguments: {"number": 1}, {"condition_pk": "@condition"}.
+            kwargs.update({k: self._value(v, entry) for k, v in entry.get("extra", {}).items()})
+            url = reverse(name, kwargs=kwargs)
+        if query := entry.get("query"):
+            url += "?" + urlencode({k: self._value(v, entry) for k, v in query.items()})
+        return url
 
     def data(self, entry):
         return {field: self._value(value, entry) for field, value in entry.get("data", {}).items()}
@@ -274,6 +370,8 @@ class World:
     def _value(self, value, entry):
         if value == "@once":
             return new_token()
+        if value == "@next_week":  # a deadline that stays in the future whenever tests run
+            return (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
         if isinstance(value, str) and value.startswith("@"):
             return self.get(value[1:], entry).pk
         return value

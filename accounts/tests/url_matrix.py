@@ -58,4 +58,40 @@ MATRIX = {
         "GET": everyone(405),
         "POST": row(403, secadmins=422),
     },
+    # Everyone's own switches; an empty post turns e-mail off and goes back to the page.
+    "accounts:preferences": {"GET": logged_in(200), "POST": logged_in(302)},
+    # The leading group: each street's group goes straight to its own street (302), district
+    # staff pick one (200). Street A's page: its group and district staff read it, the other
+    # street's 组长 does not see it (404); only street A's 组长 changes it. Empty forms: 422.
+    "accounts:leading_group": {"GET": row(403, street_group=302, district_business=200)},
+    "accounts:leading_group_street": {
+        "kwargs": "street",
+        "GET": row(403, street_group=200, district_business=200, street_b=404),
+    },
+    "accounts:working_group_create": {
+        "kwargs": "street",
+        "GET": row(403, street_deciders=200, street_b=404),
+        "POST": row(403, street_deciders=422, street_b=404),
+    },
+    "accounts:working_group_edit": {
+        "kwargs": "working_group",
+        "GET": row(403, street_deciders=200, street_b=404),
+        "POST": row(403, street_deciders=422, street_b=404),
+    },
+    "accounts:working_group_delete": {
+        "kwargs": "working_group",
+        "GET": everyone(405),
+        "POST": row(403, street_deciders=302, street_b=404),
+    },
+    "accounts:delegation_create": {
+        "kwargs": "street",
+        "GET": row(403, street_deciders=200, street_b=404),
+        "POST": row(403, street_deciders=422, street_b=404),
+    },
+    # The delegation in the URL begins in two months: its 组长 may still cancel it.
+    "accounts:delegation_revoke": {
+        "kwargs": "delegation",
+        "GET": everyone(405),
+        "POST": row(403, street_deciders=302, street_b=404),
+    },
 }
