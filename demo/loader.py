@@ -18,6 +18,7 @@ from accounts.models import District, User
 from accounts.roles import Role
 
 from . import catalog, org, projects, records, streetwork
+from . import plans as project_plans
 
 SEED = 2024  # the same district on every load
 DEFAULT_PASSWORD = "demo-pass-2024"  # noqa: S105 - public by design (DESIGN.md §4)
@@ -55,11 +56,15 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     # One hash for everybody: PBKDF2 costs ~0.5 s per call.
     org.build_people(tree, rng, make_password(password))
     plans = projects.plan_projects(tree, rng, now, scale)
+    wanted = projects.wanted_needs(plans)
+    # Every project answers a need (a submission needs one), whatever the scale: below scale 1
+    # the 64 projects stay, so the needs list keeps theirs and one of each category.
     needs = records.build_needs(
-        tree, rng, now, records.scaled(NEEDS, scale), projects.wanted_needs(plans)
+        tree, rng, now, max(records.scaled(NEEDS, scale), len(wanted) + 6), wanted
     )
     partners = records.build_partners(tree, rng, now, records.scaled(PARTNERS, scale))
     built = projects.ProjectBuilder(tree, rng, now, needs, partners).build(plans)
+    project_plans.build(tree, rng, now, plans)
     org.build_account_changes(tree, now)
     org.build_leading_groups(tree, now)
     streetwork.build(tree, rng, now, needs, built, scale)

@@ -311,12 +311,7 @@ class ProjectBuilder:
         if status != S.DRAFT or spec.community or rng.random() < 0.5:
             project.start_date, project.end_date, project.budget_total = start, end, budget
         if status != S.DRAFT:
-            project.joint_meeting_date = _local_date(at["submitted"] - timedelta(days=2))
-            project.joint_meeting_attendees = catalog.JOINT_MEETING
-            project.feasibility = (
-                f"居民需求集中(“{idea.need_title}”),联席会一致同意领办;场地定在{place},"
-                "人员由小区党支部、志愿者和合伙人承担,经费已列入社区服务群众专项经费,安全风险可控。"
-            )
+            # The joint meeting, budget lines and milestones: demo/plans.py.
             project.proposal = (
                 f"一、前期准备:{plan.community.name}党组织牵头召开联席会明确分工,发布招募令招募志愿者。\n"
                 f"二、组织实施:在{place}开展“{plan.title}”,活动前通过楼栋群和小区公告栏发布通知。\n"

@@ -332,7 +332,9 @@ class ConditionConfirmForm(forms.Form):
         help_text="写明条件是如何落实的,例如:已与物业签订场地使用协议。",
     )
     evidence_file = forms.FileField(
-        label="证明材料(可选)", required=False, help_text="PDF、Word(docx)或 Excel(xlsx),不超过 20 MB"
+        label="证明材料(可选)",
+        required=False,
+        help_text="PDF、Word(docx)或 Excel(xlsx),不超过 20 MB",
     )
 
 
