@@ -207,6 +207,8 @@ def pages(users: dict) -> list[Page]:
     running = Project.objects.get(community=guoao, title="邻居节")
     draft = Project.objects.filter(community=guoao, status=Status.DRAFT).first()
     public = Project.objects.published().filter(community=guoao).first()
+    # The demo's project of 国奥社区 in three review rounds (demo/plans.py).
+    rounds = Project.objects.filter(community=guoao, rounds__number=3).first()
     n_projects, n_needs = Project.objects.count(), Need.objects.count()
     n_partners = Partner.objects.count()
     guoao_partners = Partner.objects.filter(community=guoao).count()
@@ -216,7 +218,13 @@ def pages(users: dict) -> list[Page]:
             Page(f"dashboard {who}", "/", who, "dashboard")
             for who in ("secretary", "street", "district", "auditor", "partner", "resident")
         ),
-        Page("review queue (street)", f"/projects/?status={Status.SUBMITTED}", "street", "list"),
+        Page("submitted list (street)", f"/projects/?status={Status.SUBMITTED}", "street", "list"),
+        Page("review queue (street)", "/projects/reviews/", "street", "list"),
+        Page("review queue overdue (district)", "/projects/reviews/?overdue=1", "district", "list"),
+        Page("project page, three rounds", rounds.get_absolute_url(), "street", "detail"),
+        Page("review round 3 with diff", f"/projects/{rounds.pk}/rounds/3/", "street", "detail"),
+        Page("督办 list (district)", "/projects/supervisions/", "district", "list"),
+        Page("filings (district)", "/projects/filings/", "district", "list"),
         Page("pipeline (street)", "/projects/pipeline/", "street", "list"),
         Page("overview (district)", "/projects/overview/", "district", "list"),
         Page("project page, running", running.get_absolute_url(), "secretary", "detail"),
