@@ -231,6 +231,12 @@ def pages(users: dict) -> list[Page]:
         Page("project page, draft", draft.get_absolute_url(), "secretary", "detail"),
         Page("public front page /p/", "/p/", None, "list"),
         Page("public project page", f"/p/announcements/{public.pk}/", None, "public"),
+        # The street's work (streetwork/): 研判 list and summary, field visits.
+        Page("assessments list (district)", "/streetwork/assessments/", "district", "list"),
+        Page(
+            "assessment summary (district)", "/streetwork/assessments/summary/", "district", "list"
+        ),
+        Page("field visits list (street)", "/streetwork/visits/", "street", "list"),
     ]
     lists = [
         ("projects", "/projects/", "/bench-admin/projects/project/", n_projects, "q=邻居节"),

@@ -19,7 +19,13 @@ from tests import factories as f
 ROOT = Path(settings.BASE_DIR)
 ROLE_VALUES = set(Role.values)
 # Demo usernames that happen to equal a role's value are usernames, not roles (DESIGN.md §4).
-USERNAME_FILES = {"demo/catalog.py", "demo/org.py", "demo/projects.py", "demo/records.py"}
+USERNAME_FILES = {
+    "demo/catalog.py",
+    "demo/org.py",
+    "demo/plans.py",
+    "demo/projects.py",
+    "demo/records.py",
+}
 # Also nouns of the domain (a Partner record, a form field named "partner"): spelled as a role
 # only on a line that speaks of roles.
 NOUNS = {Role.PARTNER.value, Role.RESIDENT.value}

@@ -45,7 +45,11 @@ def _filed(org, people) -> Project:
         compounds=[org.compound],
     )
     services.milestone_add(
-        project=project, by=people.secretary, date="2027-01-10", title="招募志愿者", responsible="王"
+        project=project,
+        by=people.secretary,
+        date="2027-01-10",
+        title="招募志愿者",
+        responsible="王",
     )
     services.budget_line_add(
         project=project, by=people.secretary, item="灯具", amount="2000", source="street"
@@ -160,9 +164,7 @@ def test_experts_comment_members_recommend_and_only_the_leader_decides(org, peop
             services.project_approve(project=project, by=getattr(people, who))
 
 
-def test_approval_with_two_conditions_blocks_the_announcement_until_both_are_confirmed(
-    org, people
-):
+def test_approval_with_two_conditions_blocks_the_announcement_until_both_are_confirmed(org, people):
     project = _filed(org, people)
     services.project_submit(project=project, by=people.secretary)
     services.project_approve(
@@ -201,7 +203,9 @@ def test_approval_with_two_conditions_blocks_the_announcement_until_both_are_con
     services.project_announce(project=project, by=people.secretary, announcement="周六见")
     project.refresh_from_db()
     assert project.status == Status.ANNOUNCED
-    assert Notification.objects.filter(recipient=people.street, event="project.condition").count() == 2
+    assert (
+        Notification.objects.filter(recipient=people.street, event="project.condition").count() == 2
+    )
     assert AuditEvent.objects.filter(action="project.confirm_condition").count() == 2
 
 

@@ -186,9 +186,7 @@ def test_budget_lines_keep_the_total_and_a_foreign_line_cannot_be_removed(client
     project.refresh_from_db()
     assert str(project.budget_total) == "1500.50"
     line = other.budget_lines.get()
-    response = client.post(
-        f"/projects/{project.pk}/plan/budget/remove/", {"budget_line": line.pk}
-    )
+    response = client.post(f"/projects/{project.pk}/plan/budget/remove/", {"budget_line": line.pk})
     assert response.status_code == 422
     assert other.budget_lines.exists()
     first = project.budget_lines.first()
