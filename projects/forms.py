@@ -23,7 +23,12 @@ from .workflow import MAX_ATTENDEES, MAX_CONDITIONS, PLAN_HORIZON_YEARS
 
 
 class DateInput(forms.DateInput):
+    """A phone's date picker reads only ISO dates: never the locale's 2026/12/01."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ProjectBasicForm(forms.ModelForm):
@@ -199,9 +204,9 @@ class MeetingForm(forms.ModelForm):
         rows = max(ATTENDEE_ROWS, len(existing) + 2)
         for i in range(min(rows, MAX_ATTENDEES)):
             party = forms.ChoiceField(
-                label="代表", choices=[("", "—"), *Party.choices], required=False
+                label=f"第 {i + 1} 位代表", choices=[("", "—"), *Party.choices], required=False
             )
-            name = forms.CharField(label="参会人", max_length=60, required=False)
+            name = forms.CharField(label=f"第 {i + 1} 位姓名", max_length=60, required=False)
             if i < len(existing):
                 party.initial, name.initial = existing[i].party, existing[i].name
             self.fields[f"party_{i}"], self.fields[f"name_{i}"] = party, name

@@ -357,8 +357,14 @@ def project_steps(project: Project, meeting=None) -> list[MethodStep]:
         MethodStep(
             2,
             "链接资源",
-            bool(partners),
-            f"链接合伙人 {len(partners)} 位" if partners else "尚未链接合伙人",
+            bool(partners) or bool(project.no_partner_reason.strip()),
+            f"链接合伙人 {len(partners)} 位"
+            if partners
+            else (
+                f"无需链接资源:{project.no_partner_reason[:30]}"
+                if project.no_partner_reason.strip()
+                else "尚未链接合伙人"
+            ),
             "step-partners",
         ),
         MethodStep(

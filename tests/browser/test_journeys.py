@@ -58,22 +58,36 @@ def test_secretary_files_and_submits_a_project(transactional_db, org, people, jo
     j.click(picker.get_by_role("button", name=f"链接 {partner.name}"), "partner-linked")
     expect(page.locator("#step-partners")).to_contain_text(partner.name)
 
-    j.click(page.get_by_role("link", name="填写计划"), "plan-form")
+    j.click(page.get_by_role("link", name="计划与预算"), "plan-form")
     page.locator("[name=goal]").fill("让3号楼的楼道晚上亮起来")
     page.locator("[name=start_date]").fill("2026-12-01")
     page.locator("[name=end_date]").fill("2026-12-20")
-    page.locator("[name=budget_total]").fill("3000")
     page.locator("[name=target_groups]").fill("3号楼居民")
-    j.click(page.get_by_role("button", name="保存"), "plan-saved")
+    j.click(page.get_by_role("button", name="保存目标与范围"), "plan-saved")
+    budget = page.locator("form[action$='/plan/budget/add/']")
+    budget.locator("[name=item]").fill("感应灯")
+    budget.locator("[name=amount]").fill("3000")
+    budget.locator("[name=source]").select_option("street")
+    j.click(budget.get_by_role("button", name="添加预算"), "budget-added")
+    expect(page.locator("#h-budget")).to_contain_text("3000.00")
+    j.click(page.get_by_role("link", name="返回项目"), "project-planned")
     expect(page.locator("#step-plan")).to_contain_text("3000")
 
-    j.click(page.get_by_role("link", name="填写方案"), "proposal-form")
-    page.locator("[name=joint_meeting_date]").fill("2026-11-20")
-    page.locator("[name=joint_meeting_attendees]").fill("小区党支部、业委会、物业、居民代表")
+    j.click(page.get_by_role("link", name="记录联席会"), "meeting-form")
+    page.locator("[name=date]").fill("2026-11-20")
+    page.locator("[name=party_0]").select_option("branch")
+    page.locator("[name=name_0]").fill("小区党支部 王书记")
+    page.locator("[name=party_1]").select_option("property")
+    page.locator("[name=name_1]").fill("物业 张经理")
     page.locator("[name=feasibility]").fill("物业出灯具,志愿者安装")
+    page.locator("[name=decisions]").fill("同意实施")
+    j.click(page.get_by_role("button", name="保存联席会记录"), "meeting-saved")
+    expect(page.locator("#step-proposal")).to_contain_text("2026-11-20")
+
+    j.click(page.get_by_role("link", name="实施方案"), "proposal-form")
     page.locator("[name=proposal]").fill("分两个周末完成安装")
     j.click(page.get_by_role("button", name="保存"), "proposal-saved")
-    expect(page.locator("#step-proposal")).to_contain_text("2026-11-20")
+    expect(page.locator("#readiness")).to_contain_text("前四步材料齐全")
 
     j.click(page.get_by_role("button", name="提交街道审核"), "submitted")
     expect(badge(page)).to_have_text("待街道审核")
@@ -84,7 +98,7 @@ def test_secretary_files_and_submits_a_project(transactional_db, org, people, jo
     assert all(c.split() == ["missing"] for c in classes[3:]), classes
     expect(page.locator("ol.steps > li.done .visually-hidden")).to_have_text(["已完成"] * 3)
     # The secretary can no longer edit or resubmit it.
-    expect(page.get_by_role("link", name="填写计划")).to_have_count(0)
+    expect(page.get_by_role("link", name="计划与预算")).to_have_count(0)
     expect(page.get_by_role("button", name="提交街道审核")).to_have_count(0)
 
     project = Project.objects.get(title="楼道点亮行动")
@@ -141,7 +155,7 @@ def test_street_returns_then_approves_a_proposal(transactional_db, org, people, 
 
     street.goto(project.get_absolute_url(), "project-resubmitted")
     approve_form = page.locator("form[action$='/approve/']")
-    approve_form.locator("textarea").fill("同意实施。")
+    approve_form.locator("[name=comment]").fill("同意实施。")
     street.click(approve_form.get_by_role("button", name="批准"), "approved")
     expect(badge(page)).to_have_text("已批准")
     expect(page.locator("main .messages")).to_contain_text("已批准")
@@ -235,9 +249,12 @@ def test_district_sees_the_project_in_its_overview(transactional_db, org, people
     rows = page.locator("#project-rows .list-group-item")
     expect(rows).to_have_count(3)
     # The filter swaps the rows in place through htmx (and must do so under the strict CSP).
+    toggle = page.get_by_role("button", name=re.compile("筛选与排序"))
+    if toggle.is_visible():  # a phone: the filters fold behind one button
+        toggle.click()
     page.get_by_label("名称", exact=True).fill("楼道")
     with page.expect_response(lambda r: "/projects/?" in r.url) as response:
-        page.get_by_role("button", name="筛选").click()
+        page.get_by_role("button", name="筛选", exact=True).click()
     assert response.value.status == 200
     expect(rows).to_have_count(1)
     expect(page).to_have_url(re.compile(r"q=%E6%A5%BC%E9%81%93"))
@@ -250,8 +267,9 @@ def test_district_sees_the_project_in_its_overview(transactional_db, org, people
     expect(page.get_by_role("heading", level=1)).to_have_text(submitted.title)
     expect(badge(page)).to_have_text("待街道审核")
     expect(page.locator("main")).to_contain_text(f"{org.street_a.name} · {org.guoao.name}")
-    # District staff read; they neither edit nor decide.
-    expect(page.locator("#h-actions")).to_have_count(0)
+    # District staff read and may raise a 督办; they neither edit nor decide.
+    actions = page.locator("section[aria-labelledby=h-actions] .btn")
+    expect(actions).to_have_text(["督办"])
     expect(page.locator("#h-review")).to_have_count(0)
 
 
@@ -268,10 +286,15 @@ def test_street_review_fields_have_their_own_labels(transactional_db, org, peopl
         }"""
     )
     labels = j.page.locator("main form textarea").evaluate_all(
-        """areas => Object.fromEntries(areas.map(a => [
-          a.closest("form").getAttribute("action").split("/").at(-2),
-          [...a.labels].map(l => l.textContent.replace("*", "").trim()),
-        ]))"""
+        """areas => {
+          const found = {};
+          for (const a of areas) {
+            const form = a.closest("form").getAttribute("action").split("/").at(-2);
+            (found[form] = found[form] || []).push(
+              ...[...a.labels].map(l => l.textContent.replace("*", "").trim()));
+          }
+          return found;
+        }"""
     )
     assert duplicates == [], duplicates
-    assert labels == {"approve": ["审核意见"], "return": ["修改意见"]}, labels
+    assert labels == {"approve": ["审核意见", "批准条件(可选)"], "return": ["修改意见"]}, labels
