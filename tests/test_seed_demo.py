@@ -205,9 +205,7 @@ class TestLoadedDemo:
         assert ProjectEvent.objects.filter(kind=ProjectEvent.Kind.RETURNED).exists()
         # Steps 3–4 in depth: a project of 国奥社区 in three rounds (the benchmark's), approvals
         # with conditions (confirmed once the project is announced), grants, 督办 overdue.
-        assert ReviewRound.objects.filter(
-            number=3, project__community__name="国奥社区"
-        ).exists()
+        assert ReviewRound.objects.filter(number=3, project__community__name="国奥社区").exists()
         conditional = ReviewRound.objects.filter(decision="conditional")
         assert conditional.exists()
         assert not ReviewCondition.objects.filter(
