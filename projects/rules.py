@@ -33,6 +33,8 @@ rules.add_perm("projects.reply_supervision", is_community_staff_of)
 rules.add_perm(
     "projects.view_supervision", is_community_staff | is_street_staff | is_district_staff
 )
+# The district's lists (public spaces, project classes) in the admin site.
+rules.add_perm("projects.manage_lists", is_district_staff)
 # The review queue (the street's) and the approvals filed with the district (备案).
 rules.add_perm("projects.view_review_queue", is_street_staff | is_district_staff)
 rules.add_perm("projects.view_filings", is_street_staff | is_district_staff)
