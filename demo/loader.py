@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import District, User
 from accounts.roles import Role
+from projects.models import ensure_district_lists
 
 from . import catalog, org, projects, records, streetwork
 from . import plans as project_plans
@@ -52,6 +53,7 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     started = time.monotonic()
     rng = random.Random(SEED)
     now = timezone.now()
+    ensure_district_lists()  # made by a migration; a flushed test database has lost them
     tree = org.build_tree(rng)
     # One hash for everybody: PBKDF2 costs ~0.5 s per call.
     org.build_people(tree, rng, make_password(password))

@@ -105,6 +105,33 @@ class ProjectClass(models.Model):
         return self.name
 
 
+# The district's lists as the seed article names them, created by migration 0006; the district
+# changes them in the admin site. `ensure_district_lists()` puts back any that are missing (the
+# demo after a flushed test database, say).
+DEFAULT_PROJECT_CLASSES = [
+    ("环境整治", "楼道、绿化、卫生、停车等环境问题"),
+    ("物业管理", "物业服务、维修基金、业委会建设"),
+    ("便民服务", "家门口的日常服务"),
+    ("为老服务", "老年人助餐、助医、陪伴"),
+    ("一老一小", "儿童托管、四点半课堂、亲子活动"),
+    ("邻里互助", "邻里节、百家宴等增进邻里关系的活动"),
+    ("文化体育", "文艺、读书、健身"),
+    ("平安建设", "矛盾纠纷化解、安全隐患排查"),
+    ("协商议事", "圆桌会、微议事等居民自治"),
+    ("志愿服务", "志愿队伍建设与服务"),
+]
+DEFAULT_PUBLIC_SPACES = ["步道旁", "凉亭下", "广场内", "小区花园", "楼宇架空层"]
+
+
+def ensure_district_lists() -> None:
+    for order, (name, description) in enumerate(DEFAULT_PROJECT_CLASSES, 1):
+        ProjectClass.objects.get_or_create(
+            name=name, defaults={"description": description, "order": order}
+        )
+    for order, name in enumerate(DEFAULT_PUBLIC_SPACES, 1):
+        PublicSpaceKind.objects.get_or_create(name=name, defaults={"order": order})
+
+
 class Project(SoftDeleteModel):
     Theme = Theme
 

@@ -214,7 +214,7 @@ class World:
             # The street's work (streetwork/): a 研判 and a field visit of 国奥社区 by street A's
             # 组长, the community a create page is asked for, one of the district's classes.
             "community": org.guoao,
-            "project_class": ProjectClass.objects.order_by("order", "id").first(),
+            "project_class": ProjectClass.objects.get_or_create(name="环境整治")[0],
             "assessment": AssessmentFactory(
                 community=org.guoao, compound=org.compound, assessed_by=people.street
             ),
