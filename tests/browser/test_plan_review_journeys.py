@@ -329,6 +329,10 @@ def test_plan_meeting_review_with_conditions_filing_and_supervision(
     expect(listed).to_contain_text("待回复")
     expect(listed).to_contain_text(QUESTION)
 
+    # The 督办 waits in her inbox, unread (the page passes axe's colour-contrast check).
+    sec.goto("/inbox/", "secretary-inbox")
+    unread = page.locator("main .list-group-item-warning", has_text="区级督办")
+    expect(unread.first).to_contain_text("未读")
     sec.goto("/", "secretary-home")
     waiting = page.locator("section", has=page.locator("#h-supervisions"))
     expect(waiting.locator("#h-supervisions")).to_have_text("待回复的区级督办")
