@@ -221,3 +221,53 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.result_url}"
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday week: a statutory holiday (法定节假日) on a weekday, or a
+    working Saturday or Sunday (调休上班). The district keeps them; core/workdays.py counts
+    working days from them for every date rule (公示 periods, publications, the round table)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("节假日(休息)")
+        WORKDAY = "workday", _("调休上班")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=30, help_text=_("例如:春节、国庆节调休"))
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["holiday", "workday"]), name="calendar_day_kind_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}({self.get_kind_display()})"
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS to prove a resident holds a phone (core/sms.py). Only the
+    number's keyed hash and the code's hash are kept."""
+
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    purpose = models.CharField(_("用途"), max_length=40)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [
+            models.Index(fields=["phone_hash", "purpose", "-created_at"], name="phonecode_recent")
+        ]
+
+    def __str__(self):
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

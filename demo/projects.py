@@ -497,6 +497,7 @@ class ProjectBuilder:
                 volunteers=rng.randint(3, 25),
                 spending=(share * Decimal(rng.uniform(0.7, 1.2))).quantize(Decimal("1.00")),
                 note=note,
+                status=Activity.Status.HELD,
                 created_by=secretary,
                 created_at=min(_at_local(day, 18), self.now),
             )

@@ -11,6 +11,7 @@ from accounts.models import Community, Compound
 from core.dates import sane_date_q, validate_sane_date
 from core.links import object_url
 from core.models import LabelsMixin, SoftDeleteModel, SoftDeleteQuerySet, Upload
+from core.phone import PhoneField
 from needs.models import Need
 from partners.models import Partner
 
@@ -222,9 +223,19 @@ class Project(SoftDeleteModel):
     )
     # Step 4: the proposal; the joint meeting that agreed it is a JointMeeting
     proposal = models.TextField(_("实施方案"), max_length=8000, blank=True)
+    changes_shared_property = models.BooleanField(
+        _("涉及共有部分或维修基金"),
+        default=False,
+        help_text=_("如加装充电桩、外墙保温、动用维修基金:发布预告后须公示"),
+    )
     # Step 5: announcement
     announcement = models.TextField(_("项目预告"), max_length=4000, blank=True)
     announced_at = models.DateTimeField(_("预告发布时间"), null=True, blank=True)
+    # The 公示 period an announcement opens when the project needs one (NoticePolicy): counted
+    # in working days; each re-announcement after an upheld objection starts a new round.
+    notice_round = models.PositiveSmallIntegerField(_("公示轮次"), default=0)
+    notice_starts_on = models.DateField(_("公示开始日期"), null=True, blank=True)
+    notice_ends_on = models.DateField(_("公示截止日期"), null=True, blank=True)
     # Step 7: the community's own retrospective (复盘); the street's 审核 is "review"
     retrospective = models.TextField(_("复盘总结"), max_length=8000, blank=True)
     retrospected_at = models.DateTimeField(_("复盘时间"), null=True, blank=True)
@@ -347,15 +358,102 @@ class ProjectEvent(LabelsMixin, models.Model):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
 
 
+class Recurrence(models.TextChoices):
+    WEEKLY = "weekly", _("每周")
+    MONTHLY = "monthly", _("每月")
+    YEARLY = "yearly", _("每年")
+
+
+class ActivitySeries(models.Model):
+    """Sessions that recur (每周的课, 每月的百家宴, 每年的邻居节): the series generates its
+    sessions, no further than twelve months ahead, each then held or cancelled on its own."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="series"
+    )
+    title = models.CharField(_("活动名称"), max_length=100)
+    place = models.CharField(_("活动地点"), max_length=100)
+    recurrence = models.CharField(_("重复"), max_length=10, choices=Recurrence.choices)
+    first_date = models.DateField(_("首次日期"), validators=[validate_sane_date])
+    until = models.DateField(_("截止日期"), null=True, blank=True, validators=[validate_sane_date])
+    starts_at = models.TimeField(_("开始时间"), null=True, blank=True)
+    ends_at = models.TimeField(_("结束时间"), null=True, blank=True)
+    signup_capacity = models.PositiveIntegerField(
+        _("报名名额"), null=True, blank=True, help_text=_("不需要报名的活动留空")
+    )
+    generated_until = models.DateField(_("已排到"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("系列活动")
+        verbose_name_plural = _("系列活动")
+        ordering = ["first_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recurrence__in=Recurrence.values),
+                name="series_recurrence_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(until__isnull=True)
+                | models.Q(until__gte=models.F("first_date")),
+                name="series_dates_ordered",
+                violation_error_message=_("截止日期不能早于首次日期。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}({self.get_recurrence_display()})"
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("已安排")
+    HELD = "held", _("已举办")
+    CANCELLED = "cancelled", _("已取消")
+
+
 class Activity(models.Model):
-    """Step 6: one activity session of a project."""
+    """Step 6: one session of a project's programme: scheduled ahead (alone or by a series),
+    then held (with participants, volunteers, photos and spending) or cancelled."""
+
+    Status = SessionStatus
 
     project = models.ForeignKey(
         Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="activities"
     )
+    series = models.ForeignKey(
+        ActivitySeries,
+        verbose_name=_("所属系列"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    milestone = models.ForeignKey(
+        "Milestone",
+        verbose_name=_("对应计划节点"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    title = models.CharField(_("活动名称"), max_length=100, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    status_changed_at = models.DateTimeField(_("状态变更时间"), default=timezone.now)
     date = models.DateField(_("活动日期"), validators=[validate_sane_date])
+    starts_at = models.TimeField(_("开始时间"), null=True, blank=True)
+    ends_at = models.TimeField(_("结束时间"), null=True, blank=True)
     place = models.CharField(_("活动地点"), max_length=100)
-    participants = models.PositiveIntegerField(_("参与人数"))
+    signup_capacity = models.PositiveIntegerField(
+        _("报名名额"), null=True, blank=True, help_text=_("不需要报名的活动留空")
+    )
+    signup_deadline = models.DateTimeField(_("报名截止时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    participants = models.PositiveIntegerField(_("参与人数"), default=0)
     volunteers = models.PositiveIntegerField(_("志愿者人数"), default=0)
     spending = models.DecimalField(
         _("支出(元)"), max_digits=10, decimal_places=2, default=0, validators=[MinValueValidator(0)]
@@ -382,10 +480,17 @@ class Activity(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("活动记录")
-        verbose_name_plural = _("活动记录")
+        verbose_name = _("活动场次")
+        verbose_name_plural = _("活动场次")
         ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["date", "status"], name="activity_calendar"),
+            models.Index(fields=["project", "date"], name="activity_project_date"),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=SessionStatus.values), name="activity_status_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(spending__gte=0),
                 name="activity_spending_not_negative",
@@ -400,6 +505,201 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.place}"
+
+    @property
+    def community(self):
+        return self.project.community
+
+
+class ActivityVolunteer(models.Model):
+    """A partner who came to a held session as a volunteer, and their hours."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="volunteer_rows")
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("合伙人"), on_delete=models.PROTECT, related_name="+"
+    )
+    hours = models.DecimalField(
+        _("服务时长(小时)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        verbose_name = _("志愿服务")
+        verbose_name_plural = _("志愿服务")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "partner"], name="volunteer_once"),
+            models.CheckConstraint(
+                condition=models.Q(hours__gte=0) & models.Q(hours__lte=24),
+                name="volunteer_hours_sane",
+                violation_error_message=_("服务时长应在 0 到 24 小时之间。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} {self.hours}h"
+
+
+class ActivityPhoto(models.Model):
+    """A photo of a session. It is shown to residents only when staff confirm the people in it
+    agreed (public), and, for children, confirm the guardians' consent explicitly."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="+")
+    caption = models.CharField(_("说明"), max_length=100, blank=True)
+    shows_children = models.BooleanField(_("照片中有儿童"), default=False)
+    public = models.BooleanField(_("可公开"), default=False)
+    consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认同意人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    consent_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(public=False) | models.Q(consent_by__isnull=False),
+                name="photo_public_needs_consent",
+                violation_error_message=_("公开照片前须确认照片中的人已同意。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption or f"照片 {self.pk}"
+
+
+class ActivitySpending(models.Model):
+    """What a held session spent against one of the plan's budget lines."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="spending_rows")
+    budget_line = models.ForeignKey(
+        "BudgetLine", verbose_name=_("预算明细"), on_delete=models.PROTECT, related_name="spent"
+    )
+    amount = models.DecimalField(
+        _("金额(元)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        verbose_name = _("活动支出")
+        verbose_name_plural = _("活动支出")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0),
+                name="activity_spending_row_not_negative",
+                violation_error_message=_("支出不能为负数。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.budget_line_id} {self.amount}"
+
+
+# --- step 5: the 公示 period and residents' objections ------------------------------------------
+class NoticePolicy(models.Model):
+    """The district's rule for which announcements open a 公示 period, and how long it runs.
+    One row (pk 1); district staff keep it in the admin site."""
+
+    amount_threshold = models.DecimalField(
+        _("公示金额标准(元)"),
+        max_digits=12,
+        decimal_places=2,
+        default=50000,
+        help_text=_("街道和区级经费合计超过此金额的项目须公示"),
+    )
+    working_days = models.PositiveSmallIntegerField(
+        _("公示期(工作日)"), default=5, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("公示规则")
+        verbose_name_plural = _("公示规则")
+
+    def __str__(self):
+        return f"超过 {self.amount_threshold} 元公示 {self.working_days} 个工作日"
+
+    @classmethod
+    def current(cls) -> "NoticePolicy":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("待答复")
+    ANSWERED = "answered", _("已答复,待街道决定")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")
+    HIDDEN = "hidden", _("已屏蔽")
+
+
+class ObjectionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(project__in=Project.objects.visible_to(user))
+
+    def shown(self):
+        """What residents see on the public page: everything not hidden as abuse."""
+        return self.exclude(status=ObjectionStatus.HIDDEN)
+
+    def undecided(self):
+        return self.filter(status__in=[ObjectionStatus.OPEN, ObjectionStatus.ANSWERED])
+
+
+class Objection(LabelsMixin, models.Model):
+    """A resident's objection raised on the public page during a 公示 period."""
+
+    Status = ObjectionStatus
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="objections"
+    )
+    notice_round = models.PositiveSmallIntegerField(_("公示轮次"))
+    text = models.TextField(_("异议内容"), max_length=1000)
+    phone = PhoneField(_("联系电话"), help_text=_("选填,便于社区回复您"))
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    raised_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("社区答复"), max_length=2000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    decision_note = models.TextField(_("街道决定意见"), max_length=2000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    hidden_reason = models.CharField(_("屏蔽理由"), max_length=200, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ObjectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["raised_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ObjectionStatus.values),
+                name="objection_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:30]
+
+    def get_absolute_url(self):
+        return object_url("projects:objection", self.pk)
 
     @property
     def community(self):

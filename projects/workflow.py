@@ -485,7 +485,13 @@ def record_activity(step: Step) -> None:
         if photo
         else None
     )
-    activity = Activity.objects.create(project=step.obj, photo=upload, created_by=step.by, **fields)
+    activity = Activity.objects.create(
+        project=step.obj,
+        photo=upload,
+        status=Activity.Status.HELD,
+        created_by=step.by,
+        **fields,
+    )
     step.result = activity
     step.note = f"{activity.date} {activity.place}"
     step.detail["activity"] = activity.pk

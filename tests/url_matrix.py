@@ -266,6 +266,7 @@ class World:
                 date="2026-12-01",
                 place="小区广场",
                 participants=20,
+                status=Activity.Status.HELD,
                 created_by=self.people.secretary,
             )
         return project
