@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 
 from core.audit import audit
+from core.models import CalendarDay
 
 from . import services
 from .models import (
@@ -246,3 +247,28 @@ class RoleAssignmentAdmin(RoleAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             services.role_revoke(assignment=obj, by=request.user)
+
+
+@admin.register(CalendarDay, site=portal_admin)
+class CalendarDayAdmin(RoleAdmin):
+    """District staff keep the statutory holidays and 调休 working days that every date rule
+    counts working days from (core/workdays.py); a wrong entry may be deleted, audited."""
+
+    permission = "core.manage_calendar"
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def delete_model(self, request, obj):
+        audit(
+            actor=request.user, action="calendarday.delete", obj=obj, detail={"date": str(obj.date)}
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

@@ -53,9 +53,13 @@ INSTALLED_APPS = [
     "projects",
     # the street's 研判 and field visits, above projects
     "streetwork",
+    # compound scenes and claimable micro-projects (幸福责任田), above projects and partners
+    "scenes",
     # read across everything
     "dashboards",
     "public",
+    # residents' sign-ups for sessions (above projects, read by public)
+    "signups",
     # the demo district (seed_demo)
     "demo",
 ]
@@ -151,6 +155,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "projects.tasks.remind_reviewers",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Series of sessions (projects/sessions.py): kept twelve months ahead, idempotently.
+    "series-extend": {
+        "task": "projects.tasks.extend_series",
+        "schedule": crontab(hour=2, minute=41),
+    },
     "user-sessions-purge": {
         "task": "accounts.tasks.purge_user_sessions",
         "schedule": crontab(hour=3, minute=23),
@@ -203,6 +212,8 @@ RATE_LIMITS = {
     "password_change": {"device": "10/10m", "ip": "300/10m"},
     # Every public form (surveys, suggestions, sign-up, grading, registration, round-table posts).
     "public_form": {"device": "30/h", "ip": "2000/h"},
+    # Asking for and checking SMS codes (core/sms.py limits each number on its own as well).
+    "sms": {"device": "10/h", "ip": "500/h"},
 }
 
 AXES_FAILURE_LIMIT = 5

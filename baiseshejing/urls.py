@@ -12,6 +12,9 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("streetwork/", include("streetwork.urls")),
     path("p/", include("public.urls")),
+    path("signups/", include("signups.urls")),
+    # Compound scenes and 幸福责任田: staff pages under scenes/, residents' under p/.
+    path("", include("scenes.urls")),
     path("", include("core.urls")),
     path("admin/", portal_admin.urls),
     path("healthz", healthz, name="healthz"),

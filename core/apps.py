@@ -20,3 +20,13 @@ class CoreConfig(AppConfig):
         # An upload stored in a transaction that rolled back leaves no file behind.
         request_finished.connect(discard_uncommitted_uploads, dispatch_uid="core.uploads")
         task_postrun.connect(discard_uncommitted_uploads, dispatch_uid="core.uploads")
+
+        from django.db.models.signals import post_delete, post_init, post_save
+
+        from . import workdays
+        from .models import CalendarDay
+
+        # The working-day cache forgets a year whenever the district changes its calendar.
+        post_init.connect(workdays.calendar_day_loaded, sender=CalendarDay)
+        post_save.connect(workdays.calendar_day_changed, sender=CalendarDay)
+        post_delete.connect(workdays.calendar_day_changed, sender=CalendarDay)

@@ -18,8 +18,10 @@ from accounts.models import District, User
 from accounts.roles import Role
 from projects.models import ensure_district_lists
 
-from . import catalog, org, projects, records, streetwork
+from . import catalog, notices, org, projects, records, scenes, streetwork
 from . import plans as project_plans
+from . import sessions as programme
+from . import signups as resident_signups
 
 SEED = 2024  # the same district on every load
 DEFAULT_PASSWORD = "demo-pass-2024"  # noqa: S105 - public by design (DESIGN.md §4)
@@ -67,9 +69,13 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     partners = records.build_partners(tree, rng, now, records.scaled(PARTNERS, scale))
     built = projects.ProjectBuilder(tree, rng, now, needs, partners).build(plans)
     project_plans.build(tree, rng, now, plans)
+    programme.build(tree, now, partners, built)
     org.build_account_changes(tree, now)
     org.build_leading_groups(tree, now)
     streetwork.build(tree, rng, now, needs, built, scale)
+    scenes.build(tree, rng, now, partners, built)
+    notices.build(tree, now)
+    resident_signups.build(tree, now, built)
 
     summary = Summary(scale=scale)
     summary.counts = {

@@ -76,6 +76,7 @@ class PlanForm(forms.ModelForm):
             "project_class",
             "public_space",
             "micro_kind",
+            "changes_shared_property",
         ]
         widgets = {
             "goal": forms.Textarea(attrs={"rows": 3}),

@@ -337,6 +337,10 @@ class ProjectEvent(LabelsMixin, models.Model):
         GRANTED = "granted", _("核定经费")
         SUPERVISED = "supervised", _("区级督办")
         SUPERVISION_REPLIED = "supervision_reply", _("回复督办")
+        SESSION_PLANNED = "session_planned", _("安排活动")
+        SESSION_CHANGED = "session_changed", _("调整活动安排")
+        SESSION_CANCELLED = "session_cancelled", _("取消活动")
+        PHOTO_CONSENT = "photo_consent", _("照片公开")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
@@ -414,6 +418,12 @@ class SessionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
+class ActivityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The sessions of the projects this user may open."""
+        return self.filter(project__in=Project.objects.visible_to(user))
+
+
 class Activity(models.Model):
     """Step 6: one session of a project's programme: scheduled ahead (alone or by a series),
     then held (with participants, volunteers, photos and spending) or cancelled."""
@@ -466,18 +476,12 @@ class Activity(models.Model):
         blank=True,
         help_text=_("支出由哪方经费承担"),
     )
-    photo = models.ForeignKey(
-        Upload,
-        verbose_name=_("活动照片"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("活动场次")
@@ -490,6 +494,13 @@ class Activity(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=SessionStatus.values), name="activity_status_valid"
+            ),
+            # A series generates each date once, however often the daily task runs.
+            models.UniqueConstraint(
+                fields=["series", "date"],
+                condition=models.Q(series__isnull=False),
+                name="activity_series_date_once",
+                violation_error_message=_("这个系列在这一天已经有一场活动。"),
             ),
             models.CheckConstraint(
                 condition=models.Q(spending__gte=0),
@@ -505,6 +516,9 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.place}"
+
+    def get_absolute_url(self):
+        return object_url("projects:session", self.pk)
 
     @property
     def community(self):

@@ -23,6 +23,14 @@ rules.add_perm("projects.decide_project", is_street_decider_of)
 rules.add_perm("projects.comment_project", is_street_reviewer_of)
 rules.add_perm("projects.announce_project", is_community_staff_of)
 rules.add_perm("projects.log_activity", is_community_staff_of)
+# Step 6 as a programme (projects/sessions.py): the project's community plans its sessions,
+# changes, holds and cancels them, and makes photos public once consent is confirmed. The rules
+# read the session's community (its project's).
+rules.add_perm("projects.plan_sessions", is_community_staff_of)
+rules.add_perm("projects.change_session", is_community_staff_of)
+rules.add_perm("projects.hold_session", is_community_staff_of)
+rules.add_perm("projects.cancel_session", is_community_staff_of)
+rules.add_perm("projects.publish_photo", is_community_staff_of)
 rules.add_perm("projects.retrospect_project", is_community_staff_of)
 # Funding: the street's 组长 grants the street's money, district staff the district's.
 rules.add_perm("projects.grant_street_funds", is_street_leader_of)
@@ -40,3 +48,11 @@ rules.add_perm("projects.view_review_queue", is_street_staff | is_district_staff
 rules.add_perm("projects.view_filings", is_street_staff | is_district_staff)
 # Who works with projects at all (the navigation); which ones, visible_to() decides.
 rules.add_perm("projects.view_project", is_community_staff | is_street_staff | is_district_staff)
+# 公示 objections (projects/notice.py): the community answers publicly, staff of the community or
+# the street hide abuse with a reason, the street's decider decides.
+rules.add_perm("projects.answer_objection", is_community_staff_of)
+rules.add_perm("projects.hide_objection", is_community_staff_of | is_street_reviewer_of)
+rules.add_perm("projects.decide_objection", is_street_decider_of)
+rules.add_perm("projects.view_objections", is_community_staff | is_street_staff | is_district_staff)
+# The district's 公示 rule (threshold, working days) in the admin site.
+rules.add_perm("projects.manage_notice_policy", is_district_staff)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -17,6 +17,9 @@ from . import listing
 from .models import (
     GRANTED_SOURCES,
     Activity,
+    ActivityPhoto,
+    ActivitySpending,
+    ActivityVolunteer,
     Decision,
     FundingSource,
     Milestone,
@@ -113,14 +116,18 @@ def project_get(*, user, pk: int) -> Project:
                 "id", "project", "kind", "at", "note", "actor__display_name", "actor__username"
             ),
         ),
-        Prefetch(
-            "activities",
-            queryset=Activity.objects.select_related("photo").only(
-                *(f.attname for f in Activity._meta.concrete_fields), "photo__uuid"
-            ),
-        ),
         "compounds",
-        Prefetch("milestones", queryset=Milestone.objects.order_by("date", "id")),
+        # Each milestone with its sessions counted (step 6's progress); the sessions themselves
+        # are read capped by programme(), never all of them.
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.annotate(
+                sessions_held=Count("sessions", filter=Q(sessions__status=Activity.Status.HELD)),
+                sessions_planned=Count(
+                    "sessions", filter=Q(sessions__status=Activity.Status.SCHEDULED)
+                ),
+            ).order_by("date", "id"),
+        ),
         "budget_lines",
         "grants",
         Prefetch(
@@ -163,14 +170,12 @@ class Funding:
 
 
 def funding(project: Project) -> tuple[list[Funding], Decimal]:
-    """Requested (budget lines), granted and spent (activities) per source, from the prefetched
-    rows; and the spending no source was named for."""
-    requested, spent = {}, {}
+    """Requested (budget lines) and granted per source from the prefetched rows, spent by the
+    held sessions (one query); and the spending no source was named for."""
+    requested = {}
     for line in project.budget_lines.all():
         requested[line.source] = requested.get(line.source, Decimal(0)) + line.amount
-    for activity in project.activities.all():
-        key = activity.funding_source or ""
-        spent[key] = spent.get(key, Decimal(0)) + activity.spending
+    spent = spent_by_source(project)
     granted = {g.source: g.amount for g in project.grants.all()}
     rows = [
         Funding(
@@ -340,11 +345,12 @@ def partner_matches(project: Project, q: str = "") -> tuple[list[Partner], bool]
     return found[:PICKER_SIZE], len(found) > PICKER_SIZE
 
 
-def project_steps(project: Project, meeting=None) -> list[MethodStep]:
-    """The seven steps, each marked done or missing, with the evidence for it."""
+def project_steps(project: Project, meeting=None, sessions=None) -> list[MethodStep]:
+    """The seven steps, each marked done or missing, with the evidence for it (`sessions`: the
+    project's programme(), read when not given)."""
     needs = list(project.needs.all())
     partners = list(project.partners.all())
-    activities = list(project.activities.all())
+    sessions = sessions if sessions is not None else programme(project)
     approved = project.status in PROJECT_WORKFLOW.reachable_from(Status.APPROVED)
     steps = [
         MethodStep(
@@ -397,10 +403,11 @@ def project_steps(project: Project, meeting=None) -> list[MethodStep]:
         MethodStep(
             6,
             "组织实施",
-            bool(activities),
-            f"活动 {len(activities)} 次,参与 {sum(a.participants for a in activities)} 人次"
-            if activities
-            else "尚无活动记录",
+            bool(sessions.held),
+            f"活动 {sessions.held} 次,参与 {sessions.participants} 人次"
+            + (f",另有 {sessions.scheduled} 场已安排" if sessions.scheduled else "")
+            if sessions.held
+            else (f"已安排 {sessions.scheduled} 场活动" if sessions.scheduled else "尚无活动记录"),
             "step-activities",
         ),
         MethodStep(
@@ -416,3 +423,119 @@ def project_steps(project: Project, meeting=None) -> list[MethodStep]:
     for hook in STEP_EVIDENCE_HOOKS:
         hook(project, steps)
     return steps
+
+
+# --- step 6: the project's programme of sessions (projects/sessions.py) ---------------------------
+SECTION_SIZE = 5  # sessions of each kind the project page shows; the rest on the sessions page
+
+
+def session_get(*, user, pk: int) -> Activity:
+    """One session of a project the user may open, with what its page and rules read."""
+    queryset = Activity.objects.select_related(
+        "project__community__street", "project__project_class", "series", "milestone"
+    ).prefetch_related(
+        Prefetch("photos", queryset=ActivityPhoto.objects.select_related("upload", "consent_by")),
+        Prefetch("volunteer_rows", queryset=ActivityVolunteer.objects.select_related("partner")),
+        Prefetch("spending_rows", queryset=ActivitySpending.objects.select_related("budget_line")),
+    )
+    return get_visible_or_404(queryset, user, pk=pk)
+
+
+SESSION_ROW_FIELDS = (
+    "id",
+    "project",
+    "title",
+    "status",
+    "date",
+    "starts_at",
+    "ends_at",
+    "place",
+    "signup_capacity",
+    "participants",
+    "volunteers",
+    "spending",
+    "cancel_reason",
+    "series",
+    "milestone",
+)
+
+
+def session_list(project: Project):
+    """All sessions of a project (the project came through visible_to), the next first, then
+    the past ones, newest first."""
+    today = timezone.localdate()
+    upcoming = Q(status=Activity.Status.SCHEDULED, date__gte=today)
+    return (
+        Activity.objects.filter(project=project)
+        .only(*SESSION_ROW_FIELDS)
+        .annotate(
+            soon=Case(When(upcoming, then=Value(0)), default=Value(1)),
+            soon_date=Case(When(upcoming, then=F("date")), default=None),
+        )
+        .order_by("soon", "soon_date", "-date", "-id")
+    )
+
+
+@dataclass
+class Programme:
+    """The project page's step 6: what is coming, what happened, and the totals."""
+
+    upcoming: list
+    past: list
+    scheduled: int
+    held: int
+    cancelled: int
+    participants: int
+
+    @property
+    def more(self) -> bool:
+        return len(self.upcoming) + len(self.past) < self.scheduled + self.held + self.cancelled
+
+
+def programme(project: Project) -> Programme:
+    """Two capped lists and one aggregate: the same queries however many sessions there are."""
+    today = timezone.localdate()
+    rows = Activity.objects.filter(project=project).only(*SESSION_ROW_FIELDS)
+    upcoming = list(
+        rows.filter(status=Activity.Status.SCHEDULED, date__gte=today).order_by("date", "id")[
+            :SECTION_SIZE
+        ]
+    )
+    past = list(
+        rows.exclude(status=Activity.Status.SCHEDULED, date__gte=today).order_by("-date", "-id")[
+            :SECTION_SIZE
+        ]
+    )
+    held = Q(status=Activity.Status.HELD)
+    totals = Activity.objects.filter(project=project).aggregate(
+        scheduled=Count("id", filter=Q(status=Activity.Status.SCHEDULED)),
+        held=Count("id", filter=held),
+        cancelled=Count("id", filter=Q(status=Activity.Status.CANCELLED)),
+        participants=Sum("participants", filter=held),
+    )
+    return Programme(upcoming, past, **{k: v or 0 for k, v in totals.items()})
+
+
+def spent_by_source(project: Project) -> dict[str, Decimal]:
+    """Money spent by held sessions per funding source ("" for none named): the spending rows
+    by their budget line's source, and a session recorded without rows by its own source."""
+    rows = ActivitySpending.objects.filter(
+        activity__project=project, activity__status=Activity.Status.HELD
+    )
+    without_rows = (
+        Activity.objects.filter(project=project, status=Activity.Status.HELD)
+        .exclude(spending=0)
+        .exclude(Exists(ActivitySpending.objects.filter(activity=OuterRef("pk"))))
+    )
+    spent: dict[str, Decimal] = {}
+    for source, amount in (
+        rows.values_list("budget_line__source")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .union(
+            without_rows.values_list("funding_source").annotate(total=Sum("spending")).order_by(),
+            all=True,
+        )
+    ):
+        spent[source] = spent.get(source, Decimal(0)) + (amount or Decimal(0))
+    return spent

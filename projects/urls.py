@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notice_views, session_views, views
 
 app_name = "projects"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("supervisions/", views.supervision_list, name="supervisions"),
     path("supervisions/<int:pk>/", views.supervision_detail, name="supervision"),
     path("supervisions/<int:pk>/reply/", views.supervision_reply, name="supervision_reply"),
+    path("objections/", notice_views.objection_queue, name="objections"),
+    path("objections/<int:pk>/", notice_views.objection_detail, name="objection"),
+    path("objections/<int:pk>/answer/", notice_views.objection_answer, name="objection_answer"),
+    path("objections/<int:pk>/hide/", notice_views.objection_hide, name="objection_hide"),
+    path("objections/<int:pk>/decide/", notice_views.objection_decide, name="objection_decide"),
+    path("<int:pk>/objections/", notice_views.project_objections, name="project_objections"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/plan/", views.project_plan, name="plan"),
@@ -39,6 +45,16 @@ urlpatterns = [
     path("<int:pk>/supervise/", views.project_supervise, name="supervise"),
     path("<int:pk>/announce/", views.project_announce, name="announce"),
     path("<int:pk>/activities/new/", views.activity_create, name="activity_create"),
+    # Step 6 as a programme: sessions and series (projects/sessions.py)
+    path("<int:pk>/sessions/", session_views.session_list, name="sessions"),
+    path("<int:pk>/sessions/new/", session_views.session_create, name="session_create"),
+    path("<int:pk>/series/new/", session_views.series_create, name="series_create"),
+    path("sessions/<int:pk>/", session_views.session_detail, name="session"),
+    path("sessions/<int:pk>/edit/", session_views.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/hold/", session_views.session_hold, name="session_hold"),
+    path("sessions/<int:pk>/cancel/", session_views.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/photos/publish/", session_views.photo_publish, name="photo_publish"),
+    path("sessions/<int:pk>/photos/withdraw/", session_views.photo_withdraw, name="photo_withdraw"),
     path("<int:pk>/retrospective/", views.project_retrospective, name="retrospective"),
     path("<int:pk>/delete/", views.project_delete, name="delete"),
     path("<int:pk>/restore/", views.project_restore, name="restore"),

@@ -20,7 +20,7 @@ from core.http import form_page, perform_or_refuse
 from core.paging import paginate
 from core.scope import get_visible_or_404
 
-from . import export, listing, selectors, services
+from . import export, listing, selectors, services, sessions
 from .forms import (
     ActivityForm,
     AnnounceForm,
@@ -68,9 +68,12 @@ def _page(request, project, *, status=200, **forms):
         return render(request, "projects/project_detail.html#picker", context, status=status)
     meeting = selectors.project_meeting(project)
     money, unassigned = selectors.funding(project)
+    programme = selectors.programme(project)
     context.update(
         {
-            "steps": selectors.project_steps(project, meeting),
+            "steps": selectors.project_steps(project, meeting, programme),
+            "programme": programme,
+            "may_plan": sessions.may_plan(request.user, project),
             "meeting": meeting,
             "funding": money,
             "unassigned_spending": unassigned,

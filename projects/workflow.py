@@ -22,6 +22,7 @@ from core.workflow import Action, Step, Workflow, mark_deleted, mark_restored, s
 
 from .models import (
     Activity,
+    ActivityPhoto,
     BudgetLine,
     Decision,
     FundingGrant,
@@ -38,6 +39,7 @@ from .models import (
     Status,
     Supervision,
 )
+from .notice import notice_allows_start, open_notice
 from .review import snapshot
 
 S, Kind = Status, ProjectEvent.Kind
@@ -57,6 +59,7 @@ PLAN_FIELDS = (
     "public_space",
     "micro_kind",
     "project_class",
+    "changes_shared_property",
 )
 PROPOSAL_FIELDS = ("proposal", "no_partner_reason")
 ACTIVITY_FIELDS = (
@@ -256,7 +259,7 @@ def supervision_is_sane(step: Step):
 
 
 def has_activity(step: Step):
-    if not step.obj.activities.exists():
+    if not step.obj.activities.filter(status=Activity.Status.HELD).exists():
         yield "请至少记录一次活动后再复盘。"
 
 
@@ -487,14 +490,21 @@ def record_activity(step: Step) -> None:
     )
     activity = Activity.objects.create(
         project=step.obj,
-        photo=upload,
         status=Activity.Status.HELD,
         created_by=step.by,
         **fields,
     )
+    if upload is not None:  # not public until staff confirm consent (projects/sessions.py)
+        ActivityPhoto.objects.create(activity=activity, upload=upload)
     step.result = activity
     step.note = f"{activity.date} {activity.place}"
     step.detail["activity"] = activity.pk
+
+
+def announce_and_open_notice(step: Step) -> None:
+    """Announcing stamps the time and opens a 公示 period where one is due."""
+    stamp("announced_at")(step)
+    open_notice(step)
 
 
 # --- who hears of it: inbox entries now, e-mail once the transaction commits --------------------
@@ -727,9 +737,22 @@ PROJECT_WORKFLOW = Workflow(
             Kind.ANNOUNCED,
             fields=("announcement",),
             check=all_of(required("announcement", "请填写预告内容。"), conditions_confirmed),
-            apply=stamp("announced_at"),
+            apply=announce_and_open_notice,
         ),
-        # Step 6: the first activity starts implementation.
+        # An upheld 公示 objection sends the project back to the proposal (projects/notice.py).
+        Action(
+            "reopen_after_objection",
+            "因异议成立退回",
+            "projects.decide_project",
+            frozenset({S.ANNOUNCED}),
+            S.RETURNED,
+            Kind.RETURNED,
+            check=required("note", "请写明退回的理由。"),
+            notify=tell(
+                COMMUNITY_STAFF, "project.returned", "公示异议成立,项目退回:“{project.title}”"
+            ),
+        ),
+        # Step 6: the first activity starts implementation, once any 公示 period is over.
         Action(
             "start",
             "开始实施",
@@ -737,6 +760,7 @@ PROJECT_WORKFLOW = Workflow(
             frozenset({S.ANNOUNCED}),
             S.IN_PROGRESS,
             Kind.STARTED,
+            check=notice_allows_start,
         ),
         Action(
             "log_activity",

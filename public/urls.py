@@ -1,10 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import notice_views, views
 
 app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("photos/<uuid:uuid>/", views.photo, name="photo"),
+    path(
+        "announcements/<int:pk>/objection/",
+        notice_views.objection_create,
+        name="objection_create",
+    ),
 ]

@@ -1,9 +1,15 @@
-"""Pages residents open without logging in."""
+"""Pages residents open without logging in (phone first, plain links and forms: they work in
+WeChat's built-in browser without scripts)."""
 
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils import timezone
 
+from core.models import Upload
 from core.paging import paginate
-from projects.models import Project
+from projects.models import ActivityPhoto, Project, Status
+
+from . import selectors
 
 
 def home(request):
@@ -17,10 +23,76 @@ def home(request):
 
 
 def announcement_detail(request, pk):
-    project = get_object_or_404(
-        Project.objects.published().select_related("community__street", "compound"), pk=pk
+    """A project's public page: the announcement (what, when, where, for whom, how to take
+    part), the 公示 section, and what was done (告知成效)."""
+    project = selectors.announcement_get(pk)
+    today = timezone.localdate()
+    context = {
+        "project": project,
+        "compounds": list(project.compounds.all()),
+        "upcoming": selectors.upcoming_sessions(project, today=today),
+        "completed": project.status == Status.RETROSPECTED,
+    }
+    if project.status != Status.ANNOUNCED:
+        context["results"] = selectors.results(project)
+    return render(request, "public/announcement_detail.html", context)
+
+
+def calendar(request):
+    """The month's sessions of a community, of a street or of the whole district."""
+    today = timezone.localdate()
+    first = selectors.parse_month(request.GET.get("month"), today=today)
+    street, community = selectors.calendar_place(
+        street_id=_id(request.GET.get("street")), community_id=_id(request.GET.get("community"))
     )
-    activities = project.activities.order_by("-date")[:10]
-    return render(
-        request, "public/announcement_detail.html", {"project": project, "activities": activities}
+    sessions = selectors.calendar_sessions(first=first, street=street, community=community)
+    more = len(sessions) > selectors.CALENDAR_CAP
+    context = {
+        "first": first,
+        "previous": selectors.previous_month(first),
+        "next": selectors.next_month(first),
+        "street": street,
+        "community": community,
+        "streets": selectors.streets(),
+        "communities": selectors.communities_of(street),
+        "days": selectors.by_day(sessions[: selectors.CALENDAR_CAP]),
+        "more": more,
+        "today": today,
+    }
+    return render(request, "public/calendar.html", context)
+
+
+def _id(raw) -> int | None:
+    return int(raw) if raw and str(raw).isdigit() and len(str(raw)) < 10 else None
+
+
+# --- photos residents may see ---------------------------------------------------------------
+def _session_photo(uuid) -> Upload | None:
+    """A session's photo that staff marked public (consent confirmed), of a published project."""
+    photo = (
+        ActivityPhoto.objects.filter(
+            upload__uuid=uuid, public=True, activity__project__in=Project.objects.published()
+        )
+        .select_related("upload")
+        .first()
     )
+    return photo.upload if photo else None
+
+
+# Each source answers "may this upload be shown to anyone?" for one kind of public photo; a new
+# kind (a compound scene's photos, say) adds its function here.
+PUBLIC_PHOTO_SOURCES = [_session_photo]
+
+
+def photo(request, uuid):
+    """Serve a photo only if some public record shows it; everything else 404."""
+    upload = next(filter(None, (source(uuid) for source in PUBLIC_PHOTO_SOURCES)), None)
+    if upload is None or upload.kind != Upload.Kind.IMAGE:
+        raise Http404
+    response = FileResponse(upload.file.open("rb"), content_type=upload.content_type)
+    response["Content-Disposition"] = (
+        f'inline; filename="{upload.uuid}.{upload.file.name.rsplit(".", 1)[-1]}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

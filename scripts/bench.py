@@ -231,6 +231,14 @@ def pages(users: dict) -> list[Page]:
         Page("project page, draft", draft.get_absolute_url(), "secretary", "detail"),
         Page("public front page /p/", "/p/", None, "list"),
         Page("public project page", f"/p/announcements/{public.pk}/", None, "public"),
+        # Steps 5–6 for residents: the month's calendar of a community and of the district.
+        Page(
+            "public calendar (community)",
+            f"/p/calendar/?community={public.community_id}",
+            None,
+            "public",
+        ),
+        Page("public calendar (district)", "/p/calendar/", None, "public"),
         # The street's work (streetwork/): 研判 list and summary, field visits.
         Page("assessments list (district)", "/streetwork/assessments/", "district", "list"),
         Page(

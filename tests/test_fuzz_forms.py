@@ -47,6 +47,25 @@ STREETWORK_VISIT = {
     "follow_ups": "",
     "projects": "@project",
 }
+SCENE = {
+    "compound": "@compound",
+    "kind": "post",
+    "public_space": "",
+    "name": "凉亭议事角",
+    "location": "3号楼东侧",
+    "opening_hours": "每天 8:00–20:00",
+    "description": "",
+    "projects": "@project",
+}
+MICRO = {
+    "compound": "@compound",
+    "kind": "plot",
+    "title": "幸福责任田C",
+    "description": "",
+    "location": "",
+    "neglect_days": "14",
+}
+TODAY = datetime.date.today()
 FUZZ = {
     "accounts:login": ("anon", {"username": "secretary", "password": "Demo-pass-2024!"}),
     "accounts:logout": ("secretary", {}),
@@ -164,6 +183,14 @@ FUZZ = {
         {"once": "@once", "question": "为何推迟?", "due_date": "@next_week"},
     ),
     "projects:supervision_reply": ("secretary", {"reply": "下周办"}),
+    # 公示 objections (projects/notice.py) and the residents' form (public/notice_views.py).
+    "projects:objection_answer": ("secretary", {"answer": "充电桩装在地下车库东侧。"}),
+    "projects:objection_hide": ("member", {"reason": "含辱骂内容"}),
+    "projects:objection_decide": ("street", {"decision": "dismissed", "note": "答复可行"}),
+    "public:objection_create": (
+        "anon",
+        {"once": "@once", "text": "充电桩离窗户太近", "phone": "13912345678"},
+    ),
     "projects:partner_link": ("secretary", {"partner": "@partner"}),
     "projects:partner_unlink": ("secretary", {"partner": "@partner"}),
     "projects:submit": ("secretary", {}),
@@ -179,6 +206,59 @@ FUZZ = {
         {"once": "@once", **ACTIVITY, "spending": "0", "note": "", "photo": ""},
     ),
     "projects:retrospective": ("secretary", {"retrospective": "居民满意"}),
+    # Step 6 as a programme (projects/sessions.py): the matrix's sessions of a running project.
+    "projects:session_create": (
+        "secretary",
+        {
+            "once": "@once",
+            "title": "百家宴",
+            "date": "2026-12-10",
+            "starts_at": "11:00",
+            "ends_at": "13:00",
+            "place": "小区广场",
+            "signup_capacity": "40",
+            "signup_deadline": "2026-12-09T20:00",
+            "milestone": "",
+        },
+    ),
+    "projects:series_create": (
+        "secretary",
+        {
+            "once": "@once",
+            "title": "百家宴",
+            "recurrence": "monthly",
+            "first_date": "2026-12-05",
+            "until": "",
+            "starts_at": "11:00",
+            "ends_at": "",
+            "place": "小区广场",
+            "signup_capacity": "",
+        },
+    ),
+    "projects:session_edit": (
+        "secretary",
+        {"title": "百家宴", "date": "@today", "place": "活动室", "starts_at": "11:00"},
+    ),
+    "projects:session_hold": (
+        "secretary",
+        {
+            "participants": "35",
+            "volunteers": "",
+            "partner_0": "@partner",
+            "hours_0": "2.5",
+            "line_0": "",
+            "amount_0": "",
+            "note": "居民带来拿手菜",
+            "photo": "",
+            "shows_children": "",
+        },
+    ),
+    "projects:session_cancel": ("secretary", {"reason": "暴雨预警"}),
+    "projects:photo_publish": (
+        "secretary",
+        {"photo_id": "@session_photo", "consent": "on", "guardian_consent": ""},
+    ),
+    "projects:photo_withdraw": ("secretary", {"photo_id": "@public_photo"}),
     "projects:delete": ("secretary", {}),
     "projects:restore": ("secretary", {}),
     # The street's work: a 研判 and a field visit of 国奥社区 (streetwork/tests/url_matrix.py).
@@ -188,6 +268,38 @@ FUZZ = {
     "streetwork:visit_create": ("member", {"once": "@once", **STREETWORK_VISIT}),
     "streetwork:visit_edit": ("street", STREETWORK_VISIT),
     "streetwork:visit_delete": ("expert", {}),
+    # Sign-ups (signups/tests/url_matrix.py): the residents' form, cancelling, attendance.
+    "signups:join": (
+        "anon",
+        {
+            "once": "@once",
+            "name": "李大爷",
+            "phone": "13900003333",
+            "household_code": "",
+            "consent": "on",
+        },
+    ),
+    "signups:cancel": ("anon", {"code": "MATRIXCD"}),
+    "signups:attend": ("secretary", {"attended": "yes"}),
+    # Compound scenes and 幸福责任田 (scenes/tests/url_matrix.py).
+    "scenes:scene_create": ("secretary", {"once": "@once", **SCENE}),
+    "scenes:scene_edit": ("worker", SCENE),
+    "scenes:scene_delete": ("secretary", {}),
+    "scenes:scene_photo_add": (
+        "secretary",
+        {"once": "@once", "photo": "x", "caption": "议事角", "public": "on"},
+    ),
+    "scenes:scene_photo_consent": ("secretary", {"photo": "@scene_photo", "public": "on"}),
+    "scenes:micro_create": ("secretary", {"once": "@once", **MICRO}),
+    "scenes:micro_release": ("worker", {"reason": "长期未照料"}),
+    "scenes:micro_close": ("secretary", {}),
+    "scenes:micro_reopen": ("secretary", {}),
+    "scenes:public_claim": ("partner", {"once": "@once", "name": "李大爷", "consent": "on"}),
+    "scenes:public_phone": ("anon", {"phone": "13900003333", "send": "1", "code": ""}),
+    "scenes:public_care": (
+        "partner",
+        {"once": "@once", "date": TODAY.isoformat(), "done": "浇水", "photo": ""},
+    ),
 }
 # Fields a client might add to change what it may not: posting them must change nothing.
 PROTECTED = ["status", "community", "created_by", "score", "id", "deleted_at"]
@@ -227,6 +339,10 @@ WATCHED = [
     "projects.Project",
     "projects.ProjectEvent",
     "projects.Activity",
+    "projects.ActivitySeries",
+    "projects.ActivityVolunteer",
+    "projects.ActivityPhoto",
+    "projects.ActivitySpending",
     "projects.Milestone",
     "projects.BudgetLine",
     "projects.FundingGrant",
@@ -250,6 +366,14 @@ WATCHED = [
     "streetwork.FieldVisit",
     "streetwork.FieldVisit_members",
     "streetwork.FieldVisit_projects",
+    "signups.SignUp",
+    "scenes.Scene",
+    "scenes.Scene_projects",
+    "scenes.ScenePhoto",
+    "scenes.MicroProject",
+    "scenes.Claim",
+    "scenes.CareRecord",
+    "core.PhoneCode",
 ]
 
 

@@ -28,6 +28,9 @@ from needs.models import Need
 from partners.models import Partner
 from projects.models import (
     Activity,
+    ActivityPhoto,
+    ActivitySeries,
+    ActivityVolunteer,
     FundingGrant,
     Project,
     ProjectEvent,
@@ -38,6 +41,7 @@ from projects.models import (
     Supervision,
 )
 from projects.workflow import PROJECT_WORKFLOW, SUPERVISION_WORKFLOW, readiness
+from signups.models import SignUp
 from tests import factories as f
 
 PASSWORD = "demo-pass-2024"
@@ -183,7 +187,13 @@ class TestLoadedDemo:
         assert [kinds.count(k) for k in ("old", "resettlement", "commercial")] == [25, 16, 23]
         assert projects.get(title="邻居节").community.name == "国奥社区"
         feast = projects.get(title="百家宴")
-        assert feast.community.name == "悦海社区" and feast.activities.count() == 6
+        # Held six times (the seventh is scheduled, open for sign-up: demo/signups.py).
+        held = feast.activities.filter(status=Activity.Status.HELD)
+        assert feast.community.name == "悦海社区" and held.count() == 6
+        assert feast.activities.filter(status=Activity.Status.SCHEDULED).count() == 1
+        assert SignUp.objects.filter(activity__project=feast).exists()
+        assert SignUp.objects.filter(status="waiting").exists()
+        assert SignUp.objects.filter(status="cancelled").exists()
 
         for project in projects.exclude(status=Status.DRAFT):
             # What a submission needs was there: needs, partners or a reason, the plan with its
@@ -218,7 +228,7 @@ class TestLoadedDemo:
         assert Project.objects.exclude(micro_kind="").exists()
         assert Project.objects.filter(public_space__isnull=False).exists()
         assert Project.objects.filter(project_class__isnull=True).count() == 0
-        assert Activity.objects.filter(photo__isnull=False).count() == 0
+        assert ActivityPhoto.objects.count() == 0  # the demo has no files
         assert AuditEvent.objects.count() == 0
 
     def test_the_streets_work_has_the_seed_figures(self, demo):
@@ -239,6 +249,67 @@ class TestLoadedDemo:
         assert not adopted.exclude(project__community=F("community")).exists()
         assert FieldVisit.objects.count() == 42
         assert FieldVisit.objects.filter(community__name="国奥社区").exists()
+
+    def test_the_compound_scenes_and_micro_projects_have_the_seed_figures(self, demo):
+        from scenes.models import CareRecord, Claim, MicroProject, Scene, SceneKind
+
+        assert Scene.objects.alive().count() == 89
+        kinds = Counter(Scene.objects.values_list("kind", flat=True))
+        assert set(kinds) == set(SceneKind.values)
+        outdoor = Scene.objects.filter(kind=SceneKind.PUBLIC_SPACE)
+        assert outdoor.values("public_space").distinct().count() == 5
+        assert MicroProject.objects.alive().count() == 45
+        assert set(MicroProject.objects.values_list("kind", flat=True)) == {"plot", "task"}
+        live = Claim.objects.live()
+        assert live.filter(partner__isnull=False).exists()
+        assert live.filter(partner__isnull=True).exclude(phone_hash="").exists()
+        assert CareRecord.objects.count() >= live.count()
+        assert 1 <= MicroProject.objects.neglected().count() < live.count()
+        assert Scene.objects.filter(community__name="国奥社区").exists()
+
+    def test_the_programme_of_sessions_has_the_seed_figures(self, demo):
+        """悦海社区's 百家宴: a monthly series of six held sessions; 国奥社区's 邻居节: a yearly
+        series held fourteen years running on the same date, next year's scheduled; volunteers
+        with hours on held sessions; running projects have their next session planned."""
+        from projects.sessions import occurrence
+
+        feast = ActivitySeries.objects.get(project__title="百家宴", recurrence="monthly")
+        sessions = list(feast.sessions.order_by("date"))
+        assert [s.status for s in sessions] == ["held"] * 6
+        assert [s.date for s in sessions] == [
+            occurrence(feast.first_date, "monthly", n) for n in range(6)
+        ]
+        festival = ActivitySeries.objects.get(project__title="邻居节", recurrence="yearly")
+        held = festival.sessions.filter(status="held").order_by("date")
+        assert held.count() == 14
+        assert len({(s.month, s.day) for s in held.values_list("date", flat=True)}) == 1
+        upcoming = festival.sessions.get(status="scheduled")
+        assert upcoming.date == occurrence(festival.first_date, "yearly", 14)
+        assert upcoming.date <= festival.project.end_date and upcoming.signup_capacity
+        assert ActivityVolunteer.objects.filter(activity__series=feast).exists()
+        assert not ActivityVolunteer.objects.exclude(
+            partner__community_id=F("activity__project__community_id")
+        ).exists()
+        assert Activity.objects.filter(
+            status="scheduled", project__status="in_progress", series__isnull=True
+        ).exists()
+        # The daily task has nothing to add to what the demo wrote.
+        from projects.sessions import series_extend_all
+
+        assert series_extend_all() == 0
+
+    def test_two_projects_have_a_notice_period_with_answered_objections(self, demo):
+        from core.models import CalendarDay
+        from projects.models import Objection
+
+        assert CalendarDay.objects.filter(date__year=2026).exists()
+        noticed = Project.objects.filter(notice_round__gte=1, changes_shared_property=True)
+        assert noticed.count() == 2
+        # Both in 国奥社区's street, so the demo's 组长 (login "street") sees and decides them.
+        assert len({p.community.street_id for p in noticed}) == 1
+        statuses = set(Objection.objects.values_list("status", flat=True))
+        assert statuses == {Objection.Status.ANSWERED, Objection.Status.DISMISSED}
+        assert not Objection.objects.filter(answer="").exists()
 
     def test_every_dashboard_has_something_to_show(self, demo):
         users = {u.username: u for u in User.objects.all()}

@@ -36,6 +36,19 @@ SCOPED_OBJECTS = {
     "visit",
     "conditioned",
     "supervision",
+    "session",
+    "session_held",
+    "scene",
+    "compound",
+    "plot",
+    "tended",
+    "claim",
+    "scene_photo",
+    "signup_session",
+    "signup",
+    "noticed",
+    "objection",
+    "objection_answered",
 }
 
 # Cases where the app is wrong today. The matrix keeps the right answer; these run as strict xfail,
@@ -117,7 +130,7 @@ def test_every_row_names_every_role_once():
 @pytest.mark.parametrize(("key", "method", "role"), CASES)
 def test_url_role_method(world, db, client, settings, key, method, role):
     entry = MATRIX[key]
-    if entry.get("kwargs") == "upload":
+    if entry.get("kwargs") in ("upload", "scene_photo"):
         settings.MEDIA_ROOT = world.media_root  # conftest gives every test its own
     expected = entry[method][role]
     url, data = world.url(key, entry), world.data(entry)
@@ -133,7 +146,9 @@ def test_url_role_method(world, db, client, settings, key, method, role):
         f"{method} {url} as {role}: got {response.status_code}, declared {expected}"
         f" (Location: {response.get('Location')})"
     )
-    if role == "anon" and expected == 302 and key != "accounts:logout":
+    # A public form redirects every visitor to the resident's page it was posted from.
+    logout_or_public = key == "accounts:logout" or key.startswith("public:")
+    if role == "anon" and expected == 302 and not logout_or_public:
         assert response["Location"] == redirect_to_login(url)["Location"]
     if audited:
         assert denials.count() > before, f"{method} {url} as {role}: {expected}, not audited"

@@ -226,6 +226,23 @@ class World:
             ),
         }
         self.objects.update(self._review_objects(people))
+        # Compound scenes and 幸福责任田 (scenes/tests/url_matrix.py).
+        from scenes.tests.factories import matrix_objects
+
+        self.objects.update(matrix_objects(org, people, project, self.objects["partner"]))
+        # Sign-ups: a session of the announced project and a sign-up (signups/tests/url_matrix.py).
+        from signups.tests.factories import matrix_objects as signup_objects
+
+        announced = self.projects[self._config({"project": Status.ANNOUNCED})]
+        self.objects.update(signup_objects(people, announced))
+        # 公示 objections (projects/tests/notice_matrix.py).
+        from projects.tests.notice_matrix import matrix_objects as notice_objects
+
+        self.objects.update(notice_objects(org, people))
+        # Step 6's sessions (projects/tests/session_matrix.py).
+        from projects.tests.session_matrix import matrix_objects as session_objects
+
+        self.objects.update(session_objects(org, people))
         people.resident.phone = "13900001111"
         people.resident.save(update_fields=["phone", "phone_hash"])
         for linked in (p for (_, _, linked, _), p in self.projects.items() if linked):
@@ -371,6 +388,8 @@ class World:
     def _value(self, value, entry):
         if value == "@once":
             return new_token()
+        if value == "@today":  # a session's date the plan of the sessions' project covers
+            return timezone.localdate().isoformat()
         if value == "@next_week":  # a deadline that stays in the future whenever tests run
             return (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
         if isinstance(value, str) and value.startswith("@"):

@@ -303,6 +303,7 @@ def test_grants_by_the_leader_and_the_district_and_the_overspending_warning(org,
         participants=10,
         spending=Decimal("1200"),
         funding_source="street",
+        status="held",  # a session's spending counts once it is held
         created_by=people.secretary,
     )
     fresh = selectors.project_get(user=people.district, pk=project.pk)

@@ -153,7 +153,8 @@ def test_announce_activity_and_retrospective_complete_the_seven_steps(org, peopl
     )
     project.refresh_from_db()
     assert project.status == Status.IN_PROGRESS
-    assert activity.photo.owner == project
+    photo = activity.photos.get()
+    assert photo.upload.owner == project and not photo.public
     services.project_retrospect(project=project, by=people.secretary, retrospective="居民反响热烈")
     project.refresh_from_db()
     assert project.status == Status.RETROSPECTED and project.retrospected_at

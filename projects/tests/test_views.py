@@ -394,14 +394,15 @@ def test_project_detail_queries_are_constant(
             )
             tiny_png.seek(0)
 
-    # The project and its session (3), one query per kind of row it shows (12: needs, partners,
-    # timeline, activities, compounds, milestones, budget, grants, rounds, conditions, 督办,
-    # meeting attendees), the unread count.
+    # The project and its session (3), one query per kind of row it shows (11: needs, partners,
+    # timeline, compounds, milestones with their sessions counted, budget, grants, rounds,
+    # conditions, 督办, meeting attendees), step 6's programme (3: the next sessions, the last
+    # ones, the totals), the money spent per source (1), the unread count.
     build(1)
-    with django_assert_max_num_queries(16) as small:
+    with django_assert_max_num_queries(19) as small:
         client.get(f"/projects/{project.pk}/")
     build(3)
-    with django_assert_max_num_queries(16) as large:
+    with django_assert_max_num_queries(19) as large:
         client.get(f"/projects/{project.pk}/")
     assert len(small.captured_queries) == len(large.captured_queries)
 
@@ -459,9 +460,10 @@ def test_secretary_logs_an_activity_with_a_photo_and_writes_the_retrospective(
     )
     assert response.status_code == 302
     activity = project.activities.get()
-    page = client.get(f"/projects/{project.pk}/").content.decode()
-    assert f"/files/{activity.photo.uuid}/" in page
-    assert client.get(f"/files/{activity.photo.uuid}/").status_code == 200
+    upload = activity.photos.get().upload  # not public until consent is confirmed
+    page = client.get(activity.get_absolute_url()).content.decode()
+    assert f"/files/{upload.uuid}/" in page
+    assert client.get(f"/files/{upload.uuid}/").status_code == 200
     response = client.post(
         f"/projects/{project.pk}/retrospective/", {"retrospective": "参与人数超过预期,明年继续。"}
     )

@@ -262,6 +262,42 @@ MATRIX = {
         "kwargs": "supervision",
         "POST": scoped(community_staff=422),
     },
+    # 公示 objections (projects/notice.py): staff who work with projects see the queue of
+    # undecided ones (of what they see); the community answers, community or street staff hide,
+    # the street's 组长 decides once the community has answered.
+    "projects:objections": {
+        "GET": row(403, community_staff=200, street_group=200, district_business=200)
+    },
+    "projects:objection": {"kwargs": "objection", "GET": scoped(200)},
+    "projects:project_objections": {"kwargs": "noticed", "GET": scoped(200)},
+    "projects:objection_answer": {
+        "kwargs": "objection",
+        "data": {"answer": "充电桩装在地下车库东侧,离住户较远。"},
+        "GET": everyone(405),
+        "POST": scoped(**DONE),
+    },
+    "projects:objection_answer@empty": {
+        "kwargs": "objection",
+        "POST": scoped(community_staff=422),
+    },
+    "projects:objection_hide": {
+        "kwargs": "objection",
+        "data": {"reason": "含辱骂内容"},
+        "GET": everyone(405),
+        "POST": scoped(community_staff=302, street_group=302),
+    },
+    "projects:objection_decide": {
+        "kwargs": "objection_answered",
+        "data": {"decision": "dismissed", "note": "社区答复可行。"},
+        "GET": everyone(405),
+        "POST": scoped(street_deciders=302),
+    },
+    # Not answered yet: the street waits for the community's answer.
+    "projects:objection_decide@open": {
+        "kwargs": "objection",
+        "data": {"decision": "upheld", "note": "成立"},
+        "POST": scoped(street_deciders=409),
+    },
     # The street's review queue and the approvals filed with the district.
     "projects:reviews": {"GET": row(403, street_group=200, district_business=200)},
     "projects:filings": {"GET": row(403, street_group=200, district_business=200)},
@@ -307,6 +343,96 @@ MATRIX = {
         "project": "announced",
         "data": {"retrospective": "还没开始。"},
         "POST": scoped(community_staff=409),
+    },
+    # Step 6 as a programme (projects/sessions.py; objects in projects/tests/session_matrix.py):
+    # whoever sees the project reads its sessions; its community plans, holds and cancels them.
+    "projects:sessions": {"kwargs": "project", "GET": scoped(200)},
+    "projects:session_create": {
+        "kwargs": "project",
+        "project": "in_progress",
+        "data": {"once": ONCE, "title": "百家宴", "date": "2026-12-10", "place": "小区广场"},
+        "GET": scoped(**RUN),
+        "POST": scoped(**DONE),
+    },
+    "projects:session_create@no_place": {
+        "kwargs": "project",
+        "project": "in_progress",
+        "data": {"once": ONCE, "title": "百家宴", "date": "2026-12-10"},
+        "POST": scoped(community_staff=422),
+    },
+    # A draft plans no sessions yet: back to the project (GET), the form with the reason (POST).
+    "projects:session_create@draft": {
+        "kwargs": "project",
+        "data": {"once": ONCE, "title": "百家宴", "date": "2026-12-10", "place": "小区广场"},
+        "GET": scoped(**DONE),
+        "POST": scoped(community_staff=409),
+    },
+    "projects:series_create": {
+        "kwargs": "project",
+        "project": "approved",
+        "data": {
+            "once": ONCE,
+            "title": "百家宴",
+            "recurrence": "monthly",
+            "first_date": "2026-12-05",
+            "place": "小区广场",
+        },
+        "GET": scoped(**RUN),
+        "POST": scoped(**DONE),
+    },
+    "projects:session": {"kwargs": "session", "GET": scoped(200)},
+    "projects:session_edit": {
+        "kwargs": "session",
+        "data": {"title": "百家宴", "date": "@today", "place": "活动室", "starts_at": "11:00"},
+        "GET": scoped(**RUN),
+        "POST": scoped(**DONE),
+    },
+    "projects:session_edit@held": {
+        "kwargs": "session_held",
+        "data": {"title": "百家宴", "date": "@today", "place": "活动室"},
+        "GET": scoped(**DONE),
+        "POST": scoped(community_staff=409),
+    },
+    "projects:session_hold": {
+        "kwargs": "session",
+        "data": {"participants": "35", "note": "居民带来拿手菜"},
+        "GET": scoped(**RUN),
+        "POST": scoped(**DONE),
+    },
+    # A held session's record is corrected on the same page.
+    "projects:session_hold@held": {
+        "kwargs": "session_held",
+        "data": {"participants": "-3"},
+        "GET": scoped(**RUN),
+        "POST": scoped(community_staff=422),
+    },
+    "projects:session_cancel": {
+        "kwargs": "session",
+        "data": {"reason": "暴雨预警"},
+        "GET": everyone(405),
+        "POST": scoped(**DONE),
+    },
+    "projects:session_cancel@held": {
+        "kwargs": "session_held",
+        "data": {"reason": "暴雨预警"},
+        "POST": scoped(community_staff=409),
+    },
+    "projects:photo_publish": {
+        "kwargs": "session_held",
+        "data": {"photo_id": "@session_photo", "consent": "on"},
+        "GET": everyone(405),
+        "POST": scoped(**DONE),
+    },
+    "projects:photo_publish@no_consent": {
+        "kwargs": "session_held",
+        "data": {"photo_id": "@session_photo"},
+        "POST": scoped(community_staff=422),
+    },
+    "projects:photo_withdraw": {
+        "kwargs": "session_held",
+        "data": {"photo_id": "@public_photo"},
+        "GET": everyone(405),
+        "POST": scoped(**DONE),
     },
     # The community's trash: community staff see their deleted drafts.
     "projects:trash": {"GET": row(403, community_staff=200)},

@@ -1,10 +1,36 @@
 """public/ in the URL × persona matrix (tests/url_matrix.py explains the notation)."""
 
-from tests.url_matrix import everyone
+from tests.url_matrix import ONCE, everyone
 
 MATRIX = {
     "public:home": {"GET": everyone(200)},
     # Residents' pages: open to all, logged in or not; only announced projects are public.
     "public:announcement": {"kwargs": "project", "project": "announced", "GET": everyone(200)},
     "public:announcement@draft": {"kwargs": "project", "project": "draft", "GET": everyone(404)},
+    "public:announcement@done": {
+        "kwargs": "project",
+        "project": "retrospected",
+        "GET": everyone(200),
+    },
+    # The month's sessions, of the district, a street or a community.
+    "public:calendar": {"GET": everyone(200)},
+    "public:calendar@community": {"query": {"community": "@community"}, "GET": everyone(200)},
+    # A photo is served only when a session's photo marked public points to it: the matrix's
+    # upload is a project document, never public (public/tests/test_views.py serves a real one).
+    "public:photo": {"kwargs": "upload", "GET": everyone(404)},
+    # A resident raises an objection during a 公示 period, logged in or not (projects/notice.py).
+    "public:objection_create": {
+        "kwargs": "noticed",
+        "data": {"once": ONCE, "text": "充电桩离我家窗户太近,请换个位置。", "phone": ""},
+        "GET": everyone(200),
+        "POST": everyone(302),
+    },
+    # A project with no period (the matrix's announced 邻居节) takes no objection.
+    "public:objection_create@no_period": {
+        "kwargs": "project",
+        "project": "announced",
+        "data": {"once": ONCE, "text": "有意见"},
+        "POST": everyone(422),
+    },
+    "public:objection_create@draft": {"kwargs": "project", "GET": everyone(404)},
 }

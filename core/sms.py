@@ -1,0 +1,124 @@
+"""Text messages and phone verification codes.
+
+`send_sms(phone, text)` goes through settings.SMS_BACKEND: "console" logs the message (the
+embedded default), "locmem" keeps it in `outbox` (tests read the code from there), or the dotted
+path of a class with `send(phone, text)` for a real gateway.
+
+`send_code(phone, purpose)` sends a 6-digit code valid for 10 minutes; only the number's keyed
+hash and the code's hash are stored (core.models.PhoneCode). At most one code per number and
+purpose a minute and a few an hour. `check_code(phone, purpose, code)` allows 5 attempts and
+accepts a code once. Both refuse with ValidationError and a Chinese message.
+"""
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import PhoneCode
+from .phone import mask_phone, normalise_phone, phone_hash
+
+logger = logging.getLogger(__name__)
+
+CODE_TTL = timedelta(minutes=10)
+RESEND_AFTER = timedelta(minutes=1)
+PER_HOUR = 5
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Message:
+    phone: str
+    text: str
+
+
+# The locmem backend's messages (tests clear it).
+outbox: list[Message] = []
+
+
+class ConsoleBackend:
+    def send(self, phone: str, text: str) -> None:
+        logger.info("SMS to %s: %s", mask_phone(phone), text)
+
+
+class LocmemBackend:
+    def send(self, phone: str, text: str) -> None:
+        outbox.append(Message(phone, text))
+
+
+BACKENDS = {"console": ConsoleBackend, "locmem": LocmemBackend}
+
+
+def _backend():
+    name = settings.SMS_BACKEND
+    return (BACKENDS.get(name) or import_string(name))()
+
+
+def send_sms(phone: str, text: str) -> None:
+    """Send one text message to a mainland mobile number."""
+    _backend().send(normalise_phone(phone), text)
+
+
+def _code_hash(number_hash: str, purpose: str, code: str) -> str:
+    key = hashlib.sha256(b"sms-code:" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, f"{number_hash}|{purpose}|{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def send_code(phone: str, purpose: str, *, now=None) -> PhoneCode:
+    """Send a fresh verification code; refuse if one went out in the last minute or too many
+    in the last hour."""
+    number = normalise_phone(phone)
+    number_hash, now = phone_hash(number), now or timezone.now()
+    with transaction.atomic():
+        recent = PhoneCode.objects.filter(
+            phone_hash=number_hash, purpose=purpose, created_at__gt=now - timedelta(hours=1)
+        )
+        if recent.filter(created_at__gt=now - RESEND_AFTER).exists():
+            raise ValidationError("验证码已发送,请 1 分钟后再获取。", code="sms_too_soon")
+        if recent.count() >= PER_HOUR:
+            raise ValidationError(
+                "这个号码一小时内获取验证码次数过多,请稍后再试。", code="sms_too_many"
+            )
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        row = PhoneCode.objects.create(
+            phone_hash=number_hash,
+            purpose=purpose,
+            code_hash=_code_hash(number_hash, purpose, code),
+            created_at=now,
+            expires_at=now + CODE_TTL,
+        )
+        transaction.on_commit(
+            lambda: send_sms(number, f"【百社百景】您的验证码是 {code},10 分钟内有效。")
+        )
+    return row
+
+
+def check_code(phone: str, purpose: str, code: str, *, now=None) -> None:
+    """Accept the latest code sent to this number for this purpose, once; a wrong code counts
+    as an attempt (kept even though the caller's refusal follows)."""
+    number_hash, now = phone_hash(phone), now or timezone.now()
+    code = str(code or "").strip()
+    with transaction.atomic():
+        row = (
+            PhoneCode.objects.select_for_update()
+            .filter(phone_hash=number_hash, purpose=purpose, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if row is None or row.expires_at <= now or row.attempts >= MAX_ATTEMPTS:
+            raise ValidationError("验证码已失效,请重新获取。", code="sms_expired")
+        row.attempts += 1
+        good = hmac.compare_digest(row.code_hash, _code_hash(number_hash, purpose, code))
+        if good:
+            row.used_at = now
+        row.save(update_fields=["attempts", "used_at"])
+    if not good:
+        raise ValidationError("验证码不正确,请核对短信中的 6 位数字。", code="sms_wrong")

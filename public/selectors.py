@@ -1,0 +1,173 @@
+"""Reads for the residents' pages: only published projects, and only what residents may see
+(public photos, masked nothing because no personal data is read at all)."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    Sum,
+)
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Community, Street
+from projects.models import (
+    Activity,
+    ActivityPhoto,
+    ActivitySpending,
+    ActivityVolunteer,
+    FundingSource,
+    Project,
+)
+from signups.selectors import PLACES
+from signups.services import signup_closed_reason
+
+UPCOMING = 10  # sessions shown under "how to take part"
+HELD_SHOWN = 10  # held sessions listed under the results
+PHOTOS_SHOWN = 12
+# A month's calendar lists at most this many sessions; past it, it asks to pick a community.
+CALENDAR_CAP = 120
+
+
+def announcement_get(pk) -> Project:
+    """A published project with what its page shows of it; 404 for any other."""
+    projects = (
+        Project.objects.published()
+        .select_related("community__street", "compound", "public_space", "project_class")
+        .prefetch_related("compounds")
+    )
+    return get_object_or_404(projects, pk=pk)
+
+
+def _with_signup_state(sessions, project=None):
+    """Each session with `closed` (why sign-up is closed, "" if open) and `places_left`."""
+    for session in sessions:
+        if project is not None:
+            session.project = project
+        if session.signup_capacity is not None:
+            session.closed = signup_closed_reason(session)
+            session.places_left = max(session.signup_capacity - session.taken, 0)
+    return sessions
+
+
+def upcoming_sessions(project, *, today) -> list[Activity]:
+    """The next scheduled sessions, with their places left."""
+    sessions = (
+        project.activities.filter(status=Activity.Status.SCHEDULED, date__gte=today)
+        .annotate(**PLACES)
+        .order_by("date", "starts_at", "id")[:UPCOMING]
+    )
+    return _with_signup_state(list(sessions), project)
+
+
+def results(project) -> dict:
+    """告知成效: what the held sessions did — counts, volunteers' hours, money by source, the
+    recent sessions and the photos marked public."""
+    held = project.activities.filter(status=Activity.Status.HELD)
+    totals = held.aggregate(
+        sessions=Count("id"), participants=Sum("participants"), heads=Sum("volunteers")
+    )
+    volunteers = ActivityVolunteer.objects.filter(
+        activity__project=project, activity__status=Activity.Status.HELD
+    ).aggregate(rows=Count("id"), hours=Sum("hours"))
+    spent: dict[str, Decimal] = {}
+    by_line = (
+        ActivitySpending.objects.filter(
+            activity__project=project, activity__status=Activity.Status.HELD
+        )
+        .order_by()
+        .values_list("budget_line__source")
+        .annotate(total=Sum("amount"))
+    )
+    # Sessions recorded before spending went by budget line carry a total and a source.
+    by_total = (
+        held.filter(spending__gt=0, spending_rows__isnull=True)
+        .order_by()
+        .values_list("funding_source")
+        .annotate(total=Sum("spending"))
+    )
+    rows = by_line.union(by_total, all=True)  # one query
+    for source, total in rows:
+        spent[source or ""] = spent.get(source or "", Decimal(0)) + (total or 0)
+    labels = dict(FundingSource.choices)
+    money = [(labels.get(source, "未注明来源"), total) for source, total in sorted(spent.items())]
+    photos = (
+        ActivityPhoto.objects.filter(activity__project=project, public=True)
+        .select_related("upload", "activity")
+        .order_by("-activity__date", "-id")[:PHOTOS_SHOWN]
+    )
+    return {
+        "sessions": totals["sessions"] or 0,
+        "participants": totals["participants"] or 0,
+        "volunteers": volunteers["rows"] or totals["heads"] or 0,
+        "volunteer_hours": volunteers["hours"] or 0,
+        "money": money,
+        "money_total": sum((total for _, total in money), Decimal(0)),
+        "held": list(held.order_by("-date", "-id")[:HELD_SHOWN]),
+        "photos": list(photos),
+    }
+
+
+# --- the calendar ---------------------------------------------------------------------------
+def parse_month(raw: str | None, *, today) -> datetime.date:
+    """ "2026-05" → 2026-05-01; anything else (or a year outside 2000–2099) → this month."""
+    try:
+        year, month = (int(part) for part in str(raw or "").split("-"))
+        first = datetime.date(year, month, 1)
+    except (TypeError, ValueError):
+        return today.replace(day=1)
+    return first if 2000 <= year <= 2099 else today.replace(day=1)
+
+
+def next_month(first: datetime.date) -> datetime.date:
+    return (first + datetime.timedelta(days=32)).replace(day=1)
+
+
+def previous_month(first: datetime.date) -> datetime.date:
+    return (first - datetime.timedelta(days=1)).replace(day=1)
+
+
+def calendar_place(*, street_id, community_id) -> tuple[Street | None, Community | None]:
+    """The street and community picked (a community implies its street); unknown ids: none."""
+    community = (
+        Community.objects.select_related("street").filter(pk=community_id).first()
+        if community_id
+        else None
+    )
+    if community is not None:
+        return community.street, community
+    street = Street.objects.filter(pk=street_id).first() if street_id else None
+    return street, None
+
+
+def calendar_sessions(*, first: datetime.date, street=None, community=None) -> list[Activity]:
+    """The month's sessions of published projects in a community, a street or the district,
+    in date order, at most CALENDAR_CAP + 1 (one more tells the page there are more)."""
+    sessions = Activity.objects.filter(
+        project__in=Project.objects.published(), date__gte=first, date__lt=next_month(first)
+    )
+    if community is not None:
+        sessions = sessions.filter(project__community=community)
+    elif street is not None:
+        sessions = sessions.filter(project__community__street=street)
+    sessions = (
+        sessions.select_related("project__community")
+        .annotate(**PLACES)
+        .order_by("date", "starts_at", "id")[: CALENDAR_CAP + 1]
+    )
+    return _with_signup_state(list(sessions))
+
+
+def by_day(sessions) -> list[tuple[datetime.date, list[Activity]]]:
+    days: dict[datetime.date, list[Activity]] = {}
+    for session in sessions:
+        days.setdefault(session.date, []).append(session)
+    return list(days.items())
+
+
+def streets() -> list[Street]:
+    return list(Street.objects.order_by("name", "id"))
+
+
+def communities_of(street) -> list[Community]:
+    return list(street.communities.order_by("name", "id")) if street else []
