@@ -19,6 +19,7 @@ from partners.models import Partner
 from projects.models import Project, Status, Supervision
 from projects.selectors import project_rows, review_queue, supervision_list
 from projects.workflow import PROJECT_WORKFLOW
+from scenes.selectors import scene_figures
 
 LIMIT = 10
 # Per column the ten that waited longest: enough to act on, short enough for a phone; the column
@@ -155,6 +156,7 @@ def district_home(user) -> dict:
         "overdue_supervisions": supervision_list(user=user, overdue=True)[:LIMIT],
         "overdue_reviews": review_queue(user=user, overdue_only=True).count(),
         "counts": status_counts(user=user),
+        "scene_figures": scene_figures(user=user),
     }
 
 

@@ -7,6 +7,7 @@ app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),
+    path("announcements/<int:pk>/poster/", views.poster, name="poster"),
     path("calendar/", views.calendar, name="calendar"),
     path("photos/<uuid:uuid>/", views.photo, name="photo"),
     path(

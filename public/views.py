@@ -1,8 +1,11 @@
 """Pages residents open without logging in (phone first, plain links and forms: they work in
 WeChat's built-in browser without scripts)."""
 
+import segno
+from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Upload
@@ -36,6 +39,21 @@ def announcement_detail(request, pk):
     if project.status != Status.ANNOUNCED:
         context["results"] = selectors.results(project)
     return render(request, "public/announcement_detail.html", context)
+
+
+def poster(request, pk):
+    """A printable poster of a project's announcement with a QR code of its public page, for
+    the stairwell notice board: residents scan it in WeChat and land on the page."""
+    project = selectors.announcement_get(pk)
+    link = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("public:announcement", args=[pk])
+    context = {
+        "project": project,
+        "compounds": list(project.compounds.all()),
+        "upcoming": selectors.upcoming_sessions(project, today=timezone.localdate()),
+        "link": link,
+        "qr": segno.make(link, error="m").svg_data_uri(scale=6, border=2),
+    }
+    return render(request, "public/poster.html", context)
 
 
 def calendar(request):

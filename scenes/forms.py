@@ -76,7 +76,7 @@ class PhotoConsentForm(forms.Form):
     public = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class MicroProjectForm(OnceForm, forms.ModelForm):
+class MicroProjectForm(forms.ModelForm):
     class Meta:
         model = MicroProject
         fields = ["compound", "kind", "title", "description", "location", "neglect_days"]
@@ -85,6 +85,15 @@ class MicroProjectForm(OnceForm, forms.ModelForm):
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["compound"].queryset = Compound.objects.filter(community=community)
+        if self.instance.pk and self.instance.status == MicroProject.Status.CLAIMED:
+            # The claimant claimed this kind of project in this compound (scenes/workflow.py).
+            for name in ("compound", "kind"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "有人认领中,不能修改。"
+
+
+class MicroProjectCreateForm(OnceForm, MicroProjectForm):
+    """A new micro-project; posting the same page twice publishes one."""
 
 
 class MicroFilterForm(forms.Form):
@@ -112,8 +121,31 @@ class SceneFilterForm(forms.Form):
     )
 
 
+class CompoundFinderForm(forms.Form):
+    """A resident looks for their compound: by street, or by the compound's or community's name."""
+
+    street = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    q = forms.CharField(
+        label="小区或社区名称",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "例如:国奥"}),
+    )
+
+
 class ReleaseForm(forms.Form):
     reason = forms.CharField(label="解除原因", max_length=200, required=False)
+
+
+class GiveUpForm(OnceForm):
+    """The claimant confirms giving up their claim; pressing twice gives it up once."""
+
+    reason = forms.CharField(
+        label="原因(可选)",
+        max_length=100,
+        required=False,
+        help_text="例如:搬家了、身体不方便。社区工作人员会看到。",
+    )
 
 
 class PhoneForm(forms.Form):

@@ -25,7 +25,14 @@ from core.ratelimit import rate_limited
 from partners.models import Partner
 
 from . import selectors, services
-from .forms import CareForm, PartnerClaimForm, PhoneForm, ResidentClaimForm
+from .forms import (
+    CareForm,
+    CompoundFinderForm,
+    GiveUpForm,
+    PartnerClaimForm,
+    PhoneForm,
+    ResidentClaimForm,
+)
 from .models import Claim, MicroProject, ScenePhoto
 from .workflow import MICRO_WORKFLOW
 
@@ -54,6 +61,17 @@ def _partner_of(request, micro) -> Partner | None:
         .filter(user_id=request.user.pk, community_id=micro.community_id)
         .first()
     )
+
+
+@require_GET
+def compounds(request):
+    """Find one's compound: the streets, then a street's communities and compounds (or a search),
+    each compound with its scenes and the plots waiting for someone."""
+    form = CompoundFinderForm(request.GET or None)
+    found = form.cleaned_data if form.is_valid() else {}
+    q = (found.get("q") or "").strip()
+    context = selectors.compound_directory(street_id=found.get("street"), q=q)
+    return render(request, "scenes/public_compound_list.html", {"form": form, "q": q, **context})
 
 
 @require_GET
@@ -210,11 +228,13 @@ def mine(request):
     return _mine_page(request)
 
 
-def _own_claim(request, pk) -> Claim:
+def _own_claim(request, pk, *, live=True) -> Claim:
+    """The claim this phone or this partner holds (404, audited, for anybody else's). `live=False`
+    finds a claim released already too, so a second press of a button says so instead of 404."""
     number = verified_phone(request)
+    claims = Claim.objects.live() if live else Claim.objects.all()
     row = (
-        Claim.objects.live()
-        .select_related("micro_project", "partner")
+        claims.select_related("micro_project__compound", "partner")
         .filter(pk=pk, micro_project__deleted_at__isnull=True)
         .first()
     )
@@ -255,5 +275,31 @@ def care(request, pk):
         form=form,
         page=lambda status: _mine_page(request, status, failed=(row.pk, form)),
         done="照料记录已保存,谢谢您!",
+        to="scenes:public_mine",
+    )
+
+
+def _give_up_page(request, row, status=200, form=None):
+    context = {"claim": row, "micro": row.micro_project, "form": form or GiveUpForm()}
+    return render(request, "scenes/public_give_up.html", context, status=status)
+
+
+@rate_limited("public_form")
+def give_up(request, pk):
+    """The claimant gives up their plot, after a confirmation page; it is open to claim again."""
+    row = _own_claim(request, pk, live=False)
+    if request.method != "POST":
+        if row.released_at is not None:
+            messages.info(request, "这次认领已经解除了。")
+            return redirect("scenes:public_mine")
+        return _give_up_page(request, row)
+    form = GiveUpForm(request.POST)
+    by = request.user if request.user.is_authenticated else None
+    return perform_or_refuse(
+        request,
+        lambda data: services.micro_give_up(claim=row, by=by, reason=data["reason"]),
+        form=form,
+        page=lambda status: _give_up_page(request, row, status, form),
+        done="已放弃认领,这个项目重新开放给邻居认领。谢谢您这段时间的照料!",
         to="scenes:public_mine",
     )

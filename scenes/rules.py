@@ -14,8 +14,8 @@ from accounts.rules import (
 
 @rules.predicate
 def is_anyone(user, obj=None):
-    """A resident's own act on a public page (claiming a plot, recording its care). Who acts is
-    proven by the service, not by a role: a verified SMS code or the partner's login."""
+    """A resident's own act on a public page (claiming a plot, recording its care, giving it up).
+    Who acts is proven by the service, not by a role: a verified SMS code or the partner's login."""
     return True
 
 
@@ -24,9 +24,10 @@ rules.add_perm("scenes.add_scene", is_community_staff_of)
 rules.add_perm("scenes.change_scene", is_community_staff_of)
 rules.add_perm("scenes.add_microproject", is_community_staff_of)
 rules.add_perm("scenes.change_microproject", is_community_staff_of)
-# Claiming and caring happen on the public pages.
+# Claiming, caring and giving up one's own claim happen on the public pages.
 rules.add_perm("scenes.claim_microproject", is_anyone)
 rules.add_perm("scenes.care_microproject", is_anyone)
+rules.add_perm("scenes.give_up_microproject", is_anyone)
 # Who reads them at all (the lists, compound pages); which ones, visible_to() decides.
 READERS = is_community_staff | is_street_staff | is_district_staff
 rules.add_perm("scenes.view_scene", READERS)

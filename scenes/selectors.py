@@ -2,11 +2,12 @@
 from what residents may see (public pages). Each page's query count stays the same whatever the
 number of rows: lists paginate, compound pages show a bounded number of rows."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Compound
+from accounts.models import Compound, Street
 from core.audit import audit
 from core.models import AuditEvent
 from projects.models import Project
@@ -15,6 +16,10 @@ from .models import CareRecord, Claim, MicroProject, Scene, ScenePhoto
 
 # How many rows a compound page shows of each list (the rest through the lists' filters).
 COMPOUND_ROWS = 24
+# The residents' compound finder: one street's compounds (a street has tens of them), or the
+# compounds whose name matches a search.
+STREET_ROWS = 200
+SEARCH_ROWS = 30
 
 
 def public_photos() -> Prefetch:
@@ -64,6 +69,19 @@ def scene_counts(*, user) -> dict:
         "micro_by_kind": micro_by_kind,
         "neglected": sum(row["neglected"] for row in micro_by_kind),
     }
+
+
+def scene_figures(*, user) -> dict:
+    """The district's figures: scenes, micro-projects and the neglected among them, in scope
+    (two queries, whatever the numbers)."""
+    micros = MicroProject.objects.visible_to(user).aggregate(
+        micros=Count("id"),
+        neglected=Count(
+            "id",
+            filter=Q(status=MicroProject.Status.CLAIMED, care_due_on__lt=timezone.localdate()),
+        ),
+    )
+    return {"scenes": Scene.objects.visible_to(user).count(), **micros}
 
 
 def scene_get(*, user, pk: int) -> Scene:
@@ -180,6 +198,48 @@ def public_compound(pk: int) -> Compound:
     if compound is None:
         raise Http404
     return compound
+
+
+def _counted(model, **filters):
+    """A compound's number of live `model` rows, as a subquery (no join multiplying the rows)."""
+    rows = (
+        model.objects.alive()
+        .filter(compound=OuterRef("pk"), **filters)
+        .order_by()
+        .values("compound")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+def compound_directory(*, street_id: int | None = None, q: str = "") -> dict:
+    """The residents' finder: every street with its number of compounds, and the compounds of
+    one street (or those whose name or community matches `q`), each with its scenes and open
+    micro-projects counted. Two queries, whatever the numbers."""
+    streets = list(
+        Street.objects.annotate(n_compounds=Count("communities__compounds")).order_by("name", "id")
+    )
+    street = next((s for s in streets if s.pk == street_id), None)
+    limit = SEARCH_ROWS if q else STREET_ROWS
+    compounds = []
+    if street is not None or q:
+        rows = Compound.objects.select_related("community__street").annotate(
+            n_scenes=_counted(Scene),
+            n_open=_counted(MicroProject, status=MicroProject.Status.OPEN),
+        )
+        if street is not None:
+            rows = rows.filter(community__street=street)
+        if q:
+            rows = rows.filter(Q(name__icontains=q) | Q(community__name__icontains=q))
+        order = ("community__street__name", "community__name", "name", "id")
+        compounds = list(rows.order_by(*order)[: limit + 1])
+    return {
+        "streets": streets,
+        "street": street,
+        "compounds": compounds[:limit],
+        "more": len(compounds) > limit,
+    }
 
 
 def public_micro(pk: int) -> MicroProject:

@@ -174,6 +174,11 @@ def micro_create(*, by: User, community: Community, data: dict) -> MicroProject:
     return micro
 
 
+def micro_update(*, micro: MicroProject, by: User, data: dict) -> MicroProject:
+    """Correct a micro-project (its community stays; its kind and compound while nobody holds it)."""
+    return MICRO_WORKFLOW.perform(micro, "edit", by=by, data=_only(data, MICRO_FIELDS)).obj
+
+
 def micro_claim_by_partner(*, micro: MicroProject, by: User) -> MicroProject:
     """A logged-in partner claims as their partner profile in the micro-project's community."""
     partner = Partner.objects.alive().filter(user_id=by.pk, community_id=micro.community_id).first()
@@ -194,6 +199,13 @@ def micro_care(*, claim, by=None, date, done: str, photo=None):
     return MICRO_WORKFLOW.perform(
         claim.micro_project, "care", by=by or _anonymous(), data=data
     ).result
+
+
+def micro_give_up(*, claim, by=None, reason: str = ""):
+    """The claimant gives up their own live claim; the micro-project is open again. Who holds
+    the claim is proven by the caller (the verified phone or the partner's login)."""
+    data = {"claim": claim, "reason": reason}
+    return MICRO_WORKFLOW.perform(claim.micro_project, "give_up", by=by or _anonymous(), data=data)
 
 
 def micro_release(*, micro: MicroProject, by: User, reason: str = ""):

@@ -15,6 +15,7 @@ from core.paging import paginate
 from . import selectors, services
 from .forms import (
     MicroFilterForm,
+    MicroProjectCreateForm,
     MicroProjectForm,
     PhotoConsentForm,
     ReleaseForm,
@@ -191,7 +192,7 @@ def micro_create(request):
         request,
         permission="scenes.add_microproject",
         heading="发布微项目",
-        form=lambda data, community: MicroProjectForm(data, community=community),
+        form=lambda data, community: MicroProjectCreateForm(data, community=community),
         template="scenes/micro_form.html",
         create=lambda community, data: services.micro_create(
             by=request.user, community=community, data=data
@@ -213,6 +214,33 @@ def _micro_page(request, micro, status=200):
 @login_required
 def micro_detail(request, pk):
     return _micro_page(request, selectors.micro_get(user=request.user, pk=pk))
+
+
+@login_required
+def micro_edit(request, pk):
+    micro = selectors.micro_get(user=request.user, pk=pk)
+    admit = lambda: MICRO_WORKFLOW.admit(request.user, micro, "edit")  # noqa: E731
+    admit()
+    form = MicroProjectForm(
+        request.POST if request.method == "POST" else None,
+        instance=micro,
+        community=micro.community,
+    )
+
+    def perform(data):
+        services.micro_update(micro=micro, by=request.user, data=data)
+        messages.success(request, "微项目已保存。")
+        return redirect(micro)
+
+    return form_page(
+        request,
+        form,
+        template="scenes/micro_form.html",
+        context={"object": micro, "community": micro.community, "heading": "修改微项目"},
+        perform=perform,
+        admit=admit,
+        back=micro,
+    )
 
 
 def _micro_step(request, pk, action: str, done: str, call, form=None):

@@ -1,13 +1,17 @@
 """The lifecycle of a micro-project, as one table performed by core.workflow's engine.
 
-    open ──claim──▶ claimed ──release──▶ open
+    open ──claim──▶ claimed ──release (staff) / give_up (the claimant)──▶ open
       └────close────┴──────▶ closed ──reopen──▶ open
     care: in place while claimed (a care record; the neglect date moves on)
+    edit: in place in any status (the kind and the compound stay while someone holds a claim)
 
 Claiming locks the micro-project's row, so two people claiming at once get one claim and one
 "already claimed" (409); a partial unique index keeps one live claim per micro-project anyway.
 """
 
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.models import Upload
@@ -63,15 +67,31 @@ def _release(step: Step) -> None:
     _release_live(step, str(step.data.get("reason") or "").strip() or "社区解除认领")
 
 
+def _own_live_claim(step: Step, refusal: str) -> None:
+    """The claim the caller holds must still be the live one (staff may have released it)."""
+    claim, live = step.data.get("claim"), step.obj.claims.live().first()
+    if claim is None or live is None or live.pk != claim.pk:
+        raise Conflict(refusal, code="status")
+
+
+def _give_up_check(step: Step):
+    _own_live_claim(step, "这次认领已经解除,不用再放弃。")
+    return ()
+
+
+def _give_up(step: Step) -> None:
+    reason = str(step.data.get("reason") or "").strip()
+    _release_live(step, f"认领人放弃:{reason}" if reason else "认领人放弃认领")
+    step.detail["by_claimant"] = True
+
+
 def _close(step: Step) -> None:
     _release_live(step, "微项目已结束")
 
 
 def _care_check(step: Step):
     claim, day = step.data.get("claim"), step.data.get("date")
-    live = step.obj.claims.live().first()
-    if claim is None or live is None or live.pk != claim.pk:
-        raise Conflict("这次认领已经解除,不能再记录照料。", code="status")
+    _own_live_claim(step, "这次认领已经解除,不能再记录照料。")
     if day is None:
         yield "请填写照料日期。"
     elif day > timezone.localdate():
@@ -103,6 +123,59 @@ def _care(step: Step) -> None:
     step.detail.update({"claim": claim.pk, "care_record": record.pk})
 
 
+# What an edit may change. Not through Action.fields: the engine would set them before the check,
+# and the check and the neglect date need the row as it was (its compound, kind, neglect_days).
+EDITABLE = ("compound", "kind", "title", "description", "location", "neglect_days")
+# A claimant claimed this kind of project in this compound: neither moves under them.
+FIXED_WHILE_CLAIMED = ("compound", "kind")
+
+
+def _typed(micro: MicroProject, name: str, value):
+    """The value as the model's field takes it (typed, choices and validators applied)."""
+    field = MicroProject._meta.get_field(name)
+    return value if field.is_relation else field.clean(value, micro)
+
+
+def _edit_check(step: Step):
+    micro, data = step.obj, step.data
+    for name in EDITABLE:
+        if name not in data:
+            continue
+        try:
+            value = _typed(micro, name, data[name])
+        except ValidationError as exc:
+            label = MicroProject._meta.get_field(name).verbose_name
+            yield from (f"{label}:{m}" for m in exc.messages)
+            continue
+        if name == "compound" and (value is None or value.community_id != micro.community_id):
+            yield f"请选择{micro.community.name}的小区。"
+        elif (
+            name in FIXED_WHILE_CLAIMED
+            and micro.status == CLAIMED
+            and not _same(micro, name, value)
+        ):
+            label = MicroProject._meta.get_field(name).verbose_name
+            yield f"有人认领中,不能修改{label}:请先解除认领,或结束后重新发布。"
+
+
+def _same(micro: MicroProject, name: str, value) -> bool:
+    current = getattr(micro, MicroProject._meta.get_field(name).attname)
+    return current == (value.pk if hasattr(value, "pk") else value)
+
+
+def _edit(step: Step) -> None:
+    micro, old_days = step.obj, step.obj.neglect_days
+    for name in EDITABLE:
+        if name in step.data:
+            value = _typed(micro, name, step.data[name])
+            if not _same(micro, name, value):
+                step.set(**{name: value})
+    if "neglect_days" in step.changed and micro.care_due_on is not None:
+        # The due date counts neglect_days from the claim or the last care: move that day's count.
+        step.set(care_due_on=micro.care_due_on + timedelta(days=micro.neglect_days - old_days))
+    step.detail["fields"] = [name for name in step.changed if name in EDITABLE]
+
+
 MICRO_WORKFLOW = Workflow(
     MicroProject,
     [
@@ -130,6 +203,23 @@ MICRO_WORKFLOW = Workflow(
             frozenset({CLAIMED}),
             OPEN,
             apply=_release,
+        ),
+        Action(
+            "give_up",
+            "放弃认领",
+            "scenes.give_up_microproject",
+            frozenset({CLAIMED}),
+            OPEN,
+            check=_give_up_check,
+            apply=_give_up,
+        ),
+        Action(
+            "edit",
+            "修改",
+            "scenes.change_microproject",
+            frozenset(MicroStatus.values),
+            check=_edit_check,
+            apply=_edit,
         ),
         Action(
             "close",

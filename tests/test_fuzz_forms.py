@@ -291,6 +291,7 @@ FUZZ = {
     ),
     "scenes:scene_photo_consent": ("secretary", {"photo": "@scene_photo", "public": "on"}),
     "scenes:micro_create": ("secretary", {"once": "@once", **MICRO}),
+    "scenes:micro_edit": ("secretary", MICRO),
     "scenes:micro_release": ("worker", {"reason": "长期未照料"}),
     "scenes:micro_close": ("secretary", {}),
     "scenes:micro_reopen": ("secretary", {}),
@@ -300,6 +301,7 @@ FUZZ = {
         "partner",
         {"once": "@once", "date": TODAY.isoformat(), "done": "浇水", "photo": ""},
     ),
+    "scenes:public_give_up": ("partner", {"once": "@once", "reason": "搬家了"}),
 }
 # Fields a client might add to change what it may not: posting them must change nothing.
 PROTECTED = ["status", "community", "created_by", "score", "id", "deleted_at"]

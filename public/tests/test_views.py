@@ -115,3 +115,18 @@ def test_the_calendar_picks_a_street_then_its_communities(client, org):
 
 def test_home_links_the_calendar(client, org):
     assert reverse("public:calendar") in client.get(reverse("public:home")).content.decode()
+
+
+def test_the_poster_carries_a_qr_code_of_the_public_page(client, settings, org, people):
+    """The stairwell poster: the announcement, and a QR code that opens the project's public
+    page at the portal's public address (residents scan it in WeChat)."""
+    settings.PUBLIC_BASE_URL = "https://bsbj.example.gov.cn/"
+    project = announced_project(org, people)
+    response = client.get(reverse("public:poster", args=[project.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    link = f"https://bsbj.example.gov.cn/p/announcements/{project.pk}/"
+    assert link in body and "每月一次百家宴" in body
+    assert 'src="data:image/svg+xml' in body
+    draft = announced_project(org, people, status=Status.DRAFT)
+    assert client.get(reverse("public:poster", args=[draft.pk])).status_code == 404

@@ -12,6 +12,9 @@ MATRIX = {
         "project": "retrospected",
         "GET": everyone(200),
     },
+    # The printable poster with the page's QR code: as public as the page itself.
+    "public:poster": {"kwargs": "project", "project": "announced", "GET": everyone(200)},
+    "public:poster@draft": {"kwargs": "project", "project": "draft", "GET": everyone(404)},
     # The month's sessions, of the district, a street or a community.
     "public:calendar": {"GET": everyone(200)},
     "public:calendar@community": {"query": {"community": "@community"}, "GET": everyone(200)},

@@ -82,6 +82,17 @@ MATRIX = {
         "POST": row(403, community_staff=302, secretary_haiyun=404, secretary2=404),
     },
     "scenes:micro_detail": {"kwargs": "tended", "GET": scoped(200)},
+    # Nothing posted: the title is missing (422).
+    "scenes:micro_edit": {
+        "kwargs": "tended",
+        "GET": scoped(community_staff=200),
+        "POST": scoped(community_staff=422),
+    },
+    "scenes:micro_edit@valid": {
+        "kwargs": "plot",
+        "data": {k: v for k, v in MICRO.items() if k != "once"},
+        "POST": scoped(community_staff=302),
+    },
     "scenes:micro_release": {
         "kwargs": "tended",
         "data": {"reason": "长期未照料"},
@@ -105,6 +116,8 @@ MATRIX = {
         "POST": scoped(community_staff=409),
     },
     # Residents' pages.
+    "scenes:public_compounds": {"GET": PUBLIC},
+    "scenes:public_compounds@search": {"query": {"q": "国奥"}, "GET": PUBLIC},
     "scenes:public_compound": {"kwargs": "compound", "GET": PUBLIC},
     "scenes:public_photo": {"kwargs": "scene_photo", "GET": PUBLIC},
     # The open plot: anyone may look; claiming needs a verified phone (422) or, for the
@@ -141,5 +154,12 @@ MATRIX = {
         "data": {"once": ONCE, "date": "", "done": "浇水"},
         "GET": everyone(405),
         "POST": row(404, anon=404, partner=422),
+    },
+    # Only the claimant gives their claim up (a confirmation page, then the post): the partner.
+    "scenes:public_give_up": {
+        "kwargs": "claim",
+        "data": {"once": ONCE, "reason": "搬家了"},
+        "GET": row(404, anon=404, partner=200),
+        "POST": row(404, anon=404, partner=302),
     },
 }

@@ -19,6 +19,13 @@
       try { window.localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) { /* ignore */ }
     }
   });
+  // A link marked data-print prints the page (the announcement's poster).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) {
+      event.preventDefault();
+      window.print();
+    }
+  });
   // Forms that need a second thought carry data-confirm="…".
   document.addEventListener("submit", function (event) {
     var form = event.target;
