@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from accounts.models import District, User
 from accounts.roles import Role
-from projects.models import ensure_district_lists
+from projects.models import Activity, Project, ensure_district_lists
+from scenes.models import MicroProject, Scene
+from signups.models import SignUp
 
 from . import catalog, notices, org, projects, records, scenes, streetwork
 from . import plans as project_plans
@@ -90,6 +92,12 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
         "partners": len(partners),
         "partner_categories": len({p.category for p in partners}),
         "projects": len(built),
+        "sessions": Activity.objects.count(),
+        "sessions_held": Activity.objects.filter(status=Activity.Status.HELD).count(),
+        "signups": SignUp.objects.count(),
+        "noticed": Project.objects.filter(notice_round__gt=0).count(),
+        "scenes": Scene.objects.count(),
+        "micro_projects": MicroProject.objects.count(),
     }
     summary.compound_kinds = Counter(c.kind for c in tree.compounds)
     summary.project_kinds = Counter(p.compound.kind for p in built)

@@ -57,6 +57,21 @@ def _open(project: Project, days: int) -> None:
     )
 
 
+def _become_charging_piles(project: Project) -> None:
+    """The street's announced project, made the 充电桩 project the objection is about (the
+    seed's example of shared property), so the demo reads true."""
+    where = project.compound.name if project.compound_id else project.community.name
+    project.title = f"{where}加装电动自行车充电桩"[:100]
+    project.summary = "电动车充电难,楼道飞线充电有隐患。"
+    project.goal = "在小区内集中设置充电车棚,杜绝飞线充电。"
+    project.target_groups = "全体居民"
+    project.announcement = (
+        f"{where}将在地下车库东侧加装电动自行车充电桩 10 个。"
+        "公示期内如有意见,请在本页提出,社区会逐条公开答复。"
+    )
+    project.save(update_fields=["title", "summary", "goal", "target_groups", "announcement"])
+
+
 def build(org: Org, now: datetime) -> None:
     ensure_calendar()
     policy = NoticePolicy.current()
@@ -64,6 +79,8 @@ def build(org: Org, now: datetime) -> None:
     leader = org.leader_of[street_id]
     running = _pick(street_id, Status.ANNOUNCED)
     over = _pick(street_id, Status.IN_PROGRESS, exclude=[running.pk] if running else [])
+    if running is not None and not any(word in running.title for word in SHARED):
+        _become_charging_piles(running)
     for project, stage in ((running, "running"), (over, "over")):
         if project is None:
             continue

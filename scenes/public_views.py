@@ -280,7 +280,13 @@ def care(request, pk):
 
 
 def _give_up_page(request, row, status=200, form=None):
-    context = {"claim": row, "micro": row.micro_project, "form": form or GiveUpForm()}
+    # 409: staff released the claim meanwhile; the message says so, and the button goes.
+    context = {
+        "claim": row,
+        "micro": row.micro_project,
+        "form": form or GiveUpForm(),
+        "released": status == 409,
+    }
     return render(request, "scenes/public_give_up.html", context, status=status)
 
 

@@ -184,3 +184,116 @@ def test_only_the_communitys_staff_release_or_close(people, plot):
     assert plot.status == MicroProject.Status.CLOSED
     assert not plot.claims.live().exists()
     services.micro_reopen(micro=plot, by=people.secretary)
+
+
+# --- editing a micro-project -------------------------------------------------------------------
+def _micro_data(org, **extra):
+    return {
+        "compound": org.compound,
+        "kind": MicroProject.Kind.PLOT,
+        "title": "5号楼前责任田A块",
+        "description": "种点小葱",
+        "location": "5号楼南侧",
+        "neglect_days": 7,
+        **extra,
+    }
+
+
+def test_staff_edit_a_micro_project_and_the_audit_names_the_changed_fields(org, people, plot):
+    services.micro_update(
+        micro=plot, by=people.worker, data=_micro_data(org, kind=MicroProject.Kind.TASK)
+    )
+    plot.refresh_from_db()
+    assert (plot.title, plot.kind, plot.location) == ("5号楼前责任田A块", "task", "5号楼南侧")
+    event = AuditEvent.objects.get(action="microproject.edit", object_id=str(plot.pk))
+    assert sorted(event.detail["fields"]) == ["description", "kind", "location", "title"]
+    assert event.actor == people.worker
+
+
+def test_only_the_communitys_staff_edit_a_micro_project(org, people, plot):
+    for outsider in (people.secretary2, people.secretary_haiyun, people.street, people.partner):
+        with pytest.raises(PermissionDenied):
+            services.micro_update(micro=plot, by=outsider, data={"title": "改了"})
+    plot.refresh_from_db()
+    assert plot.title != "改了"
+
+
+def test_an_edit_cannot_move_a_micro_project_to_another_communitys_compound(org, people, plot):
+    other = f.CompoundFactory(community=org.yuehai)
+    with pytest.raises(ValidationError, match="国奥社区的小区"):
+        services.micro_update(micro=plot, by=people.secretary, data={"compound": other})
+    plot.refresh_from_db()
+    assert plot.compound == org.compound
+
+
+def test_an_edit_refuses_a_bad_neglect_interval_and_changes_nothing(org, people, plot):
+    with pytest.raises(ValidationError, match="照料间隔"):
+        services.micro_update(
+            micro=plot, by=people.secretary, data=_micro_data(org, neglect_days=0)
+        )
+    plot.refresh_from_db()
+    assert plot.neglect_days == 7 and plot.title != "5号楼前责任田A块"
+
+
+def test_while_claimed_the_title_changes_but_the_kind_and_compound_stay(org, people, plot):
+    claimed(plot)
+    other = f.CompoundFactory(community=org.guoao)
+    for change in ({"kind": MicroProject.Kind.TASK}, {"compound": other}):
+        with pytest.raises(ValidationError, match="有人认领中"):
+            services.micro_update(micro=plot, by=people.secretary, data=change)
+    services.micro_update(micro=plot, by=people.secretary, data=_micro_data(org))
+    plot.refresh_from_db()
+    assert plot.title == "5号楼前责任田A块" and plot.status == MicroProject.Status.CLAIMED
+
+
+def test_a_new_neglect_interval_moves_the_due_date_of_a_claimed_plot(org, people, plot):
+    cared(claimed(plot, days_ago=10), days_ago=5)  # due 7 days after the care: in 2 days
+    assert plot.care_due_on == TODAY() + datetime.timedelta(days=2)
+    services.micro_update(micro=plot, by=people.secretary, data={"neglect_days": 3})
+    plot.refresh_from_db()
+    assert plot.care_due_on == TODAY() - datetime.timedelta(days=2)
+    assert list(MicroProject.objects.neglected()) == [plot]
+
+
+def test_an_edit_of_an_open_plot_leaves_it_without_a_due_date(org, people, plot):
+    services.micro_update(micro=plot, by=people.secretary, data={"neglect_days": 30})
+    plot.refresh_from_db()
+    assert (plot.neglect_days, plot.care_due_on) == (30, None)
+
+
+# --- giving up one's own claim ----------------------------------------------------------------
+def test_the_claimant_gives_up_and_the_plot_is_open_again(plot):
+    claim = claimed(plot, days_ago=3)
+    services.micro_give_up(claim=claim, reason="搬家了")
+    plot.refresh_from_db()
+    claim.refresh_from_db()
+    assert plot.status == MicroProject.Status.OPEN and plot.care_due_on is None
+    assert claim.released_at is not None and claim.release_reason == "认领人放弃:搬家了"
+    event = AuditEvent.objects.get(action="microproject.give_up")
+    assert event.actor is None
+    assert event.detail["claim"] == claim.pk and event.detail["to"] == "open"
+    assert "13900002222" not in str(event.detail)
+    # Open again: the next neighbour claims it.
+    services.micro_claim_by_resident(micro=plot, name="李", phone="13900003333", consent=True)
+
+
+def test_a_partner_gives_up_their_claim(org, people, plot):
+    partner = f.PartnerFactory(
+        community=org.guoao, created_by=people.secretary, user=people.partner
+    )
+    claim = claimed(plot, partner=partner)
+    services.micro_give_up(claim=claim, by=people.partner)
+    claim.refresh_from_db()
+    assert claim.release_reason == "认领人放弃认领"
+    assert AuditEvent.objects.get(action="microproject.give_up").actor == people.partner
+
+
+def test_a_claim_staff_released_cannot_be_given_up_nor_the_next_claim_with_it(people, plot):
+    old = claimed(plot)
+    services.micro_release(micro=plot, by=people.secretary, reason="长期未照料")
+    with pytest.raises(Conflict):
+        services.micro_give_up(claim=old)
+    services.micro_claim_by_resident(micro=plot, name="李", phone="13900003333", consent=True)
+    with pytest.raises(Conflict, match="已经解除"):
+        services.micro_give_up(claim=old)  # the old claim never ends the new one
+    assert plot.claims.live().get().name == "李"

@@ -182,3 +182,232 @@ def test_query_counts_stay_the_same_with_three_times_the_rows(
     assert counts[0] == counts[1], counts
     assert counts[1] <= 10, counts
     assert MicroProject.objects.count() == 12
+
+
+# --- editing a micro-project -------------------------------------------------------------------
+def test_the_secretary_edits_a_micro_project_from_its_page(client, org, people, plot):
+    client.force_login(people.secretary)
+    detail = client.get(reverse("scenes:micro_detail", args=[plot.pk])).content.decode()
+    assert reverse("scenes:micro_edit", args=[plot.pk]) in detail
+    url = reverse("scenes:micro_edit", args=[plot.pk])
+    assert "修改微项目" in client.get(url).content.decode()
+    data = {
+        "compound": org.compound.pk,
+        "kind": "task",
+        "title": "帮独居老人取快递",
+        "description": "",
+        "location": "",
+        "neglect_days": "7",
+        "status": "closed",  # not a field of the form: ignored
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == plot.get_absolute_url()
+    plot.refresh_from_db()
+    assert (plot.title, plot.kind, plot.status) == ("帮独居老人取快递", "task", "open")
+
+
+def test_a_claimed_plots_form_shows_its_kind_and_compound_fixed(client, org, people, plot):
+    claimed(plot)
+    client.force_login(people.secretary)
+    url = reverse("scenes:micro_edit", args=[plot.pk])
+    assert "有人认领中,不能修改" in client.get(url).content.decode()
+    other = f.CompoundFactory(community=org.guoao)
+    data = {"compound": other.pk, "kind": "task", "title": "新名字", "neglect_days": "14"}
+    assert client.post(url, data).status_code == 302
+    plot.refresh_from_db()
+    assert (plot.title, plot.kind, plot.compound) == ("新名字", "plot", org.compound)
+
+
+def test_street_staff_see_a_micro_project_but_may_not_edit_it(client, people, plot):
+    client.force_login(people.street)
+    detail = client.get(reverse("scenes:micro_detail", args=[plot.pk])).content.decode()
+    assert reverse("scenes:micro_edit", args=[plot.pk]) not in detail
+    assert client.get(reverse("scenes:micro_edit", args=[plot.pk])).status_code == 403
+
+
+# --- giving up a claim ---------------------------------------------------------------------------
+def _verified(client, phone):
+    import time
+
+    from core.phone import encrypt_phone
+    from scenes.public_views import VERIFIED_KEY
+
+    session = client.session
+    session[VERIFIED_KEY] = {"p": encrypt_phone(phone), "until": time.time() + 600}
+    session.save()
+
+
+def test_a_resident_gives_up_their_claim_after_confirming(client, plot):
+    from core.once import new_token
+
+    claim = claimed(plot, phone="13900006666", name="王阿姨")
+    _verified(client, "13900006666")
+    mine = client.get(reverse("scenes:public_mine")).content.decode()
+    url = reverse("scenes:public_give_up", args=[claim.pk])
+    assert url in mine
+    page = client.get(url).content.decode()
+    assert "责任田A" in page and "确定放弃认领" in page
+    claim.refresh_from_db()
+    assert claim.released_at is None  # the confirmation page changes nothing
+    token = new_token()
+    response = client.post(url, {"once": token, "reason": "搬家了"})
+    assert response.status_code == 302 and response["Location"] == reverse("scenes:public_mine")
+    claim.refresh_from_db()
+    plot.refresh_from_db()
+    assert claim.released_at is not None and plot.status == MicroProject.Status.OPEN
+    assert "责任田A" not in client.get(reverse("scenes:public_mine")).content.decode()
+    # A second press of the same form: sent where the first went, nothing done twice.
+    again = client.post(url, {"once": token, "reason": "搬家了"})
+    assert again.status_code == 302 and again["Location"] == reverse("scenes:public_mine")
+    assert client.get(url).status_code == 302  # the confirmation page of a released claim
+    compound = client.get(reverse("scenes:public_compound", args=[plot.compound_id]))
+    assert reverse("scenes:public_claim", args=[plot.pk]) in compound.content.decode()
+
+
+def test_another_phone_cannot_give_up_a_residents_claim(client, plot):
+    from core.models import AuditEvent
+    from core.once import new_token
+
+    claim = claimed(plot, phone="13900006666")
+    _verified(client, "13900007777")
+    url = reverse("scenes:public_give_up", args=[claim.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"once": new_token()}).status_code == 404
+    claim.refresh_from_db()
+    assert claim.released_at is None
+    assert AuditEvent.objects.filter(action="access.denied", object_id=str(claim.pk)).count() == 2
+
+
+def test_a_partner_gives_up_their_claim_from_their_plots(client, org, people, plot):
+    from core.once import new_token
+
+    partner = f.PartnerFactory(
+        community=org.guoao, created_by=people.secretary, user=people.partner
+    )
+    claim = claimed(plot, partner=partner)
+    client.force_login(people.partner)
+    url = reverse("scenes:public_give_up", args=[claim.pk])
+    assert url in client.get(reverse("scenes:public_mine")).content.decode()
+    assert client.post(url, {"once": new_token()}).status_code == 302
+    claim.refresh_from_db()
+    assert claim.released_at is not None
+    client.force_login(people.secretary)
+    detail = client.get(reverse("scenes:micro_detail", args=[plot.pk])).content.decode()
+    assert "认领人放弃认领" in detail
+
+
+def test_a_claim_released_meanwhile_is_not_given_up_twice(client, people, plot):
+    from core.once import new_token
+    from scenes import services
+
+    claim = claimed(plot, phone="13900006666")
+    _verified(client, "13900006666")
+    url = reverse("scenes:public_give_up", args=[claim.pk])
+    services.micro_release(micro=plot, by=people.secretary, reason="长期未照料")
+    response = client.post(url, {"once": new_token()})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "不能放弃认领" in page and "确定放弃认领" not in page
+    claim.refresh_from_db()
+    assert claim.release_reason == "长期未照料"
+
+
+def test_giving_up_is_rate_limited(client, plot, settings):
+    from django.core.cache import cache
+
+    claim = claimed(plot, phone="13900006666")
+    _verified(client, "13900007777")  # not the claimant: every post is a 404, and still counted
+    cache.clear()
+    settings.RATE_LIMITS_ENABLED = True
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "public_form": {"device": "2/h", "ip": "100/h"}}
+    url = reverse("scenes:public_give_up", args=[claim.pk])
+    statuses = [client.post(url, {}).status_code for _ in range(4)]
+    assert statuses[-1] == 429
+    cache.clear()
+
+
+# --- finding one's compound ---------------------------------------------------------------------
+def test_the_finder_lists_a_streets_communities_and_compounds_with_their_counts(
+    client, org, people, plot
+):
+    SceneFactory(compound=org.compound, created_by=people.secretary)
+    SceneFactory(compound=org.compound, created_by=people.secretary)
+    claimed(MicroProjectFactory(compound=org.compound, created_by=people.secretary))
+    f.CompoundFactory(community=org.haiyun, name="海韵小区")
+    f.CompoundFactory(community=org.yuehai, name="悦海花园")
+    url = reverse("scenes:public_compounds")
+    front = client.get(url).content.decode()
+    assert "长江路街道" in front and "八角街道" in front and "国奥花园" not in front
+    page = client.get(url, {"street": org.street_a.pk})
+    html = page.content.decode()
+    assert "国奥社区" in html and "海韵社区" in html and "悦海花园" not in html
+    row = next(c for c in page.context["compounds"] if c.pk == org.compound.pk)
+    assert (row.n_scenes, row.n_open) == (2, 1)
+    assert reverse("scenes:public_compound", args=[org.compound.pk]) in html
+    assert "2 个小区场景" in html and "1 个待认领" in html
+
+
+def test_the_finder_searches_compounds_and_communities_by_name(client, org):
+    f.CompoundFactory(community=org.yuehai, name="悦海花园")
+    url = reverse("scenes:public_compounds")
+    assert [c.name for c in client.get(url, {"q": "悦海"}).context["compounds"]] == ["悦海花园"]
+    assert [c.name for c in client.get(url, {"q": "国奥社区"}).context["compounds"]] == ["国奥花园"]
+    assert "没有找到" in client.get(url, {"q": "不存在"}).content.decode()
+    assert client.get(url, {"q": "a\x00b", "street": "x"}).status_code == 200
+
+
+def test_the_public_front_page_links_to_the_finder(client):
+    page = client.get(reverse("public:home")).content.decode()
+    assert reverse("scenes:public_compounds") in page
+
+
+def test_the_finders_query_count_stays_the_same_with_three_times_the_compounds(client, org, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def build(n):
+        for _ in range(n):
+            for community in (org.guoao, org.haiyun):
+                compound = f.CompoundFactory(community=community)
+                SceneFactory(compound=compound, created_by=people.secretary)
+                MicroProjectFactory(compound=compound, created_by=people.secretary)
+                claimed(MicroProjectFactory(compound=compound, created_by=people.secretary))
+
+    counts = []
+    for n in (3, 6):
+        build(n)
+        for query in ({"street": org.street_a.pk}, {"q": "幸福"}, {}):
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(reverse("scenes:public_compounds"), query)
+            assert response.status_code == 200
+            counts.append(len(ctx))
+    assert counts[:3] == counts[3:], counts
+    assert max(counts) <= 2, counts
+    assert len(response.context["streets"]) == 2
+
+
+# --- the district's home ---------------------------------------------------------------------------
+def test_the_district_home_counts_scenes_and_micro_projects_in_constant_queries(
+    client, org, people
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.district)
+    client.get("/")  # warm the caches (user, permissions)
+    counts = []
+    for n in (2, 6):
+        while MicroProject.objects.count() < n:
+            compound = f.CompoundFactory(community=org.yuehai)
+            SceneFactory(compound=compound, created_by=people.secretary2)
+            MicroProjectFactory(compound=compound, created_by=people.secretary2)
+            claimed(
+                MicroProjectFactory(compound=compound, created_by=people.secretary2), days_ago=30
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/")
+        counts.append(len(ctx))
+    assert counts[0] == counts[1], counts
+    assert response.context["scene_figures"] == {"scenes": 3, "micros": 6, "neglected": 3}
+    html = response.content.decode()
+    assert "小区场景 <strong>3</strong> 个" in html and "其中撂荒" in html

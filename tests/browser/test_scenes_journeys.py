@@ -72,3 +72,54 @@ def test_a_resident_claims_a_plot_and_records_care_and_the_secretary_sees_it(
     s.goto(f"/scenes/compounds/{org.compound.pk}/", "compound-staff")
     expect(smain).to_contain_text("凉亭议事角")
     expect(smain).to_contain_text("撂荒")
+
+
+def test_a_resident_finds_their_compound_claims_a_plot_and_gives_it_up(
+    transactional_db, org, people, journey
+):
+    plot = MicroProjectFactory(
+        compound=org.compound, created_by=people.secretary, title="7号楼旁责任田"
+    )
+    sms.outbox.clear()
+
+    r = journey("resident-gives-up-plot")
+    page = r.page
+    main = page.locator("main")
+    r.goto("/p/", "public-home")
+    r.click(page.get_by_role("link", name="找我的小区"), "finder")
+    r.click(page.get_by_role("link", name=re.compile("长江路街道")), "finder-street")
+    expect(main).to_contain_text("国奥社区")
+    expect(main).to_contain_text("1 个待认领")
+    r.click(page.get_by_role("link", name=re.compile("国奥花园")), "compound")
+    r.click(page.get_by_role("link", name="认领 7号楼旁责任田"), "plot")
+    page.locator("#id_phone").fill("13900005555")
+    r.click(page.get_by_role("button", name="获取验证码"), "code-sent")
+    code = re.search(r"验证码是 (\d{6})", sms.outbox[-1].text).group(1)
+    page.locator("#id_code").fill(code)
+    r.click(page.get_by_role("button", name="验证", exact=True), "verified")
+    page.locator("#id_name").fill("孙阿姨")
+    page.locator("#id_consent").check()
+    r.click(page.get_by_role("button", name="确认认领"), "claimed")
+    expect(main).to_contain_text("7号楼旁责任田")
+
+    r.click(page.get_by_role("link", name="不再照料,放弃认领 7号楼旁责任田"), "give-up-confirm")
+    expect(main).to_contain_text("确定要放弃吗")
+    page.get_by_label("原因(可选)").fill("要去外地带孙子")
+    r.click(page.get_by_role("button", name="确定放弃认领"), "given-up")
+    expect(main).to_contain_text("已放弃认领")
+    expect(main).not_to_contain_text("7号楼旁责任田")
+    claim = Claim.objects.get(micro_project=plot)
+    assert claim.released_at is not None and "要去外地带孙子" in claim.release_reason
+    r.goto(f"/p/compounds/{org.compound.pk}/", "compound-open-again")
+    expect(page.get_by_role("link", name="认领 7号楼旁责任田")).to_be_visible()
+
+    s = journey("secretary-edits-plot")
+    spage = s.page
+    s.login("secretary")
+    s.goto(f"/scenes/micro/{plot.pk}/", "micro-detail")
+    expect(spage.locator("main")).to_contain_text("认领人放弃:要去外地带孙子")
+    s.click(spage.get_by_role("link", name="修改", exact=True), "micro-edit")
+    spage.get_by_label("名称").fill("7号楼旁责任田(向阳)")
+    s.click(spage.get_by_role("button", name="保存"), "micro-saved")
+    expect(spage.locator("main")).to_contain_text("微项目已保存")
+    expect(spage.locator("h1")).to_contain_text("7号楼旁责任田(向阳)")

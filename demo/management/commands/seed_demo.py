@@ -64,6 +64,9 @@ class Command(BaseCommand):
             f" · 幸福家园合伙人 {c['partners']:,} 位({c['partner_categories']} 类)",
             f"  领办项目 {c['projects']} 个({kinds})",
             f"    {statuses}",
+            f"  活动场次 {c['sessions']:,} 场(已举办 {c['sessions_held']:,})"
+            f" · 报名 {c['signups']:,} 人次 · 公示项目 {c['noticed']} 个",
+            f"  小区场景 {c['scenes']} 个 · 微项目(幸福责任田等){c['micro_projects']} 个",
             "  国奥社区连续14年举办“邻居节”;悦海社区已举办6次“百家宴”。",
             "",
             f"演示账号(密码:{password}):",
