@@ -128,12 +128,13 @@ class Workflow:
                     table.setdefault(source, set()).add(action.target)
         return table
 
-    def reachable_from(self, status: str) -> frozenset:
-        """The status itself and every status actions can move it on to."""
+    def reachable_from(self, status: str, *, avoiding=frozenset()) -> frozenset:
+        """The status itself and every status actions can move it on to, never entering a
+        status of `avoiding` (a way back, such as a project sent back to be edited)."""
         graph, seen, todo = self.graph(), {status}, [status]
         while todo:
             for target in graph.get(todo.pop(), ()):
-                if target not in seen:
+                if target not in seen and target not in avoiding:
                     seen.add(target)
                     todo.append(target)
         return frozenset(seen)

@@ -34,24 +34,10 @@ def _final(status) -> bool:
 # Statuses in which an activity may be logged: the project is running.
 RUNNING = PROJECT_WORKFLOW["log_activity"].sources
 # Approved and not yet retrospected: the planned end date is a promise to keep. An upheld 公示
-# objection sends a project back to the proposal step (editable again): that way back is not
-# "underway", so only the actions that move forward are followed.
-_FORWARD = {
-    source: {a.target for a in PROJECT_WORKFLOW if source in a.sources and a.target} - set(EDITABLE)
-    for source in Status.values
-}
-
-
-def _forward_from(status) -> set:
-    seen, todo = {status}, [status]
-    while todo:
-        for target in _FORWARD[todo.pop()] - seen:
-            seen.add(target)
-            todo.append(target)
-    return seen
-
-
-UNDERWAY = frozenset(s for s in _forward_from(Status.APPROVED) if not _final(s))
+# objection sends a project back to be edited: that way back is not "underway".
+UNDERWAY = frozenset(
+    s for s in PROJECT_WORKFLOW.reachable_from(Status.APPROVED, avoiding=EDITABLE) if not _final(s)
+)
 OPEN = [s for s in Status.values if not _final(s)]
 
 

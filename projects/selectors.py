@@ -31,7 +31,7 @@ from .models import (
     Status,
     Supervision,
 )
-from .workflow import PROJECT_WORKFLOW
+from .workflow import EDITABLE, PROJECT_WORKFLOW
 
 # Filled by apps above projects (evaluation) to add their evidence to step 7 without an import here.
 STEP_EVIDENCE_HOOKS: list = []
@@ -351,7 +351,8 @@ def project_steps(project: Project, meeting=None, sessions=None) -> list[MethodS
     needs = list(project.needs.all())
     partners = list(project.partners.all())
     sessions = sessions if sessions is not None else programme(project)
-    approved = project.status in PROJECT_WORKFLOW.reachable_from(Status.APPROVED)
+    # Approved, and not sent back since (an upheld 公示 objection returns it to be edited).
+    approved = project.status in PROJECT_WORKFLOW.reachable_from(Status.APPROVED, avoiding=EDITABLE)
     steps = [
         MethodStep(
             1,

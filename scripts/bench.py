@@ -209,6 +209,10 @@ def pages(users: dict) -> list[Page]:
     public = Project.objects.published().filter(community=guoao).first()
     # The demo's project of 国奥社区 in three review rounds (demo/plans.py).
     rounds = Project.objects.filter(community=guoao, rounds__number=3).first()
+    # Steps 5–6: 悦海社区's 百家宴 and its next session taking sign-ups; a 国奥社区 compound.
+    feast = Project.objects.get(community__name="悦海社区", title="百家宴")
+    feast_next = feast.activities.filter(signup_capacity__isnull=False).order_by("-date").first()
+    guoao_compound = guoao.compounds.order_by("id").first()
     n_projects, n_needs = Project.objects.count(), Need.objects.count()
     n_partners = Partner.objects.count()
     guoao_partners = Partner.objects.filter(community=guoao).count()
@@ -239,6 +243,19 @@ def pages(users: dict) -> list[Page]:
             "public",
         ),
         Page("public calendar (district)", "/p/calendar/", None, "public"),
+        Page("public 百家宴 page (sign-up)", f"/p/announcements/{feast.pk}/", None, "public"),
+        Page(
+            "sign-up list (secretary2)", f"/signups/sessions/{feast_next.pk}/", "secretary2", "list"
+        ),
+        Page("session list, 邻居节", f"/projects/{running.pk}/sessions/", "secretary", "list"),
+        Page("objections queue (street)", "/projects/objections/", "street", "list"),
+        Page("public compound page", f"/p/compounds/{guoao_compound.pk}/", None, "public"),
+        Page(
+            "compound page (secretary)",
+            f"/scenes/compounds/{guoao_compound.pk}/",
+            "secretary",
+            "detail",
+        ),
         # The street's work (streetwork/): 研判 list and summary, field visits.
         Page("assessments list (district)", "/streetwork/assessments/", "district", "list"),
         Page(
@@ -390,7 +407,7 @@ def main() -> None:
         django.setup()
         from accounts.models import User
 
-        names = ["secretary", "street", "district", "auditor", "partner", "resident"]
+        names = ["secretary", "secretary2", "street", "district", "auditor", "partner", "resident"]
         users = {u.username: u for u in User.objects.filter(username__in=names)}
         cookies = {name: log_in(name) for name in names}
         page_list = pages(users)

@@ -182,6 +182,7 @@ def test_graph_and_reachability_come_from_the_table():
         S.ANNOUNCED: {S.IN_PROGRESS},
     }
     assert TOY.reachable_from(S.APPROVED) == {S.APPROVED, S.ANNOUNCED, S.IN_PROGRESS}
+    assert TOY.reachable_from(S.APPROVED, avoiding={S.IN_PROGRESS}) == {S.APPROVED, S.ANNOUNCED}
     assert [a.name for a in TOY.actions_writing(ProjectEvent.Kind.ACTIVITY)] == ["note"]
 
 

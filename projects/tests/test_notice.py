@@ -17,6 +17,7 @@ from projects.notice import (
     objection_hide,
     objection_raise,
 )
+from projects.selectors import project_steps
 from projects.workflow import PROJECT_WORKFLOW
 from tests import factories as f
 
@@ -192,6 +193,9 @@ def test_upholding_returns_the_project_and_reannouncing_opens_round_two(charging
     event = charging.events.last()
     assert event.kind == "returned" and "公示异议成立" in event.note
     assert Notification.objects.filter(recipient=people.secretary, event="project.returned")
+    # Sent back to the proposal step: step 4 is open again on the project page.
+    steps = {step.number: step.done for step in project_steps(charging)}
+    assert steps[4] is False and steps[5] is True
     services.project_submit(project=charging, by=people.secretary)
     services.project_approve(project=charging, by=people.street, comment="同意")
     on(D(2026, 11, 2))
