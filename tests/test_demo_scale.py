@@ -1,0 +1,97 @@
+"""The demo district at scale 1 and at `seed_demo --scale 10` (issue 10, item 11): the calendar,
+the project page, a session's sign-up list and the compound page cost the same number of queries
+at both volumes, and load no more rows than their page shows (the demo's own figures for one project differ a
+little between scales, so rows are bounded rather than equal). Rows are counted as PostgreSQL
+reports them for every statement (cursor.rowcount), so a query that loads a whole table shows.
+
+PostgreSQL only (the row counts are PostgreSQL's); CI runs it there."""
+
+from dataclasses import dataclass
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
+
+from accounts.models import Compound, User
+from projects.models import Activity, Project
+from public.selectors import CALENDAR_CAP
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@dataclass
+class Cost:
+    queries: int = 0
+    rows: int = 0
+
+
+def _counting(cost: Cost):
+    def wrapper(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        cost.queries += 1
+        if sql.lstrip().upper().startswith("SELECT"):
+            cost.rows += max(context["cursor"].rowcount, 0)
+        return result
+
+    return wrapper
+
+
+def _pages() -> dict[str, tuple[str | None, str]]:
+    """name → (who, path), found by the demo's names so both scales open the same objects."""
+    feast = Project.objects.get(community__name="悦海社区", title="百家宴")
+    upcoming = feast.activities.filter(signup_capacity__isnull=False).order_by("-date").first()
+    compound = Compound.objects.filter(community__name="国奥社区").order_by("id").first()
+    month = f"{upcoming.date:%Y-%m}"
+    return {
+        "calendar, community": (None, f"/p/calendar/?community={feast.community_id}&month={month}"),
+        "calendar, street": (
+            None,
+            f"/p/calendar/?street={feast.community.street_id}&month={month}",
+        ),
+        "public project page": (None, f"/p/announcements/{feast.pk}/"),
+        "project page": ("secretary2", f"/projects/{feast.pk}/"),
+        "sign-up list": ("secretary2", f"/signups/sessions/{upcoming.pk}/"),
+        "compound page": ("secretary", f"/scenes/compounds/{compound.pk}/"),
+        "public compound page": (None, f"/p/compounds/{compound.pk}/"),
+    }
+
+
+def _measure() -> dict[str, Cost]:
+    costs = {}
+    for name, (who, path) in _pages().items():
+        client = Client()
+        if who:
+            client.force_login(User.objects.get(username=who))
+        client.get(path)  # warm: the session, the site's caches
+        cost = Cost()
+        with connection.execute_wrapper(_counting(cost)):
+            response = client.get(path)
+        assert response.status_code == 200, (name, response.status_code)
+        costs[name] = cost
+    return costs
+
+
+def _at(scale: str) -> tuple[dict[str, Cost], int]:
+    with transaction.atomic(), override_settings(DEBUG=True):
+        call_command("seed_demo", "--scale", scale, stdout=StringIO())
+        sessions = Activity.objects.count()
+        costs = _measure()
+        transaction.set_rollback(True)
+    return costs, sessions
+
+
+def test_key_pages_cost_the_same_at_ten_times_the_demo():
+    small, sessions_small = _at("1")
+    large, sessions_large = _at("10")
+    assert sessions_large > 5 * sessions_small  # the volume really grew
+    for name in small:
+        assert large[name].queries == small[name].queries, (name, small[name], large[name])
+        # Rows: what the page shows (its lists are capped), never the volume behind it.
+        bound = CALENDAR_CAP + 60 if name.startswith("calendar") else 150
+        assert large[name].rows <= bound, (name, large[name])
+    for name in ("public project page", "project page", "compound page", "public compound page"):
+        # The same project and compound at both scales: about the same rows (the demo draws
+        # their partners and volunteers afresh at each scale; a leak of the volume would be ×10).
+        assert large[name].rows <= small[name].rows + 10, (name, small[name], large[name])
