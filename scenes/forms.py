@@ -9,7 +9,6 @@ from projects.models import Project
 
 from .models import CareRecord, MicroProject, Scene, SceneKind
 
-CONSENT_NOTICE_VERSION = "2026-1"
 CONSENT_NOTICE = (
     "我同意社区为联系认领事宜保存我的姓名和手机号;手机号加密保存,页面上只显示前三后四位,"
     "认领解除后可申请删除。"
@@ -151,23 +150,42 @@ class GiveUpForm(OnceForm):
 class PhoneForm(forms.Form):
     """A resident proves a phone: first the number (a code is sent), then the code."""
 
-    phone = PhoneFormField(label="手机号")
+    phone = PhoneFormField(label="手机号", error_messages={"required": "请输入您的手机号。"})
     code = forms.CharField(
         label="短信验证码",
         max_length=6,
         required=False,
+        error_messages={"max_length": "验证码是短信里的 6 位数字。"},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 
+    def clean(self):
+        data = super().clean()
+        # "验证" with an empty box: say so, rather than spend one of the code's attempts.
+        if "send" not in self.data and not (data.get("code") or "").strip():
+            self.add_error("code", "请输入短信里的 6 位验证码。")
+        return data
+
 
 class ResidentClaimForm(OnceForm):
-    name = forms.CharField(label="您的姓名", max_length=40)
-    consent = forms.BooleanField(label=CONSENT_NOTICE, required=True)
+    name = forms.CharField(
+        label="您的姓名",
+        max_length=40,
+        error_messages={"required": "请填写您的姓名。", "max_length": "姓名最多 40 个字。"},
+    )
+    # The notice is the checkbox's text (help_text); the short label names it in the list of
+    # errors at the top of the page, which would otherwise repeat the whole notice.
+    consent = forms.BooleanField(
+        label="个人信息告知",
+        help_text=CONSENT_NOTICE,
+        required=True,
+        error_messages={"required": "请勾选同意后再认领。"},
+    )
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if not name or "\x00" in name:
-            raise forms.ValidationError("请填写姓名。")
+            raise forms.ValidationError("请填写您的姓名。")
         return name
 
 
@@ -182,11 +200,17 @@ class CareForm(OnceForm, forms.ModelForm):
         model = CareRecord
         fields = ["date", "done"]
         widgets = {"date": DateInput()}
+        error_messages = {
+            "date": {"required": "请选择照料日期。", "invalid": "请选择照料日期。"},
+            "done": {"required": "请写一下做了什么,例如:浇水、除草。"},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("date", timezone.localdate())
+        for field in self.visible_fields():  # drawn by hand on the residents' page
+            field.field.widget.attrs["class"] = "form-control form-control-lg"
 
     def clean_date(self):
         day = self.cleaned_data["date"]

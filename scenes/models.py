@@ -242,6 +242,11 @@ class MicroProject(SoftDeleteModel):
         return day + timedelta(days=self.neglect_days)
 
 
+# The version of the personal-information notice a resident agrees to when claiming; change it
+# whenever the notice's text changes, so each claim records which text was agreed to.
+CONSENT_NOTICE_VERSION = "2026-1"
+
+
 class ClaimQuerySet(models.QuerySet):
     def live(self):
         return self.filter(released_at__isnull=True)
@@ -267,6 +272,7 @@ class Claim(models.Model):
     consent_at = models.DateTimeField(
         _("同意个人信息告知时间"), null=True, blank=True, help_text=_("居民认领时勾选同意")
     )
+    consent_version = models.CharField(_("告知版本"), max_length=10, blank=True)
     claimed_at = models.DateTimeField(_("认领时间"), default=timezone.now)
     released_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
     release_reason = models.CharField(_("解除原因"), max_length=200, blank=True)

@@ -268,6 +268,9 @@ def _own_claim(request, pk, *, live=True) -> Claim:
 def care(request, pk):
     row = _own_claim(request, pk)
     form = CareForm(request.POST, request.FILES, auto_id=f"c{row.pk}_%s")
+    if not form.is_valid():
+        # On the form, beside its field; perform_or_refuse would repeat it as a message too.
+        return _mine_page(request, 422, failed=(row.pk, form))
     by = request.user if request.user.is_authenticated else None
     return perform_or_refuse(
         request,
@@ -300,6 +303,8 @@ def give_up(request, pk):
             return redirect("scenes:public_mine")
         return _give_up_page(request, row)
     form = GiveUpForm(request.POST)
+    if not form.is_valid():  # shown on the form once, not repeated as a message
+        return _give_up_page(request, row, 422, form)
     by = request.user if request.user.is_authenticated else None
     return perform_or_refuse(
         request,

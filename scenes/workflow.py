@@ -18,7 +18,7 @@ from core.models import Upload
 from core.uploads import store_upload
 from core.workflow import Action, Conflict, Step, Workflow
 
-from .models import CareRecord, Claim, MicroProject, MicroStatus
+from .models import CONSENT_NOTICE_VERSION, CareRecord, Claim, MicroProject, MicroStatus
 
 OPEN, CLAIMED, CLOSED = MicroStatus.OPEN, MicroStatus.CLAIMED, MicroStatus.CLOSED
 
@@ -45,6 +45,7 @@ def _claim(step: Step) -> None:
         name="" if partner else str(step.data["name"]).strip()[:40],
         phone="" if partner else step.data["phone"],
         consent_at=None if partner else now,
+        consent_version="" if partner else CONSENT_NOTICE_VERSION,
         claimed_at=now,
     )
     step.set(care_due_on=step.obj.due_after(timezone.localdate()))

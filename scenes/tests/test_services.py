@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.models import AuditEvent
 from core.workflow import Conflict
 from scenes import services
-from scenes.models import Claim, MicroProject, Scene, SceneKind
+from scenes.models import CONSENT_NOTICE_VERSION, Claim, MicroProject, Scene, SceneKind
 from scenes.tests.factories import MicroProjectFactory, SceneFactory, cared, claimed
 from tests import factories as f
 
@@ -95,6 +95,7 @@ def test_a_resident_claims_with_a_verified_phone_and_the_number_is_kept_encrypte
     assert plot.status == MicroProject.Status.CLAIMED
     assert plot.care_due_on == TODAY() + datetime.timedelta(days=7)
     assert str(claim.phone) == "139****2222" and claim.consent_at is not None
+    assert claim.consent_version == CONSENT_NOTICE_VERSION  # which notice text was agreed to
     event = AuditEvent.objects.get(action="microproject.claim")
     assert "13900002222" not in str(event.detail) and event.actor is None
 

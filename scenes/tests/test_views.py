@@ -1,6 +1,8 @@
 """The pages: a resident claims a plot with an SMS code and records care; staff see claims and
 neglected plots; residents see only public photos; query counts stay flat as rows grow."""
 
+import re
+
 import pytest
 from django.test import TestCase
 from django.urls import reverse
@@ -411,3 +413,103 @@ def test_the_district_home_counts_scenes_and_micro_projects_in_constant_queries(
     assert response.context["scene_figures"] == {"scenes": 3, "micros": 6, "neglected": 3}
     html = response.content.decode()
     assert "小区场景 <strong>3</strong> 个" in html and "其中撂荒" in html
+
+
+# --- what a resident is told when something is wrong ---------------------------------------------
+def _alerts(response) -> list[str]:
+    html = response.content.decode()
+    return re.findall(r'role="alert"[^>]*>(.*?)</div>', html, flags=re.S)
+
+
+def test_a_wrong_sms_code_is_said_on_the_page_once(client, plot):
+    _send_code(client, plot)
+    response = client.post(
+        reverse("scenes:public_phone", args=[plot.pk]), {"phone": "13900006666", "code": "000000"}
+    )
+    assert response.status_code == 422
+    assert any("验证码不正确" in alert for alert in _alerts(response))
+    assert response.content.decode().count("验证码不正确") == 1
+    assert re.search(r'id="id_code"[^>]*aria-invalid="true"', response.content.decode())
+
+
+def test_verifying_with_an_empty_code_asks_for_it_and_spends_no_attempt(client, plot):
+    from core.models import PhoneCode
+
+    _send_code(client, plot)
+    response = client.post(
+        reverse("scenes:public_phone", args=[plot.pk]), {"phone": "13900006666", "code": ""}
+    )
+    assert response.status_code == 422
+    assert "请输入短信里的 6 位验证码。" in response.content.decode()
+    assert PhoneCode.objects.get().attempts == 0
+
+
+def test_asking_for_a_code_without_a_number_asks_for_the_number(client, plot):
+    response = client.post(reverse("scenes:public_phone", args=[plot.pk]), {"send": "1"})
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "请输入您的手机号。" in page and "必填" not in page
+
+
+def test_a_claim_without_consent_asks_for_the_tick_in_plain_words(client, plot):
+    from scenes.forms import CONSENT_NOTICE
+
+    _verified(client, "13900006666")
+    response = client.post(
+        reverse("scenes:public_claim", args=[plot.pk]), {"once": _form_token(client, None)}
+    )
+    page = response.content.decode()
+    assert response.status_code == 422 and not Claim.objects.exists()
+    assert "请勾选同意后再认领。" in page and "请填写您的姓名。" in page
+    assert "必填" not in page
+    assert page.count(CONSENT_NOTICE) == 1  # the checkbox's text, not repeated in the error list
+    assert 'id="id_consent" aria-invalid="true"' in page
+
+
+def test_a_plot_claimed_meanwhile_says_so_on_the_claim_form(client, plot, monkeypatch):
+    from scenes import public_views
+
+    stale = MicroProject.objects.get(pk=plot.pk)  # read before the neighbour's claim landed
+    claimed(plot)
+    monkeypatch.setattr(public_views.selectors, "public_micro", lambda pk: stale)
+    _verified(client, "13900006666")
+    response = client.post(
+        reverse("scenes:public_claim", args=[plot.pk]),
+        {"once": _form_token(client, None), "name": "王阿姨", "consent": "on"},
+    )
+    assert response.status_code == 409
+    assert any("不能认领" in alert for alert in _alerts(response))
+    assert Claim.objects.count() == 1
+
+
+def test_an_expired_give_up_form_says_so_once(client, plot):
+    claim = claimed(plot, phone="13900006666")
+    _verified(client, "13900006666")
+    response = client.post(reverse("scenes:public_give_up", args=[claim.pk]), {"once": "old"})
+    assert response.status_code == 422
+    assert response.content.decode().count("页面已过期") == 1
+    claim.refresh_from_db()
+    assert claim.released_at is None
+
+
+def test_a_care_record_without_what_was_done_is_marked_beside_the_field(client, plot):
+    from django.contrib.messages import get_messages
+
+    claim = claimed(plot, phone="13900006666")
+    _verified(client, "13900006666")
+    response = client.post(
+        reverse("scenes:public_care", args=[claim.pk]),
+        {"once": _form_token(client, None), "date": timezone.localdate().isoformat()},
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert not list(get_messages(response.wsgi_request))  # not a third time at the page's top
+    assert f'id="c{claim.pk}_done_error"' in page and "请写一下做了什么" in page
+    assert 'aria-invalid="true"' in page and "必填" not in page
+
+
+def test_the_public_compound_page_links_to_its_communitys_projects_and_calendar(client, org):
+    page = client.get(reverse("scenes:public_compound", args=[org.compound.pk])).content.decode()
+    community = org.compound.community_id
+    assert f'href="{reverse("public:home")}?community={community}"' in page
+    assert f'href="{reverse("public:calendar")}?community={community}"' in page
