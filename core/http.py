@@ -11,7 +11,7 @@ see it; the other two come back as the same page with the message and the status
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -116,6 +116,7 @@ def perform_or_refuse(
     to,
     admit: Callable[[], object] | None = None,
     form=None,
+    form_shown: bool = False,
 ) -> HttpResponse:
     """A button or a small form on an object's page.
 
@@ -123,7 +124,8 @@ def perform_or_refuse(
     `call(cleaned_data)` (at most once if the form carries a one-time token); success goes to
     `to` with `done`. A refusal comes back as the object's
     page, `page(status)`, with the reasons as messages: 409 when the status moved on, 422 for
-    bad input or an object not ready.
+    bad input or an object not ready. `form_shown`: `page` shows `form` again with its errors
+    beside its fields, so only what no field shows is a message (see `_form_messages`).
     """
     data = {}
 
@@ -137,7 +139,9 @@ def perform_or_refuse(
             admit()
         if form is not None:
             if not form.is_valid():
-                raise ValidationError([m for errors in form.errors.values() for m in errors])
+                for message in _form_messages(form, shown=form_shown):
+                    messages.error(request, message)
+                return page(422)
             data = _without_token(form.cleaned_data)
             if "once" in form.cleaned_data:
                 return _once(request, form.cleaned_data["once"], succeed)
@@ -146,3 +150,17 @@ def perform_or_refuse(
         for message in exc.messages:
             messages.error(request, message)
         return page(refusal_status(exc))
+
+
+def _form_messages(form, *, shown: bool) -> list[str]:
+    """The invalid form's errors to flash. A page that shows the form again lists each field's
+    errors with its label above the form and beside the field; a message without the field's
+    name would only repeat them. What no visible field shows still goes to the top: errors of
+    the whole form and of hidden fields (an expired one-time token)."""
+    hidden = {field.name for field in form.hidden_fields()}
+    return [
+        message
+        for name, errors in form.errors.items()
+        if not shown or name == NON_FIELD_ERRORS or name in hidden
+        for message in errors
+    ]

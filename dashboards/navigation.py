@@ -8,6 +8,7 @@ MENU = (
     ("projects.view_project", "projects:list", "领办项目"),
     ("projects.view_review_queue", "projects:reviews", "待审核"),
     ("projects.view_supervision", "projects:supervisions", "督办"),
+    ("projects.view_objections", "projects:objections", "公示异议"),
     ("signups.view_signups", "signups:list", "活动报名"),
     ("needs.view_need", "needs:list", "需求清单"),
     ("partners.view_partner", "partners:list", "合伙人"),

@@ -17,6 +17,7 @@ from accounts.roles import RESIDENTS
 from core.models import AuditEvent, Notification
 from partners.models import Partner
 from projects.models import Project, Status, Supervision
+from projects.notice import OBJECTION_WORKFLOW, objection_queue
 from projects.selectors import project_rows, review_queue, supervision_list
 from projects.workflow import EDITABLE, PROJECT_WORKFLOW
 from scenes.selectors import scene_figures
@@ -145,10 +146,15 @@ def community_staff_home(user) -> dict:
 
 
 def street_group_home(user) -> dict:
+    # Objections the community has answered: only the street's decision is missing, and the
+    # project may not start until it is made.
+    deciding = objection_queue(user=user).filter(status__in=OBJECTION_WORKFLOW["dismiss"].sources)
     return {
         "waiting": project_rows(Project.objects.visible_to(user))
         .filter(status__in=PROJECT_WORKFLOW["approve"].sources)
         .order_by("status_changed_at", "id")[:LIMIT],
+        "objections": deciding[:LIMIT],
+        "objection_count": deciding.count(),
         "counts": status_counts(user=user),
     }
 

@@ -12,6 +12,7 @@ from core.workdays import add_working_days, ensure_calendar, working_day_on_or_a
 from projects.models import NoticePolicy, Objection, Project, Status
 
 from .org import Org
+from .sessions import SIGNUP_NOTE
 
 SHARED = ("充电", "保温", "维修", "防水", "加装", "电梯")
 
@@ -61,7 +62,10 @@ def _become_charging_piles(project: Project) -> None:
     """The street's announced project, made the 充电桩 project the objection is about (the
     seed's example of shared property), so the demo reads true."""
     where = project.compound.name if project.compound_id else project.community.name
+    before = project.title
     project.title = f"{where}加装电动自行车充电桩"[:100]
+    # Its sessions were named after the project it was (demo/sessions.py): they follow.
+    project.activities.filter(title=before).update(title=project.title)
     project.summary = "电动车充电难,楼道飞线充电有隐患。"
     project.goal = "在小区内集中设置充电车棚,杜绝飞线充电。"
     project.target_groups = "全体居民"
@@ -69,6 +73,8 @@ def _become_charging_piles(project: Project) -> None:
         f"{where}将在地下车库东侧加装电动自行车充电桩 10 个。"
         "公示期内如有意见,请在本页提出,社区会逐条公开答复。"
     )
+    if project.activities.filter(signup_capacity__isnull=False).exists():
+        project.announcement += SIGNUP_NOTE
     project.save(update_fields=["title", "summary", "goal", "target_groups", "announcement"])
 
 

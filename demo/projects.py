@@ -323,7 +323,7 @@ class ProjectBuilder:
             project.announced_at = at["announced"]
             project.announcement = (
                 f"【项目预告】“{plan.title}”将于{start.month}月{start.day}日起在{place}开展,"
-                f"欢迎{idea.target_groups}参加。报名请联系楼栋长或到社区党群服务中心登记。"
+                f"欢迎{idea.target_groups}参加,各场活动的时间和地点见本页。"
             )
         plan.place = place
         return project

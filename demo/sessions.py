@@ -1,9 +1,12 @@
 """Step 6 as a programme in the demo: 悦海社区's 百家宴 as a monthly series of six held sessions,
 国奥社区's 邻居节 as a yearly series held fourteen years running with next year's scheduled,
 volunteers (partners of the community) with their hours on held sessions, and the next session
-of each running project scheduled with sign-up. Written in bulk like the rest of the demo; the
-rules it follows are projects/sessions.py's (the same recurrence, the same statuses)."""
+of each running project scheduled with sign-up. Every session lies inside its project's plan, and
+counts toward the plan's first milestone on or after its date, so the milestones show progress.
+Written in bulk like the rest of the demo; the rules it follows are projects/sessions.py's (the
+same recurrence, the same statuses)."""
 
+import bisect
 import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -16,15 +19,18 @@ from projects.models import (
     Activity,
     ActivitySeries,
     ActivityVolunteer,
+    Milestone,
     Project,
     Recurrence,
     Status,
 )
-from projects.sessions import occurrence
+from projects.sessions import HORIZON_MONTHS, months_after, occurrence
 
 SEED = 2030  # its own draws: the builders after it see the same random numbers as before
 FESTIVAL_YEARS = 14  # 国奥社区's 邻居节, fourteen years running
 FEAST_SESSIONS = 6  # 悦海社区's 百家宴, held six times
+# Appended to an announcement whose project has a session taking sign-ups (signups/).
+SIGNUP_NOTE = "需要报名的场次请在本页在线报名,不便上网的居民也可到社区党群服务中心登记。"
 
 
 def build(tree, now: datetime, partners: list[Partner], built: list[Project]) -> None:
@@ -41,6 +47,8 @@ def build(tree, now: datetime, partners: list[Partner], built: list[Project]) ->
             _festival(project, secretary, today)
     _volunteers(rng, by_community)
     _next_sessions(rng, tree, built, today)
+    _milestones()
+    _invite_signups(built, today)
 
 
 def _feast(project: Project, secretary, today) -> None:
@@ -66,6 +74,19 @@ def _feast(project: Project, secretary, today) -> None:
         session.series, session.title = series, f"第{n}次百家宴"
         session.date, session.starts_at, session.ends_at = min(day, today), time(11), time(13, 30)
     Activity.objects.bulk_update(held, ["series", "title", "date", "starts_at", "ends_at"])
+    # The next one is coming, with sign-up (demo/signups.py fills its places).
+    following = occurrence(first, Recurrence.MONTHLY, FEAST_SESSIONS)
+    if following > today and (project.end_date is None or following <= project.end_date):
+        Activity.objects.create(
+            project=project,
+            title=f"第{FEAST_SESSIONS + 1}次百家宴",
+            date=following,
+            starts_at=time(11),
+            ends_at=time(13, 30),
+            place=held[0].place,
+            signup_capacity=40,
+            created_by=secretary,
+        )
 
 
 def _festival(project: Project, secretary, today) -> None:
@@ -119,8 +140,12 @@ def _festival(project: Project, secretary, today) -> None:
         signup_capacity=300,
         created_by=secretary,
     )
-    if project.end_date is None or project.end_date < following:
-        Project.objects.filter(pk=project.pk).update(end_date=following)
+    # The plan runs from the first festival to next year's, so every session lies inside it.
+    project.start_date = min(project.start_date or first, first)
+    project.end_date = max(project.end_date or following, following)
+    Project.objects.filter(pk=project.pk).update(
+        start_date=project.start_date, end_date=project.end_date
+    )
 
 
 def _volunteers(rng: random.Random, by_community: dict[int, list[Partner]]) -> None:
@@ -145,8 +170,10 @@ def _volunteers(rng: random.Random, by_community: dict[int, list[Partner]]) -> N
 
 
 def _next_sessions(rng: random.Random, tree, built: list[Project], today) -> None:
-    """The next session of each running project, within its plan, open for sign-up."""
+    """The next session of each running project, within its plan (an announced project's
+    starts on or after its start date), some open for sign-up."""
     upcoming = []
+    horizon = months_after(today, HORIZON_MONTHS)
     for project in built:
         if project.status not in (Status.ANNOUNCED, Status.IN_PROGRESS):
             continue
@@ -154,7 +181,9 @@ def _next_sessions(rng: random.Random, tree, built: list[Project], today) -> Non
             continue
         day = today + timedelta(days=rng.randint(3, 20))
         hour = rng.choice([9, 10, 14, 15])
-        if project.end_date and day > project.end_date:
+        if project.start_date and day < project.start_date:
+            day = project.start_date + timedelta(days=rng.randint(0, 6))
+        if (project.end_date and day > project.end_date) or day > horizon:
             continue
         upcoming.append(
             Activity(
@@ -169,3 +198,39 @@ def _next_sessions(rng: random.Random, tree, built: list[Project], today) -> Non
             )
         )
     Activity.objects.bulk_create(upcoming, batch_size=2000)
+
+
+def _milestones() -> None:
+    """Each session counts toward its plan's first milestone on or after its date, as staff
+    would pick it when scheduling; one before the first milestone (邻居节's earlier years) or
+    after the last counts toward none."""
+    plan: dict[int, tuple[list, list]] = {}
+    for project_id, day, pk in Milestone.objects.order_by("project_id", "date", "id").values_list(
+        "project_id", "date", "pk"
+    ):
+        dates, pks = plan.setdefault(project_id, ([], []))
+        dates.append(day)
+        pks.append(pk)
+    linked = []
+    sessions = Activity.objects.filter(milestone__isnull=True).only("id", "project_id", "date")
+    for session in sessions.iterator():
+        dates, pks = plan.get(session.project_id, ((), ()))
+        at = bisect.bisect_left(dates, session.date)
+        if 0 < at < len(pks) or (at == 0 and dates and dates[0] == session.date):
+            session.milestone_id = pks[at]
+            linked.append(session)
+    Activity.objects.bulk_update(linked, ["milestone"], batch_size=2000)
+
+
+def _invite_signups(built: list[Project], today) -> None:
+    """The announcement of a project with an upcoming session taking sign-ups says where to
+    sign up: on its page (signups/), not by calling round."""
+    taking = set(
+        Activity.objects.filter(
+            status=Activity.Status.SCHEDULED, signup_capacity__isnull=False, date__gt=today
+        ).values_list("project_id", flat=True)
+    )
+    invited = [p for p in built if p.pk in taking and p.announcement]
+    for project in invited:
+        project.announcement = f"{project.announcement}{SIGNUP_NOTE}"
+    Project.objects.bulk_update(invited, ["announcement"], batch_size=1000)

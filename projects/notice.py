@@ -19,7 +19,7 @@ re-announcing opens a new round) or dismisses it. OBJECTION_WORKFLOW declares th
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -291,6 +291,23 @@ def objection_decide(*, objection: Objection, by, upheld: bool, note: str) -> Ob
     """The street decides: upheld (the project goes back to the proposal) or dismissed."""
     name = "uphold" if upheld else "dismiss"
     return OBJECTION_WORKFLOW.perform(objection, name, by=by, data={"decision_note": note}).obj
+
+
+def objection_phone_reveal(*, objection: Objection, by) -> str:
+    """The full number a resident left with an objection, for the community staff who call them
+    back; every reveal (and every refusal) is audited with the masked number."""
+    if not by.has_perm("projects.reveal_objection_phone", objection):
+        audit(actor=by, action="phone.reveal", obj=objection, result="denied")
+        raise PermissionDenied
+    if not objection.phone:
+        raise ValidationError("这条异议没有留联系电话。", code="no_phone")
+    audit(
+        actor=by,
+        action="phone.reveal",
+        obj=objection,
+        detail={"masked": objection.phone.masked, "project": objection.project_id},
+    )
+    return objection.phone.full
 
 
 # --- reads for the pages ----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
@@ -45,11 +46,13 @@ class DecideForm(forms.Form):
     )
 
 
-def _objection_page(request, objection, *, status=200, **forms_):
+def _objection_page(request, objection, *, status=200, reveal=None, **forms_):
     context = {
         "objection": objection,
         "project": objection.project,
         "can": OBJECTION_WORKFLOW.available(request.user, objection),
+        "can_reveal": request.user.has_perm("projects.reveal_objection_phone", objection),
+        **(reveal or {}),
         "answer_form": forms_.get("answer_form") or AnswerForm(),
         "hide_form": forms_.get("hide_form") or HideForm(),
         "decide_form": forms_.get("decide_form") or DecideForm(),
@@ -78,6 +81,7 @@ def _act(request, pk, action: str, form_class, call, done: str, form_key: str):
         to=objection,
         admit=lambda: OBJECTION_WORKFLOW.admit(request.user, objection, action),
         form=form,
+        form_shown=True,
     )
 
 
@@ -145,3 +149,20 @@ def project_objections(request, pk):
 def objection_queue(request):
     page = paginate(request, notice.objection_queue(user=request.user))
     return render(request, "projects/notice_queue.html", {"page": page})
+
+
+@require_POST
+@login_required
+def objection_phone(request, pk):
+    """The full number the resident left, for the community staff who call back (the public form
+    promises it); audited. With htmx only the number comes back."""
+    objection = notice.objection_get(user=request.user, pk=pk)
+    reveal, status = {}, 200
+    try:
+        reveal["number"] = notice.objection_phone_reveal(objection=objection, by=request.user)
+    except ValidationError as exc:  # no number was left
+        reveal["reveal_error"], status = " ".join(exc.messages), 422
+    if request.htmx:
+        context = {"objection": objection, "can_reveal": True, **reveal}
+        return render(request, "projects/notice_objection.html#phone", context, status=status)
+    return _objection_page(request, objection, status=status, reveal=reveal)

@@ -54,5 +54,8 @@ rules.add_perm("projects.answer_objection", is_community_staff_of)
 rules.add_perm("projects.hide_objection", is_community_staff_of | is_street_reviewer_of)
 rules.add_perm("projects.decide_objection", is_street_decider_of)
 rules.add_perm("projects.view_objections", is_community_staff | is_street_staff | is_district_staff)
+# The number a resident left with an objection, shown masked: the community calls back, so only
+# its staff reveal it (audited, projects.notice.objection_phone_reveal).
+rules.add_perm("projects.reveal_objection_phone", is_community_staff_of)
 # The district's 公示 rule (threshold, working days) in the admin site.
 rules.add_perm("projects.manage_notice_policy", is_district_staff)

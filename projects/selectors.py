@@ -492,6 +492,14 @@ class Programme:
     def more(self) -> bool:
         return len(self.upcoming) + len(self.past) < self.scheduled + self.held + self.cancelled
 
+    @property
+    def due(self):
+        """The session whose record is due next: today's, else the latest one past its date and
+        still only scheduled (from the lists already loaded: no query)."""
+        today = timezone.localdate()
+        today_s = next((s for s in self.upcoming if s.date == today), None)
+        return today_s or next((s for s in self.past if s.status == Activity.Status.SCHEDULED), None)
+
 
 def programme(project: Project) -> Programme:
     """Two capped lists and one aggregate: the same queries however many sessions there are."""

@@ -1,8 +1,11 @@
 """Forms of step 6 as a programme (projects/sessions.py): a session, a series, the record of a
 held session with its volunteer and spending rows, a cancellation and a photo's consent."""
 
+from collections import Counter
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import Truncator
 
 from core.once import OnceForm
 from partners.models import Partner
@@ -121,6 +124,22 @@ class MultipleImageField(forms.ImageField):
         return [super(MultipleImageField, self).clean(one, initial) for one in files]
 
 
+def partner_labels(partners) -> list[tuple[int, str]]:
+    """(pk, label) for a picker: a community has several 超市 or 志愿者 of one name, so the label
+    adds the category and what the partner offers, and the partner's number where that is still
+    not enough."""
+    partners = list(partners)
+    labels = {}
+    for p in partners:
+        skills = f" · {Truncator(p.skills).chars(16)}" if p.skills else ""
+        labels[p.pk] = f"{p.name}({p.get_category_display()}{skills})"
+    twice = {label for label, n in Counter(labels.values()).items() if n > 1}
+    return [
+        (p.pk, f"{labels[p.pk]} 编号 {p.pk}" if labels[p.pk] in twice else labels[p.pk])
+        for p in partners
+    ]
+
+
 class HoldForm(forms.Form):
     """The record of a held session: participants, volunteers (partners of the community with
     their hours), spending against the plan's budget lines, photos and a note."""
@@ -157,7 +176,7 @@ class HoldForm(forms.Form):
         partners = list(
             Partner.objects.alive()
             .filter(community_id=project.community_id)
-            .only("id", "name")
+            .only("id", "name", "category", "skills")
             .order_by("name", "id")[:PARTNER_CHOICES]
         )
         partners.sort(key=lambda p: (p.pk not in linked, p.name))
@@ -169,7 +188,7 @@ class HoldForm(forms.Form):
         spent = list(session.spending_rows.all()) if session.pk else []
         for row in existing:  # a partner listed before stays pickable
             self.partners.setdefault(row.partner_id, row.partner)
-        partner_choices = [("", "—"), *((pk, p.name) for pk, p in self.partners.items())]
+        partner_choices = [("", "—"), *partner_labels(self.partners.values())]
         line_choices = [
             ("", "—"),
             *(

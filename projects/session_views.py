@@ -5,6 +5,7 @@ refusals become pages in core/http.py; what each status allows is SESSION_WORKFL
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.http import form_page, perform_or_refuse
@@ -62,7 +63,8 @@ def series_create(request, pk):
     def perform(data):
         series = sessions.series_create(project=project, by=request.user, data=data)
         made = series.sessions.count()
-        messages.success(request, f"系列活动“{series.title}”已安排 {made} 场。")
+        why = sessions.series_cut_short(series, timezone.localdate())
+        messages.success(request, f"系列活动“{series.title}”已安排 {made} 场。{why}")
         return redirect("projects:sessions", pk=project.pk)
 
     return _plan_page(request, project, form, "projects/session_series_form.html", perform)
@@ -166,6 +168,7 @@ def _act(request, session, action, call, *, form, done):
         to=session,
         admit=lambda: SESSION_WORKFLOW.admit(request.user, session, action),
         form=form,
+        form_shown=action == "cancel",
     )
 
 

@@ -123,6 +123,25 @@ def series_limit(series: ActivitySeries, today: datetime.date) -> datetime.date:
     return min(limits)
 
 
+def series_cut_short(series: ActivitySeries, today: datetime.date) -> str:
+    """Why a series was generated short of its own end, in a sentence, or "" when it runs to
+    the end it was given. The plan's end date is final; the twelve months move on daily."""
+    limit = series_limit(series, today)
+    if series.until and series.until <= limit:
+        return ""
+    last = series.sessions.order_by("-date").values_list("date", flat=True).first()
+    upto = f",只安排到 {last:%Y-%m-%d}" if last else ",这一期间没有可安排的日期"
+    end = series.project.end_date
+    if end and limit == end:
+        return f"受项目结束日期 {end:%Y-%m-%d} 限制{upto};如需继续,请先修改项目计划的结束日期。"
+    if limit == months_after(today, HORIZON_MONTHS):
+        return (
+            f"系统最多提前 {HORIZON_MONTHS} 个月安排{upto};"
+            "以后的场次会随时间每天自动续排。"
+        )
+    return f"受系统可安排的最晚日期限制{upto}。"
+
+
 # --- who serves children ------------------------------------------------------------------------
 def serves_children(project: Project) -> bool:
     """一老一小 projects: by class, or children named in the title or target groups."""

@@ -19,6 +19,7 @@ urlpatterns = [
     path("objections/<int:pk>/answer/", notice_views.objection_answer, name="objection_answer"),
     path("objections/<int:pk>/hide/", notice_views.objection_hide, name="objection_hide"),
     path("objections/<int:pk>/decide/", notice_views.objection_decide, name="objection_decide"),
+    path("objections/<int:pk>/phone/", notice_views.objection_phone, name="objection_phone"),
     path("<int:pk>/objections/", notice_views.project_objections, name="project_objections"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),

@@ -110,6 +110,7 @@ def _act(request, project, action: str, call, *, done: str, form=None, form_key:
         to=project,
         admit=lambda: PROJECT_WORKFLOW.admit(request.user, project, action),
         form=form,
+        form_shown=bool(form_key),
     )
 
 
@@ -278,6 +279,7 @@ def _plan_row(request, pk, action: str, call, *, done: str, form_class=None, row
         to=reverse("projects:plan", kwargs={"pk": project.pk}),
         admit=lambda: PROJECT_WORKFLOW.admit(request.user, project, action),
         form=form,
+        form_shown=bool(key),
     )
 
 
@@ -603,6 +605,7 @@ def supervision_reply(request, pk):
         to=item,
         admit=lambda: SUPERVISION_WORKFLOW.admit(request.user, item, "reply"),
         form=form,
+        form_shown=True,
     )
 
 

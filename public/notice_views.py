@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 
 from core.http import form_page
 from core.once import OnceForm
@@ -43,8 +42,12 @@ def objection_create(request, pk):
 
     def perform(data):
         objection_raise(project=project, text=data["text"], phone=data["phone"])
-        messages.success(request, "您的意见已提交。社区答复后会显示在本页。")
-        return redirect(reverse("public:announcement", args=[project.pk]) + "#notice")
+        messages.success(
+            request, "您的意见已提交,列在本页“项目公示”的居民意见里。社区答复后也会显示在那里。"
+        )
+        # No "#notice": the page opens at its top, where the message is (a jump to the section
+        # would land below it, and a resident on a phone would never see it).
+        return redirect("public:announcement", project.pk)
 
     if request.method == "POST" and not notice_is_open(project):
         # The period ended (or never ran) while the page was open: say so, keep what was typed.

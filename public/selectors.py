@@ -39,6 +39,17 @@ def announcement_get(pk) -> Project:
     return get_object_or_404(projects, pk=pk)
 
 
+def announcement_list(*, street=None, community=None):
+    """Published projects of a community, of a street or of the whole district, the latest
+    announced first."""
+    projects = Project.objects.published()
+    if community is not None:
+        projects = projects.filter(community=community)
+    elif street is not None:
+        projects = projects.filter(community__street=street)
+    return projects.select_related("community__street", "compound").order_by("-announced_at", "-id")
+
+
 def _with_signup_state(sessions, project=None):
     """Each session with `closed` (why sign-up is closed, "" if open) and `places_left`."""
     for session in sessions:
@@ -61,8 +72,10 @@ def upcoming_sessions(project, *, today) -> list[Activity]:
 
 
 def results(project) -> dict:
-    """告知成效: what the held sessions did — counts, volunteers' hours, money by source, the
-    recent sessions and the photos marked public."""
+    """告知成效: what the held sessions did — counts, volunteers, money by source, the recent
+    sessions and the photos marked public. Volunteers (人次) are the sessions' own totals, the
+    figure staff record and see per session; the partners registered among them, with their
+    hours, come from ActivityVolunteer and are shown apart."""
     held = project.activities.filter(status=Activity.Status.HELD)
     totals = held.aggregate(
         sessions=Count("id"), participants=Sum("participants"), heads=Sum("volunteers")
@@ -99,13 +112,38 @@ def results(project) -> dict:
     return {
         "sessions": totals["sessions"] or 0,
         "participants": totals["participants"] or 0,
-        "volunteers": volunteers["rows"] or totals["heads"] or 0,
+        "volunteers": totals["heads"] or 0,
+        "partner_volunteers": volunteers["rows"] or 0,
         "volunteer_hours": volunteers["hours"] or 0,
         "money": money,
         "money_total": sum((total for _, total in money), Decimal(0)),
         "held": list(held.order_by("-date", "-id")[:HELD_SHOWN]),
         "photos": list(photos),
     }
+
+
+# --- the place picked (the home page's list and the calendar) -------------------------------
+def place_picked(*, street_id, community_id) -> tuple[Street | None, Community | None]:
+    """The street and community picked (a community implies its street); unknown ids: none.
+    A community of another street than the one picked is dropped: the plain form sends the old
+    community along when a resident picks another street."""
+    community = (
+        Community.objects.select_related("street").filter(pk=community_id).first()
+        if community_id
+        else None
+    )
+    if community is not None and (not street_id or community.street_id == street_id):
+        return community.street, community
+    street = Street.objects.filter(pk=street_id).first() if street_id else None
+    return street, None
+
+
+def streets() -> list[Street]:
+    return list(Street.objects.order_by("name", "id"))
+
+
+def communities_of(street) -> list[Community]:
+    return list(street.communities.order_by("name", "id")) if street else []
 
 
 # --- the calendar ---------------------------------------------------------------------------
@@ -125,19 +163,6 @@ def next_month(first: datetime.date) -> datetime.date:
 
 def previous_month(first: datetime.date) -> datetime.date:
     return (first - datetime.timedelta(days=1)).replace(day=1)
-
-
-def calendar_place(*, street_id, community_id) -> tuple[Street | None, Community | None]:
-    """The street and community picked (a community implies its street); unknown ids: none."""
-    community = (
-        Community.objects.select_related("street").filter(pk=community_id).first()
-        if community_id
-        else None
-    )
-    if community is not None:
-        return community.street, community
-    street = Street.objects.filter(pk=street_id).first() if street_id else None
-    return street, None
 
 
 def calendar_sessions(*, first: datetime.date, street=None, community=None) -> list[Activity]:
@@ -163,11 +188,3 @@ def by_day(sessions) -> list[tuple[datetime.date, list[Activity]]]:
     for session in sessions:
         days.setdefault(session.date, []).append(session)
     return list(days.items())
-
-
-def streets() -> list[Street]:
-    return list(Street.objects.order_by("name", "id"))
-
-
-def communities_of(street) -> list[Community]:
-    return list(street.communities.order_by("name", "id")) if street else []

@@ -15,14 +15,27 @@ from projects.models import ActivityPhoto, Project, Status
 from . import selectors
 
 
+def _place(request) -> dict:
+    """The street and community picked with ?street= and ?community=, and the pickers' options."""
+    street, community = selectors.place_picked(
+        street_id=_id(request.GET.get("street")), community_id=_id(request.GET.get("community"))
+    )
+    return {
+        "street": street,
+        "community": community,
+        "streets": selectors.streets(),
+        "communities": selectors.communities_of(street),
+    }
+
+
 def home(request):
-    announcements = (
-        Project.objects.published()
-        .select_related("community__street", "compound")
-        .order_by("-announced_at", "-id")
+    """The announcements, of the whole district or of the street or community picked."""
+    place = _place(request)
+    announcements = selectors.announcement_list(
+        street=place["street"], community=place["community"]
     )
     page = paginate(request, announcements, 12)
-    return render(request, "public/home.html", {"page": page})
+    return render(request, "public/home.html", {"page": page, **place})
 
 
 def announcement_detail(request, pk):
@@ -60,19 +73,16 @@ def calendar(request):
     """The month's sessions of a community, of a street or of the whole district."""
     today = timezone.localdate()
     first = selectors.parse_month(request.GET.get("month"), today=today)
-    street, community = selectors.calendar_place(
-        street_id=_id(request.GET.get("street")), community_id=_id(request.GET.get("community"))
+    place = _place(request)
+    sessions = selectors.calendar_sessions(
+        first=first, street=place["street"], community=place["community"]
     )
-    sessions = selectors.calendar_sessions(first=first, street=street, community=community)
     more = len(sessions) > selectors.CALENDAR_CAP
     context = {
         "first": first,
         "previous": selectors.previous_month(first),
         "next": selectors.next_month(first),
-        "street": street,
-        "community": community,
-        "streets": selectors.streets(),
-        "communities": selectors.communities_of(street),
+        **place,
         "days": selectors.by_day(sessions[: selectors.CALENDAR_CAP]),
         "more": more,
         "today": today,

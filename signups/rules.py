@@ -22,5 +22,7 @@ rules.add_perm("signups.promote_signup", rules.always_allow)
 # The secretary or worker running the session marks attendance and exports the list.
 rules.add_perm("signups.mark_attendance", is_staff_of_session_community)
 rules.add_perm("signups.export_signups", is_staff_of_session_community)
+# They call a resident about a change to the session: one sign-up's full number, audited.
+rules.add_perm("signups.reveal_phone", is_staff_of_session_community)
 # Reading the lists: community staff of the session's community; district staff read all.
 rules.add_perm("signups.view_signups", is_staff_of_session_community | is_district_staff)

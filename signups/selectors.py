@@ -1,7 +1,7 @@
 """Reads for the sign-up pages, each starting from what the user may see."""
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 
 from core.scope import get_visible_or_404
 from projects.models import Activity, Project
@@ -41,10 +41,23 @@ def session_get(*, user, pk) -> Activity:
     return get_visible_or_404(sessions.annotate(**PLACES), user, pk=pk)
 
 
+# The list's order: places first, then the waiting list, then the cancelled.
+STATUS_ORDER = Case(
+    *(
+        When(status=status, then=Value(rank))
+        for rank, status in enumerate(
+            (SignUpStatus.CONFIRMED, SignUpStatus.WAITING, SignUpStatus.CANCELLED)
+        )
+    ),
+    default=Value(len(SignUpStatus)),
+)
+
+
 def signup_rows(activity):
-    """A session's sign-ups: places first, then the waiting list, each in the order they came."""
+    """A session's sign-ups: places first, then the waiting list (by position), then the
+    cancelled, each in the order they came."""
     return (
         SignUp.objects.filter(activity=activity)
         .select_related("household__building__compound")
-        .order_by("status", "created_at", "id")
+        .order_by(STATUS_ORDER, "created_at", "id")
     )

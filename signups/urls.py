@@ -13,4 +13,5 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/export/", views.session_export, name="export"),
     path("<int:pk>/attend/", views.attend, name="attend"),
+    path("<int:pk>/phone/", views.phone_reveal, name="phone_reveal"),
 ]

@@ -20,7 +20,7 @@ from projects.models import Activity, Project
 from . import export, selectors, services
 from .forms import AttendanceForm, CancelForm, SignUpForm
 from .models import SignUp
-from .workflow import SIGNUP_WORKFLOW
+from .workflow import SIGNUP_WORKFLOW, attendance_closed_reason
 
 
 def _public_session(pk) -> Activity:
@@ -119,15 +119,26 @@ def session_list(request):
     return render(request, "signups/session_list.html", {"page": page, "q": q})
 
 
+def _row_rights(user, activity) -> dict:
+    """What the buttons of a session's rows may do: mark attendance (from the session's day
+    on), reveal a phone number; with the note saying why attendance cannot be marked yet."""
+    may_mark = user.has_perm("signups.mark_attendance", activity)
+    not_yet = attendance_closed_reason(activity) if may_mark else ""
+    return {
+        "can_mark": may_mark and not not_yet,
+        "attendance_note": not_yet,
+        "can_reveal": user.has_perm("signups.reveal_phone", activity),
+    }
+
+
 def _session_page(request, activity, *, status=200):
-    can_mark = request.user.has_perm("signups.mark_attendance", activity)
     page = paginate(request, selectors.signup_rows(activity), 50)
     context = {
         "activity": activity,
         "project": activity.project,
         "page": page,
-        "can_mark": can_mark and activity.status != Activity.Status.CANCELLED,
         "can_export": request.user.has_perm("signups.export_signups", activity),
+        **_row_rights(request.user, activity),
     }
     return render(request, "signups/session_signups.html", context, status=status)
 
@@ -152,7 +163,8 @@ def session_export(request, pk):
 @login_required
 @require_POST
 def attend(request, pk):
-    """Mark one sign-up as came / did not come; with htmx only its row comes back."""
+    """Mark one sign-up as came / did not come; with htmx its row comes back, and the header's
+    counts out of band."""
     signup = get_visible_or_404(
         SignUp.objects.select_related("activity__project__community"), request.user, pk=pk
     )
@@ -187,5 +199,31 @@ def attend(request, pk):
     except ValidationError as exc:  # Conflict included
         error, status = " ".join(exc.messages), 422
         signup.refresh_from_db()
-    context = {"signup": signup, "can_mark": True, "error": error}
-    return render(request, "signups/session_signups.html#row", context, status=status)
+    activity = selectors.session_get(user=request.user, pk=signup.activity_id)
+    context = {
+        "signup": signup,
+        "activity": activity,
+        "error": error,
+        "oob": True,
+        **_row_rights(request.user, activity),
+    }
+    return render(request, "signups/session_signups.html#marked", context, status=status)
+
+
+@login_required
+@require_POST
+def phone_reveal(request, pk):
+    """The full number of one sign-up, for the community staff who must tell the resident of a
+    change; audited. With htmx only the row's contact comes back."""
+    signup = get_visible_or_404(
+        SignUp.objects.select_related("activity__project__community"), request.user, pk=pk
+    )
+    context, status = {"signup": signup}, 200
+    try:
+        context["number"] = services.signup_phone_reveal(signup=signup, by=request.user)
+    except ValidationError as exc:  # a household code, no phone
+        context["reveal_error"], status = " ".join(exc.messages), 422
+    template = (
+        "signups/session_signups.html#contact" if request.htmx else "signups/signup_phone.html"
+    )
+    return render(request, template, context, status=status)

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from core.workflow import Action, Step, Workflow
+from projects.models import Activity
 
 from .models import SignUp, SignUpStatus
 
@@ -19,11 +20,21 @@ def _attendance(step: Step) -> None:
     step.detail.update(activity=step.obj.activity_id, attended=step.data["attended"])
 
 
-def _session_not_cancelled(step: Step):
-    from projects.models import Activity
+def attendance_closed_reason(activity: Activity, *, today=None) -> str:
+    """Why attendance cannot be marked for this session now, or "" if it can: not for a
+    cancelled session, and not before the session's day (nobody has come yet)."""
+    if activity.status == Activity.Status.CANCELLED:
+        return "这场活动已取消,不能登记到场。"
+    today = today or timezone.localdate()
+    if activity.date > today:
+        when = f"{activity.date.month}月{activity.date.day}日"
+        return f"这场活动在{when}举行,活动当天起才能登记到场。"
+    return ""
 
-    if step.obj.activity.status == Activity.Status.CANCELLED:
-        yield "这场活动已取消,不能登记到场。"
+
+def _attendance_open(step: Step):
+    if reason := attendance_closed_reason(step.obj.activity):
+        yield reason
 
 
 SIGNUP_WORKFLOW = Workflow(
@@ -49,7 +60,7 @@ SIGNUP_WORKFLOW = Workflow(
             "登记到场",
             "signups.mark_attendance",
             frozenset({SignUpStatus.CONFIRMED}),
-            check=_session_not_cancelled,
+            check=_attendance_open,
             apply=_attendance,
         ),
     ],

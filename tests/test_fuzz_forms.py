@@ -187,6 +187,7 @@ FUZZ = {
     "projects:objection_answer": ("secretary", {"answer": "充电桩装在地下车库东侧。"}),
     "projects:objection_hide": ("member", {"reason": "含辱骂内容"}),
     "projects:objection_decide": ("street", {"decision": "dismissed", "note": "答复可行"}),
+    "projects:objection_phone": ("secretary", {}),
     "public:objection_create": (
         "anon",
         {"once": "@once", "text": "充电桩离窗户太近", "phone": "13912345678"},
@@ -281,6 +282,7 @@ FUZZ = {
     ),
     "signups:cancel": ("anon", {"code": "MATRIXCD"}),
     "signups:attend": ("secretary", {"attended": "yes"}),
+    "signups:phone_reveal": ("secretary", {}),
     # Compound scenes and 幸福责任田 (scenes/tests/url_matrix.py).
     "scenes:scene_create": ("secretary", {"once": "@once", **SCENE}),
     "scenes:scene_edit": ("worker", SCENE),

@@ -298,6 +298,30 @@ class TestLoadedDemo:
 
         assert series_extend_all() == 0
 
+    def test_every_session_lies_in_its_plan_and_counts_toward_a_milestone(self, demo):
+        """No session before its project starts or after it ends; a session carries its
+        project's name (the 充电桩 project's too, renamed by demo/notices.py); milestones show
+        held sessions; announcements send residents to the online sign-up, not round the
+        楼栋长."""
+        from django.db.models import Q
+
+        from projects.models import Milestone
+
+        outside = Activity.objects.filter(
+            Q(date__lt=F("project__start_date")) | Q(date__gt=F("project__end_date"))
+        )
+        assert not outside.exists()
+        unseries = Activity.objects.filter(series__isnull=True, status="scheduled")
+        assert not unseries.exclude(title=F("project__title")).exclude(
+            project__title="百家宴"
+        ).exists()
+        charging = Project.objects.get(title__endswith="加装电动自行车充电桩", status="announced")
+        assert all(a.title == charging.title for a in charging.activities.all())
+        feast = Project.objects.get(title="百家宴", community__name="悦海社区")
+        assert Milestone.objects.filter(project=feast, sessions__status="held").exists()
+        assert not Project.objects.filter(announcement__contains="楼栋长").exists()
+        assert Project.objects.filter(announcement__contains="在本页在线报名").exists()
+
     def test_two_projects_have_a_notice_period_with_answered_objections(self, demo):
         from core.models import CalendarDay
         from projects.models import Objection

@@ -128,6 +128,31 @@ def test_a_button_with_a_bad_form_is_422_before_the_service_is_called():
         form=NameForm(request.POST),
     )
     assert response.status_code == 422 and called == []
+    assert _messages(request) == ["这个字段是必填项。"]  # the page does not show this form
+
+
+class DecisionForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, error_messages={"required": "页面已过期。"})
+    note = forms.CharField()
+
+    def clean(self):
+        raise ValidationError("请先答复。")
+
+
+def test_a_form_the_page_shows_again_flashes_only_what_no_visible_field_shows():
+    request = _request("post", {"note": ""})
+    response = perform_or_refuse(
+        request,
+        lambda data: None,
+        page=lambda status: HttpResponse(status=status),
+        done="好",
+        to="/",
+        form=DecisionForm(request.POST),
+        form_shown=True,
+    )
+    assert response.status_code == 422
+    # The note's "required" stays beside the note; the hidden token's and the whole form's go up.
+    assert sorted(_messages(request)) == ["请先答复。", "页面已过期。"]
 
 
 @override_settings(TEMPLATES=TEMPLATES)

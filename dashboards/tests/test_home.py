@@ -18,7 +18,7 @@ from accounts.roles import (
 from core.audit import audit
 from core.models import Notification
 from dashboards.views import HOMES, NO_ROLE
-from projects.models import Project, Status
+from projects.models import Objection, Project, Status
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,26 @@ def test_street_sees_waiting_proposals_oldest_first(client, org, people):
     response = client.get("/")
     assert response.context["home"] == STREET_GROUP.key
     assert list(response.context["waiting"]) == [older, newer]
+
+
+def test_street_sees_the_objections_waiting_for_its_decision_with_their_count(
+    client, org, people
+):
+    project = f.ProjectFactory(community=org.guoao, announced=True, notice_round=1)
+    other = f.ProjectFactory(community=org.yuehai, announced=True, notice_round=1)
+    answered = Objection.objects.create(
+        project=project, notice_round=1, text="充电桩离窗户太近", status=Objection.Status.ANSWERED
+    )
+    Objection.objects.create(project=project, notice_round=1, text="社区还没答复")
+    Objection.objects.create(
+        project=other, notice_round=1, text="别的街道的异议", status=Objection.Status.ANSWERED
+    )
+    client.force_login(people.street)
+    response = client.get("/")
+    assert list(response.context["objections"]) == [answered]
+    page = response.content.decode()
+    assert "等待街道决定的公示异议" in page and "1 条" in page and "充电桩离窗户太近" in page
+    assert "别的街道的异议" not in page and "社区还没答复" not in page
 
 
 def test_district_sees_overdue_items(client, org, people):
@@ -135,6 +155,12 @@ def test_dashboard_queries_do_not_grow_with_data(
         for _ in range(n):
             for status in Status.values:
                 f.ProjectFactory(community=org.guoao, status=status)
+            Objection.objects.create(
+                project=Project.objects.filter(community=org.guoao).last(),
+                notice_round=1,
+                text="异议",
+                status=Objection.Status.ANSWERED,
+            )
             Notification.objects.create(recipient=people.secretary, event="x", title="t")
 
     client.force_login(getattr(people, who))

@@ -1,6 +1,6 @@
 """The 公示 objects the URL × persona matrix opens (tests/url_matrix.py's World): a 充电桩
-project of 国奥社区 in its period, an objection waiting for the answer and one waiting for the
-street's decision."""
+project of 国奥社区 in its period, an objection waiting for the answer (with the resident's
+phone number) and one waiting for the street's decision (without)."""
 
 import datetime
 
@@ -26,7 +26,7 @@ def matrix_objects(org, people) -> dict:
     return {
         "noticed": project,
         "objection": Objection.objects.create(
-            project=project, notice_round=1, text="充电桩离窗户太近"
+            project=project, notice_round=1, text="充电桩离窗户太近", phone="13912345678"
         ),
         "objection_answered": Objection.objects.create(
             project=project,

@@ -295,6 +295,58 @@ def test_the_street_decides_on_the_objection_page(charging, people, client):
     assert objection.status == Objection.Status.DISMISSED
 
 
+def test_an_empty_decision_shows_each_reason_beside_its_field_not_again_as_a_message(
+    charging, people, client
+):
+    objection = objection_raise(project=charging, text="意见")
+    objection_answer(objection=objection, by=people.secretary, answer="答复")
+    client.force_login(people.street)
+    url = reverse("projects:objection_decide", args=[objection.pk])
+    response = client.post(url, {})
+    assert response.status_code == 422
+    assert not list(response.context["messages"])
+    page = response.content.decode()
+    assert "街道决定:这个字段是必填项。" in page and "决定意见:这个字段是必填项。" in page
+
+
+def test_community_staff_reveal_the_objectors_phone_and_each_reveal_is_audited(
+    charging, people, client
+):
+    objection = objection_raise(project=charging, text="请回电", phone="13912345678")
+    url = reverse("projects:objection_phone", args=[objection.pk])
+    client.force_login(people.secretary)
+    page = client.get(objection.get_absolute_url()).content.decode()
+    assert "139****5678" in page and "13912345678" not in page and url in page
+    response = client.post(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 'href="tel:13912345678"' in response.content.decode()
+    event = AuditEvent.objects.get(action="phone.reveal", result="ok")
+    assert event.actor == people.secretary and event.detail["masked"] == "139****5678"
+    assert "13912345678" not in str(event.detail)
+
+
+@pytest.mark.parametrize("who", ["street", "district"])
+def test_the_street_and_the_district_may_not_reveal_the_objectors_phone(
+    charging, people, client, who
+):
+    objection = objection_raise(project=charging, text="请回电", phone="13912345678")
+    client.force_login(getattr(people, who))
+    page = client.get(objection.get_absolute_url()).content.decode()
+    assert "139****5678" in page and "查看完整号码" not in page
+    response = client.post(reverse("projects:objection_phone", args=[objection.pk]))
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="phone.reveal", result="denied").exists()
+    assert not AuditEvent.objects.filter(action="phone.reveal", result="ok").exists()
+
+
+def test_revealing_an_objection_without_a_phone_says_so(charging, people, client):
+    objection = objection_raise(project=charging, text="不留电话")
+    client.force_login(people.secretary)
+    response = client.post(reverse("projects:objection_phone", args=[objection.pk]))
+    assert response.status_code == 422
+    assert "这条异议没有留联系电话。" in response.content.decode()
+
+
 def test_the_project_page_shows_the_period_and_what_waits(charging, people, client):
     objection_raise(project=charging, text="意见")
     client.force_login(people.secretary)

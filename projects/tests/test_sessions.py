@@ -515,6 +515,38 @@ def test_schedule_hold_and_publish_through_the_pages(client, org, people, tiny_p
     assert project.status == Status.IN_PROGRESS
 
 
+def test_the_next_step_is_the_programme_and_a_one_off_record_is_a_side_link(client, org, people):
+    project = running(org, people, status=Status.ANNOUNCED)
+    client.force_login(people.secretary)
+    page = client.get(project.get_absolute_url()).content.decode()
+    actions = page[page.index('id="h-actions"') : page.index("</section>")]
+    assert f"/projects/{project.pk}/sessions/new/" in actions and "安排下一场活动" in actions
+    assert "/activities/new/" not in actions and "记录举办情况" not in actions
+    side = page[page.index('id="unplanned"') :]
+    assert f"/projects/{project.pk}/activities/new/" in side and "补记一场未安排的活动" in side
+    yesterday = schedule(project, people, TODAY - datetime.timedelta(days=1), title="手工课")
+    actions = client.get(project.get_absolute_url()).content.decode()
+    actions = actions[actions.index('id="h-actions"') :]
+    assert f'href="/projects/sessions/{yesterday.pk}/hold/" id="next-hold"' in actions
+    assert "记录举办情况:" in actions and "手工课" in actions
+
+
+def test_the_volunteer_picker_tells_partners_of_one_name_apart(org, people):
+    from partners.models import Partner
+    from projects.session_forms import HoldForm
+
+    project = running(org, people)
+    session = schedule(project, people)
+    shop = {"community": org.guoao, "name": "国奥超市", "category": Partner.Category.MERCHANT}
+    fruit = f.PartnerFactory(**shop, skills="提供水果")
+    drinks = f.PartnerFactory(**shop, skills="提供饮料")
+    twin = f.PartnerFactory(**shop, skills="提供饮料")
+    labels = dict(HoldForm(session=session).fields["partner_0"].choices)
+    assert labels[fruit.pk] == "国奥超市(周边商户 · 提供水果)"
+    assert labels[drinks.pk] == f"国奥超市(周边商户 · 提供饮料) 编号 {drinks.pk}"
+    assert labels[twin.pk] == f"国奥超市(周边商户 · 提供饮料) 编号 {twin.pk}"
+
+
 def test_a_series_through_its_page(client, org, people):
     project = running(org, people)
     client.force_login(people.secretary)
@@ -534,6 +566,40 @@ def test_a_series_through_its_page(client, org, people):
     series = ActivitySeries.objects.get(project=project)
     assert series.sessions.count() == 13
     assert client.get(f"/projects/{project.pk}/sessions/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "end_in, until_in, says",
+    [
+        (20, None, "受项目结束日期 {end} 限制,只安排到 {last}"),
+        (900, None, "系统最多提前 12 个月安排,只安排到 {last}"),
+        (900, 15, ""),
+    ],
+)
+def test_the_series_message_says_why_it_stopped_where_it_did(
+    client, org, people, end_in, until_in, says
+):
+    project = running(org, people)
+    project.end_date = TODAY + datetime.timedelta(days=end_in)
+    project.save(update_fields=["end_date"])
+    client.force_login(people.secretary)
+    data = {
+        "once": f.once(),
+        "title": "健步走",
+        "recurrence": "weekly",
+        "first_date": TODAY.isoformat(),
+        "place": "步道",
+    }
+    if until_in:
+        data["until"] = (TODAY + datetime.timedelta(days=until_in)).isoformat()
+    response = client.post(f"/projects/{project.pk}/series/new/", data, follow=True)
+    last = ActivitySeries.objects.get(project=project).sessions.order_by("date").last().date
+    message = [str(m) for m in response.context["messages"]][0]
+    assert message.startswith("系列活动“健步走”已安排 ")
+    if says:
+        assert says.format(end=f"{project.end_date:%Y-%m-%d}", last=f"{last:%Y-%m-%d}") in message
+    else:
+        assert message.endswith("场。")
 
 
 def test_milestones_show_progress_from_their_sessions(client, org, people):
@@ -561,7 +627,18 @@ def test_milestones_show_progress_from_their_sessions(client, org, people):
     page = client.get(project.get_absolute_url()).content.decode()
     progress = page[page.index('id="milestone-progress"') :]
     assert "已完成</span>\n      " in progress.split("首场百家宴")[0]
+    assert "已举办 1 场 · 待举办 0 场" in progress.split("中秋团圆宴")[0]
     assert "已安排</span>" in progress.split("中秋团圆宴")[0].split("首场百家宴")[1]
+    # Held once and planned again: under way, not done.
+    session_schedule(
+        project=project,
+        by=people.secretary,
+        data={"title": "补场", "date": TODAY + datetime.timedelta(days=3), "place": "广场"},
+        milestone=done,
+    )
+    page = client.get(project.get_absolute_url()).content.decode()
+    progress = page[page.index('id="milestone-progress"') :].split("首场百家宴")
+    assert "进行中</span>" in progress[0] and "已举办 1 场 · 待举办 1 场" in progress[1]
 
 
 def _sessions(project, people, n):

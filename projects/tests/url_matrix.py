@@ -292,6 +292,17 @@ MATRIX = {
         "GET": everyone(405),
         "POST": scoped(street_deciders=302),
     },
+    # The number the resident left (audited): the community's staff call back, nobody else.
+    "projects:objection_phone": {
+        "kwargs": "objection",
+        "GET": everyone(405),
+        "POST": scoped(403, community_staff=200),
+    },
+    # No number was left: nothing to reveal.
+    "projects:objection_phone@no_phone": {
+        "kwargs": "objection_answered",
+        "POST": scoped(403, community_staff=422),
+    },
     # Not answered yet: the street waits for the community's answer.
     "projects:objection_decide@open": {
         "kwargs": "objection",

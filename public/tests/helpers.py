@@ -32,15 +32,16 @@ def upload(project, people) -> Upload:
     return item
 
 
-def held_session(project, people, *, days_ago=7, participants=30, public_photo=True):
-    """A held session with two volunteers, spending on a budget line and two photos (one public
-    if `public_photo`, one not)."""
+def held_session(project, people, *, days_ago=7, participants=30, volunteers=2, public_photo=True):
+    """A held session with `volunteers` in all, two of them registered partners with their
+    hours, spending on a budget line and two photos (one public if `public_photo`, one not)."""
     activity = Activity.objects.create(
         project=project,
         title="百家宴",
         date=timezone.localdate() - datetime.timedelta(days=days_ago),
         place="社区广场",
         participants=participants,
+        volunteers=volunteers,
         status=Activity.Status.HELD,
         created_by=people.secretary,
     )

@@ -36,7 +36,7 @@ def test_results_show_counts_hours_money_by_source_and_only_public_photos(client
     project = announced_project(org, people, status=Status.RETROSPECTED)
     project.retrospective = "居民满意,准备每季度办一次。"
     project.save(update_fields=["retrospective"])
-    _, shown, hidden = held_session(project, people, participants=30)
+    _, shown, hidden = held_session(project, people, participants=30, volunteers=17)
     Activity.objects.create(  # recorded before spending went by budget line
         project=project,
         date=timezone.localdate() - datetime.timedelta(days=30),
@@ -44,6 +44,7 @@ def test_results_show_counts_hours_money_by_source_and_only_public_photos(client
         participants=10,
         spending=50,
         funding_source="self",
+        volunteers=4,
         status=Activity.Status.HELD,
         created_by=people.secretary,
     )
@@ -52,10 +53,20 @@ def test_results_show_counts_hours_money_by_source_and_only_public_photos(client
 
     assert "项目成效" in body and project.retrospective in body
     assert ">2</span>场活动" in body and ">40</span>人次居民参加" in body
-    assert ">5</span>小时志愿服务" in body
+    # The sessions' own totals, as staff see them per session (17 + 4), and apart from them the
+    # two registered partners' rows with their hours.
+    assert ">21</span>人次志愿者" in body
+    assert "其中登记合伙人 2 人次,服务 5 小时" in body
     assert "街道" in body and "300.00" in body and "自筹" in body and "350.00" in body
     assert str(shown.upload.uuid) in body and str(hidden.upload.uuid) not in body
-    assert "居民评价开通后" in body  # an empty slot, no invented grades
+
+
+def test_a_finished_projects_page_promises_no_grades_that_do_not_exist(client, org, people):
+    project = announced_project(org, people, status=Status.RETROSPECTED)
+    held_session(project, people)
+    body = client.get(reverse("public:announcement", args=[project.pk])).content.decode()
+    assert "项目成效" in body
+    assert "居民评价" not in body and 'id="grades"' not in body
 
 
 def test_the_photo_view_serves_only_public_photos_of_published_projects(client, org, people):
@@ -111,6 +122,101 @@ def test_the_calendar_takes_any_month_parameter_without_error(client, org):
 def test_the_calendar_picks_a_street_then_its_communities(client, org):
     body = client.get(reverse("public:calendar"), {"street": org.street_a.pk}).content.decode()
     assert "长江路街道活动日历" in body and "海韵社区" in body and "悦海社区" not in body
+
+
+def test_picking_another_street_drops_the_community_of_the_old_one(client, org):
+    """The plain form sends the old street's community along with the new street."""
+    response = client.get(
+        reverse("public:calendar"),
+        {"month": "2026-12", "street": org.street_a.pk, "community": org.yuehai.pk},
+    )
+    body = response.content.decode()
+    assert response.context["street"] == org.street_a and response.context["community"] is None
+    assert "长江路街道活动日历" in body and "悦海社区" not in body
+    # A community of the street picked (or with no street) is kept.
+    kept = client.get(
+        reverse("public:calendar"), {"street": org.street_a.pk, "community": org.guoao.pk}
+    )
+    assert kept.context["community"] == org.guoao
+    alone = client.get(reverse("public:calendar"), {"community": org.yuehai.pk})
+    assert alone.context["community"] == org.yuehai and alone.context["street"] == org.street_b
+
+
+def test_home_filters_the_announcements_by_street_then_community(client, org, people):
+    guoao = announced_project(org, people, title="国奥的项目")
+    haiyun = announced_project(org, people, community=org.haiyun, title="海韵的项目")
+    yuehai = announced_project(org, people, community=org.yuehai, title="悦海的项目")
+    url = reverse("public:home")
+
+    def shown(**query):
+        page = client.get(url, query)
+        assert page.status_code == 200
+        return {p.pk for p in page.context["page"]}, page.content.decode()
+
+    everything, body = shown()
+    assert everything == {guoao.pk, haiyun.pk, yuehai.pk}
+    assert 'name="street"' in body and 'method="get"' in body
+    street_a, body = shown(street=org.street_a.pk)
+    assert street_a == {guoao.pk, haiyun.pk} and 'name="community"' in body
+    assert "长江路街道的项目预告" in body
+    one, body = shown(street=org.street_a.pk, community=org.haiyun.pk)
+    assert one == {haiyun.pk} and "海韵社区的项目预告" in body
+    # Another street picked while the old community is still selected: the new street's list.
+    moved, _ = shown(street=org.street_b.pk, community=org.haiyun.pk)
+    assert moved == {yuehai.pk}
+    for junk in ({"street": "x"}, {"community": "99999999"}, {"street": "9" * 40}):
+        assert shown(**junk)[0] == everything
+
+
+def test_home_filter_costs_the_same_queries_for_more_announcements(client, org, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(
+                reverse("public:home"), {"street": org.street_a.pk, "community": org.guoao.pk}
+            )
+        assert page.status_code == 200
+        return len(captured.captured_queries), len(page.context["page"].object_list)
+
+    for _ in range(3):
+        announced_project(org, people)
+    few = count()
+    for _ in range(20):
+        announced_project(org, people)
+    many = count()
+    assert few[0] == many[0] <= 8 and many[1] == 12
+
+
+def test_after_an_objection_the_resident_lands_where_the_message_is(
+    client, org, people, monkeypatch
+):
+    from core.workdays import ensure_calendar
+    from projects import notice, services
+    from tests import factories as f
+
+    ensure_calendar()
+    monkeypatch.setattr(notice, "today", lambda: datetime.date(2026, 9, 28))
+    project = f.ProjectFactory(
+        community=org.guoao,
+        created_by=people.secretary,
+        ready=True,
+        status=Status.APPROVED,
+        changes_shared_property=True,
+    )
+    project = services.project_announce(
+        project=project, by=people.secretary, announcement="加装充电桩,欢迎提意见。"
+    )
+    url = reverse("public:objection_create", args=[project.pk])
+    token = client.get(url).context["objection_form"]["once"].value()
+
+    posted = client.post(url, {"once": token, "text": "挡住消防通道", "phone": ""})
+
+    page_url = reverse("public:announcement", args=[project.pk])
+    assert posted.status_code == 302 and posted["Location"] == page_url  # no "#notice"
+    body = client.get(page_url).content.decode()
+    assert body.index("您的意见已提交") < body.index('id="notice"')
 
 
 def test_home_links_the_calendar(client, org):

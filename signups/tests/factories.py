@@ -35,21 +35,29 @@ def session(project, people, *, capacity=2, days=14, **kwargs) -> Activity:
     )
 
 
-def matrix_objects(people, announced) -> dict:
-    """The URL matrix's objects (tests/url_matrix.py): a session of 国奥社区's announced project
-    taking sign-ups, and a resident's sign-up to it whose cancel code is MATRIXCD."""
-    from signups.models import CONSENT_VERSION, SignUp, code_hash
+def signed_up(activity, *, name="张阿姨", phone="13900002222", code=None):
+    """A resident's confirmed sign-up written directly (no service), with a known cancel code."""
+    from signups.models import CONSENT_VERSION, SignUp, code_hash, new_cancel_code
 
-    feast = session(announced, people, capacity=30)
-    signup = SignUp.objects.create(
-        activity=feast,
-        name="张阿姨",
-        phone="13900002222",
-        cancel_code_hash=code_hash(MATRIX_CODE),
+    return SignUp.objects.create(
+        activity=activity,
+        name=name,
+        phone=phone,
+        cancel_code_hash=code_hash(code or new_cancel_code()),
         consent_version=CONSENT_VERSION,
         consented_at=timezone.now(),
     )
-    return {"signup_session": feast, "signup": signup}
+
+
+def matrix_objects(people, announced) -> dict:
+    """The URL matrix's objects (tests/url_matrix.py): a session of 国奥社区's announced project
+    taking sign-ups in two weeks, with a resident's sign-up whose cancel code is MATRIXCD; and
+    one held today, whose sign-up staff mark (attendance opens on the session's day) and whose
+    phone they reveal."""
+    feast = session(announced, people, capacity=30)
+    signed_up(feast, name="李阿姨", phone="13900002223", code=MATRIX_CODE)
+    today = session(announced, people, capacity=30, days=0, title="今天的百家宴")
+    return {"signup_session": feast, "signup": signed_up(today)}
 
 
 MATRIX_CODE = "MATRIXCD"

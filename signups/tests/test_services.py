@@ -133,8 +133,14 @@ def test_the_cancel_code_is_kept_only_as_a_hash_and_the_phone_encrypted(feast):
     assert detail["phone"] == "139****0001"
 
 
+def the_day_comes(feast):
+    """Sign-up is done; the session's day arrives (attendance opens on it)."""
+    Activity.objects.filter(pk=feast.pk).update(date=timezone.localdate())
+
+
 def test_secretary_marks_attendance_and_other_community_cannot(feast, people):
     signup, _ = sign(feast, "张", "13900000001")
+    the_day_comes(feast)
     services.signup_mark_attendance(signup=signup, attended=True, by=people.secretary)
     signup.refresh_from_db()
     assert signup.attended is True
@@ -150,3 +156,37 @@ def test_attendance_is_not_marked_for_the_waiting_list(feast, people):
     waiting, _ = sign(feast, "李", "13900000003")
     with pytest.raises(Conflict):
         services.signup_mark_attendance(signup=waiting, attended=True, by=people.secretary)
+
+
+def test_attendance_is_refused_before_the_sessions_day_with_the_reason(feast, people):
+    signup, _ = sign(feast, "张", "13900000001")
+    with pytest.raises(ValidationError) as refused:
+        services.signup_mark_attendance(signup=signup, attended=True, by=people.secretary)
+    assert "活动当天起才能登记到场" in refused.value.messages[0]
+    assert f"{feast.date.month}月{feast.date.day}日" in refused.value.messages[0]
+    signup.refresh_from_db()
+    assert signup.attended is None
+    assert not AuditEvent.objects.filter(action="signup.attend").exists()
+
+    the_day_comes(feast)
+    services.signup_mark_attendance(signup=signup, attended=True, by=people.secretary)
+    signup.refresh_from_db()
+    assert signup.attended is True
+
+
+def test_the_sessions_community_staff_reveal_a_phone_and_the_reveal_is_audited(feast, people):
+    signup, _ = sign(feast, "张", "13900000001")
+    assert services.signup_phone_reveal(signup=signup, by=people.worker) == "13900000001"
+    event = AuditEvent.objects.get(action="phone.reveal", result="ok")
+    assert event.detail["masked"] == "139****0001" and "13900000001" not in str(event.detail)
+
+
+def test_nobody_else_reveals_a_signups_phone_and_the_refusal_is_audited(feast, people):
+    from django.core.exceptions import PermissionDenied
+
+    signup, _ = sign(feast, "张", "13900000001")
+    for other in (people.secretary2, people.district, people.street):
+        with pytest.raises(PermissionDenied):
+            services.signup_phone_reveal(signup=signup, by=other)
+    assert AuditEvent.objects.filter(action="phone.reveal", result="denied").count() == 3
+    assert not AuditEvent.objects.filter(action="phone.reveal", result="ok").exists()

@@ -3,11 +3,13 @@ import io
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from core import ratelimit
 from core.models import AuditEvent
 from core.once import new_token
+from projects.models import Activity
 from signups import services
 from signups.models import SignUp
 
@@ -45,6 +47,7 @@ def test_a_resident_signs_up_without_an_account_and_sees_the_code_once(client, f
     # Cancelling with the code frees the place.
     cancelled = client.post(reverse("signups:cancel", args=[feast.pk]), {"code": code})
     assert cancelled.status_code == 200 and "已为您取消报名" in cancelled.content.decode()
+    assert f"{feast.date.month}月{feast.date.day}日“百家宴”" in cancelled.content.decode()
     signup.refresh_from_db()
     assert signup.status == "cancelled"
 
@@ -139,8 +142,13 @@ def test_an_export_neutralises_formulas(client, people, feast):
     assert cell.data_type == "s"
 
 
+def the_day_comes(feast):
+    Activity.objects.filter(pk=feast.pk).update(date=timezone.localdate())
+
+
 def test_attendance_without_javascript_and_with_htmx(client, people, feast):
     signup, _ = services.signup_create(activity_id=feast.pk, name="张", phone="13900000001")
+    the_day_comes(feast)
     client.force_login(people.secretary)
     url = reverse("signups:attend", args=[signup.pk])
 
@@ -161,3 +169,110 @@ def test_another_communitys_secretary_sees_no_list(client, people, feast):
     client.force_login(people.secretary2)
     assert client.get(reverse("signups:session", args=[feast.pk])).status_code == 404
     assert client.get(reverse("signups:export", args=[feast.pk])).status_code == 404
+
+
+def test_an_htmx_attendance_tap_updates_the_headers_counts_out_of_band(client, people, feast):
+    signup, _ = services.signup_create(activity_id=feast.pk, name="张", phone="13900000001")
+    the_day_comes(feast)
+    client.force_login(people.secretary)
+    page = client.get(reverse("signups:session", args=[feast.pk])).content.decode()
+    assert "到场 0</p>" in page
+
+    row = client.post(
+        reverse("signups:attend", args=[signup.pk]),
+        {"attended": "yes"},
+        headers={"HX-Request": "true"},
+    )
+
+    body = row.content.decode()
+    assert row.status_code == 200 and f'id="signup-{signup.pk}"' in body
+    counts = body.split('id="signup-counts"')[1]
+    assert counts.startswith(' hx-swap-oob="true">') and "到场 1</p>" in counts
+
+
+def test_before_the_sessions_day_no_buttons_show_and_a_tap_is_refused(client, people, feast):
+    signup, _ = services.signup_create(activity_id=feast.pk, name="张", phone="13900000001")
+    client.force_login(people.secretary)
+    page = client.get(reverse("signups:session", args=[feast.pk])).content.decode()
+    assert "attendance-buttons" not in page and "活动当天起才能登记到场" in page
+
+    url = reverse("signups:attend", args=[signup.pk])
+    plain = client.post(url, {"attended": "yes"})
+    assert plain.status_code == 422 and "活动当天起才能登记到场" in plain.content.decode()
+    htmx = client.post(url, {"attended": "yes"}, headers={"HX-Request": "true"})
+    body = htmx.content.decode()
+    assert htmx.status_code == 422 and "活动当天起才能登记到场" in body
+    assert "attendance-buttons" not in body
+    signup.refresh_from_db()
+    assert signup.attended is None
+
+    the_day_comes(feast)
+    page = client.get(reverse("signups:session", args=[feast.pk])).content.decode()
+    assert "attendance-buttons" in page and "活动当天起" not in page
+
+
+def test_the_list_shows_places_then_the_waiting_list_then_the_cancelled(client, people, feast):
+    first, code = services.signup_create(activity_id=feast.pk, name="甲", phone="13900000001")
+    services.signup_create(activity_id=feast.pk, name="乙", phone="13900000002")
+    services.signup_create(activity_id=feast.pk, name="丙", phone="13900000003")
+    services.signup_create(activity_id=feast.pk, name="丁", phone="13900000004")
+    services.signup_cancel(activity_id=feast.pk, code=code)  # 乙 moves up; 丙 and 丁 wait
+    client.force_login(people.secretary)
+
+    page = client.get(reverse("signups:session", args=[feast.pk]))
+
+    names = [s.name for s in page.context["page"]]
+    assert names == ["乙", "丙", "丁", "甲"]
+    assert [s.status for s in page.context["page"]] == [
+        "confirmed",
+        "waiting",
+        "waiting",
+        "cancelled",
+    ]
+
+
+def test_staff_reveal_one_phone_with_htmx_and_without_and_the_export_stays_masked(
+    client, people, feast
+):
+    signup, _ = services.signup_create(activity_id=feast.pk, name="张", phone="13900000001")
+    client.force_login(people.secretary)
+    page = client.get(reverse("signups:session", args=[feast.pk])).content.decode()
+    url = reverse("signups:phone_reveal", args=[signup.pk])
+    assert url in page and "13900000001" not in page
+
+    fragment = client.post(url, headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert fragment.status_code == 200 and 'href="tel:13900000001"' in body
+    assert "<html" not in body
+    full = client.post(url)
+    assert full.status_code == 200 and 'href="tel:13900000001"' in full.content.decode()
+    assert "<html" in full.content.decode()
+    events = AuditEvent.objects.filter(action="phone.reveal", result="ok")
+    assert events.count() == 2 and {e.detail["masked"] for e in events} == {"139****0001"}
+
+    assert client.get(url).status_code == 405
+    export = client.get(reverse("signups:export", args=[feast.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not any("13900000001" in c for c in cells)
+
+
+def test_the_district_reads_the_list_but_reveals_no_phone(client, people, feast):
+    signup, _ = services.signup_create(activity_id=feast.pk, name="张", phone="13900000001")
+    client.force_login(people.district)
+    url = reverse("signups:phone_reveal", args=[signup.pk])
+    assert url not in client.get(reverse("signups:session", args=[feast.pk])).content.decode()
+    assert client.post(url).status_code == 403
+    client.force_login(people.secretary2)
+    assert client.post(url).status_code == 404
+
+
+def test_a_signup_with_a_household_code_has_no_phone_to_reveal(client, org, people, feast):
+    signup, _ = services.signup_create(
+        activity_id=feast.pk, name="张", household_code=org.household.code
+    )
+    client.force_login(people.secretary)
+    url = reverse("signups:phone_reveal", args=[signup.pk])
+    assert url not in client.get(reverse("signups:session", args=[feast.pk])).content.decode()
+    response = client.post(url, headers={"HX-Request": "true"})
+    assert response.status_code == 422 and "没有留手机号码" in response.content.decode()

@@ -1,6 +1,7 @@
 """signups/ in the URL × persona matrix (tests/url_matrix.py explains the notation).
 
-The session belongs to 国奥社区's announced project; the sign-up's cancel code is MATRIXCD."""
+The session belongs to 国奥社区's announced project, in two weeks; a sign-up to it has the cancel
+code MATRIXCD. The sign-up in the URL is to a session of the same project held today."""
 
 from tests.url_matrix import ONCE, everyone, row, scoped
 
@@ -40,5 +41,13 @@ MATRIX = {
         "GET": row(405),
         "POST": scoped(403, community_staff=302),
         "data": {"attended": "yes"},
+    },
+    # One sign-up's full number (audited), for the session's community staff who tell the
+    # resident of a change; district staff read the lists but call nobody (403).
+    "signups:phone_reveal": {
+        "kwargs": "signup",
+        "project": "announced",
+        "GET": row(405),
+        "POST": scoped(403, community_staff=200),
     },
 }

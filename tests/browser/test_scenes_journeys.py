@@ -1,6 +1,7 @@
 """幸福责任田 on a 360 px phone, each page checked by Journey.check(): a resident opens the
-compound's public page, picks an open plot, proves their phone with the SMS code (read from the
-locmem outbox), claims the plot and records care; the secretary sees the claim and its care
+compound's public page (with links to the community's projects and calendar), picks an open plot,
+proves their phone with the SMS code (read from the locmem outbox; a mistyped code first, told so),
+claims the plot (told to tick the consent first) and records care; the secretary sees the claim and its care
 record, and a neglected plot is flagged on the staff list."""
 
 import re
@@ -36,15 +37,27 @@ def test_a_resident_claims_a_plot_and_records_care_and_the_secretary_sees_it(
     main = page.locator("main")
     expect(main).to_contain_text("凉亭议事角")
     expect(main).not_to_contain_text("6号楼后责任田")  # taken: not offered
+    community = org.compound.community_id
+    expect(page.get_by_role("link", name="国奥社区的项目预告")).to_have_attribute(
+        "href", f"/p/?community={community}"
+    )
+    expect(page.get_by_role("link", name="国奥社区的活动日历")).to_have_attribute(
+        "href", f"/p/calendar/?community={community}"
+    )
     r.click(page.get_by_role("link", name="认领 5号楼前责任田A块"), "plot")
     page.locator("#id_phone").fill("13900006666")
     r.click(page.get_by_role("button", name="获取验证码"), "code-sent")
     expect(main).to_contain_text("验证码已发送到 139****6666")
     code = re.search(r"验证码是 (\d{6})", sms.outbox[-1].text).group(1)
+    page.locator("#id_code").fill("000000" if code != "000000" else "111111")
+    r.click(page.get_by_role("button", name="验证", exact=True), "wrong-code", status=422)
+    expect(page.get_by_role("alert")).to_contain_text("验证码不正确")
     page.locator("#id_code").fill(code)
     r.click(page.get_by_role("button", name="验证", exact=True), "verified")
     expect(main).to_contain_text("已验证手机号:139****6666")
     page.locator("#id_name").fill("王阿姨")
+    r.click(page.get_by_role("button", name="确认认领"), "no-consent", status=422)
+    expect(page.get_by_role("alert")).to_contain_text("请勾选同意后再认领。")
     page.locator("#id_consent").check()
     r.click(page.get_by_role("button", name="确认认领"), "claimed")
     expect(main).to_contain_text("认领成功")
