@@ -3,9 +3,9 @@ street's queue of undecided ones. What each status allows is OBJECTION_WORKFLOW'
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import timezone
-from django.core.exceptions import ValidationError
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 

@@ -498,7 +498,9 @@ class Programme:
         still only scheduled (from the lists already loaded: no query)."""
         today = timezone.localdate()
         today_s = next((s for s in self.upcoming if s.date == today), None)
-        return today_s or next((s for s in self.past if s.status == Activity.Status.SCHEDULED), None)
+        return today_s or next(
+            (s for s in self.past if s.status == Activity.Status.SCHEDULED), None
+        )
 
 
 def programme(project: Project) -> Programme:

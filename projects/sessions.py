@@ -135,10 +135,7 @@ def series_cut_short(series: ActivitySeries, today: datetime.date) -> str:
     if end and limit == end:
         return f"受项目结束日期 {end:%Y-%m-%d} 限制{upto};如需继续,请先修改项目计划的结束日期。"
     if limit == months_after(today, HORIZON_MONTHS):
-        return (
-            f"系统最多提前 {HORIZON_MONTHS} 个月安排{upto};"
-            "以后的场次会随时间每天自动续排。"
-        )
+        return f"系统最多提前 {HORIZON_MONTHS} 个月安排{upto};以后的场次会随时间每天自动续排。"
     return f"受系统可安排的最晚日期限制{upto}。"
 
 

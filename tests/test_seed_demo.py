@@ -312,9 +312,11 @@ class TestLoadedDemo:
         )
         assert not outside.exists()
         unseries = Activity.objects.filter(series__isnull=True, status="scheduled")
-        assert not unseries.exclude(title=F("project__title")).exclude(
-            project__title="百家宴"
-        ).exists()
+        assert (
+            not unseries.exclude(title=F("project__title"))
+            .exclude(project__title="百家宴")
+            .exists()
+        )
         charging = Project.objects.get(title__endswith="加装电动自行车充电桩", status="announced")
         assert all(a.title == charging.title for a in charging.activities.all())
         feast = Project.objects.get(title="百家宴", community__name="悦海社区")

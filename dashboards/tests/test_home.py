@@ -56,9 +56,7 @@ def test_street_sees_waiting_proposals_oldest_first(client, org, people):
     assert list(response.context["waiting"]) == [older, newer]
 
 
-def test_street_sees_the_objections_waiting_for_its_decision_with_their_count(
-    client, org, people
-):
+def test_street_sees_the_objections_waiting_for_its_decision_with_their_count(client, org, people):
     project = f.ProjectFactory(community=org.guoao, announced=True, notice_round=1)
     other = f.ProjectFactory(community=org.yuehai, announced=True, notice_round=1)
     answered = Objection.objects.create(

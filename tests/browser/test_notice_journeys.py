@@ -102,8 +102,16 @@ def test_objection_answered_and_decided_before_implementation_starts(
     st = journey("notice-street")
     tpage = st.page
     st.login("street")
-    st.goto("/projects/objections/", "objection-queue")
+    # The home lists what waits for the street's decision; the menu leads to the whole queue.
+    st.goto("/", "street-home")
+    expect(tpage.locator("#h-objections")).to_contain_text("1 条")
+    menu = tpage.locator("#mainnav a", has_text="公示异议")
+    expect(menu).to_have_attribute("href", "/projects/objections/")
     st.click(tpage.locator("main").get_by_role("link", name=OBJECTION[:20]), "objection-street")
+    # An empty decision: each reason beside its field, not again as a message without a name.
+    st.click(tpage.get_by_role("button", name="记录决定"), "decide-empty", status=422)
+    expect(tpage.locator("#form-errors")).to_contain_text("决定意见")
+    expect(tpage.locator("main .messages")).to_have_count(0)
     tpage.get_by_label("异议不成立").check()
     tpage.locator("[name=note]").fill("社区已调整位置,答复可行,异议不成立。")
     st.click(tpage.get_by_role("button", name="记录决定"), "decided")

@@ -57,6 +57,8 @@ def test_secretary_runs_a_monthly_series_holds_two_sessions_and_publishes_a_phot
     page.get_by_label("活动地点").fill("国奥花园中心广场")
     sec.click(page.get_by_role("button", name="安排"), "series-made")
     expect(messages(page)).to_contain_text("系列活动“百家宴”已安排")
+    # The plan ends in four months: the message says why there are not twelve months of them.
+    expect(messages(page)).to_contain_text(f"受项目结束日期 {project.end_date:%Y-%m-%d} 限制")
     series = ActivitySeries.objects.get(project=project)
     sessions = list(series.sessions.order_by("date"))
     assert sessions[0].date == month_ago and len(sessions) >= 4
@@ -76,7 +78,8 @@ def test_secretary_runs_a_monthly_series_holds_two_sessions_and_publishes_a_phot
             sec.goto(session.get_absolute_url(), f"session-{number}")
         sec.click(page.get_by_role("link", name="记录举办情况"), f"hold-form-{number}")
         page.get_by_label("参与人数").fill(str(40 + number * 10))
-        page.locator("[name=partner_0]").select_option(label=partner.name)
+        # The picker names the partner with its category, so two of one name tell apart.
+        page.locator("[name=partner_0]").select_option(label=f"{partner.name}(物业)")
         page.locator("[name=hours_0]").fill("3")
         page.locator("[name=photo]").set_input_files(str(photo_file))
         page.get_by_label("照片说明").fill(f"第{number}次百家宴长桌")
