@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from core.audit import audit
+from core.phone import reveal_phone
 
 from .models import RoleAssignment, User
 from .roles import SEPARATED_ADMINS
@@ -85,11 +86,7 @@ def password_change(*, user: User, new_password: str) -> None:
 
 def phone_reveal(*, person: User, by: User) -> str:
     """The full number, for someone who must call the person; every reveal is audited."""
-    if not by.has_perm("accounts.reveal_phone", person):
-        audit(actor=by, action="phone.reveal", obj=person, result="denied")
-        raise PermissionDenied
-    audit(actor=by, action="phone.reveal", obj=person, detail={"masked": person.phone.masked})
-    return person.phone.full
+    return reveal_phone(person, by=by, permission="accounts.reveal_phone")
 
 
 def sessions_end(*, user, keep: str | None = None, reason: str) -> int:

@@ -118,7 +118,12 @@ def people_list(request):
 @login_required
 def phone_reveal(request, pk):
     person = get_visible_or_404(User, request.user, pk=pk)
-    number = services.phone_reveal(person=person, by=request.user)
+    try:
+        number = services.phone_reveal(person=person, by=request.user)
+    except ValidationError:  # no number on record: the cell stays "—"
+        return render(
+            request, "accounts/people_list.html#phone", {"person": person, "number": ""}, status=422
+        )
     return render(request, "accounts/people_list.html#phone", {"person": person, "number": number})
 
 

@@ -186,3 +186,25 @@ class PhoneField(models.CharField):
         return PhoneFormField(
             required=not self.blank, label=self.verbose_name, help_text=self.help_text, **kwargs
         )
+
+
+def reveal_phone(obj, *, by, permission: str, missing: str = "", detail: dict | None = None) -> str:
+    """The full number kept on `obj.phone`, for someone who must call the person: refused
+    (403) without `permission` on the object, and every reveal and refusal audited with the
+    masked number only. `missing` is the message when no number was left (422)."""
+    from django.core.exceptions import PermissionDenied
+
+    from .audit import audit
+
+    if not by.has_perm(permission, obj):
+        audit(actor=by, action="phone.reveal", obj=obj, result="denied")
+        raise PermissionDenied
+    if not obj.phone:
+        raise ValidationError(missing or _("没有留联系电话。"), code="no_phone")
+    audit(
+        actor=by,
+        action="phone.reveal",
+        obj=obj,
+        detail={"masked": obj.phone.masked, **(detail or {})},
+    )
+    return obj.phone.full

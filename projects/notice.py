@@ -19,7 +19,7 @@ re-announcing opens a new round) or dismisses it. OBJECTION_WORKFLOW declares th
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -28,7 +28,7 @@ from accounts.roles import COMMUNITY_STAFF
 from accounts.selectors import people_holding, street_deciders
 from core.audit import audit
 from core.notifications import notify
-from core.phone import mask_phone
+from core.phone import mask_phone, reveal_phone
 from core.workdays import add_working_days, working_day_on_or_after, working_days_between
 from core.workflow import Action, Step, Workflow
 
@@ -295,19 +295,14 @@ def objection_decide(*, objection: Objection, by, upheld: bool, note: str) -> Ob
 
 def objection_phone_reveal(*, objection: Objection, by) -> str:
     """The full number a resident left with an objection, for the community staff who call them
-    back; every reveal (and every refusal) is audited with the masked number."""
-    if not by.has_perm("projects.reveal_objection_phone", objection):
-        audit(actor=by, action="phone.reveal", obj=objection, result="denied")
-        raise PermissionDenied
-    if not objection.phone:
-        raise ValidationError("这条异议没有留联系电话。", code="no_phone")
-    audit(
-        actor=by,
-        action="phone.reveal",
-        obj=objection,
-        detail={"masked": objection.phone.masked, "project": objection.project_id},
+    back (audited, core.phone.reveal_phone)."""
+    return reveal_phone(
+        objection,
+        by=by,
+        permission="projects.reveal_objection_phone",
+        missing="这条异议没有留联系电话。",
+        detail={"project": objection.project_id},
     )
-    return objection.phone.full
 
 
 # --- reads for the pages ----------------------------------------------------------------------

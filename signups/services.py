@@ -4,14 +4,13 @@ last place at once get one place and one waiting-list position, never an oversol
 import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Household
-from core.audit import audit
-from core.phone import mask_phone, normalise_phone, phone_hash
+from core.phone import mask_phone, normalise_phone, phone_hash, reveal_phone
 from core.workflow import Conflict
 from projects.models import PUBLIC_STATUSES, Activity
 
@@ -139,19 +138,14 @@ def signup_cancel(*, activity_id: int, code: str, by=None) -> SignUp:
 
 def signup_phone_reveal(*, signup: SignUp, by) -> str:
     """The full number of one sign-up, for the community staff who must tell the resident of a
-    change to the session; every reveal (and every refusal) is audited with the masked number."""
-    if not by.has_perm("signups.reveal_phone", signup):
-        audit(actor=by, action="phone.reveal", obj=signup, result="denied")
-        raise PermissionDenied
-    if not signup.phone:
-        raise ValidationError("这份报名没有留手机号码,请按户码联系。", code="no_phone")
-    audit(
-        actor=by,
-        action="phone.reveal",
-        obj=signup,
-        detail={"masked": signup.phone.masked, "activity": signup.activity_id},
+    change to the session (audited, core.phone.reveal_phone)."""
+    return reveal_phone(
+        signup,
+        by=by,
+        permission="signups.reveal_phone",
+        missing="这份报名没有留手机号码,请按户码联系。",
+        detail={"activity": signup.activity_id},
     )
-    return signup.phone.full
 
 
 def signup_mark_attendance(*, signup: SignUp, attended: bool | None, by) -> SignUp:

@@ -95,6 +95,15 @@ def test_people_list_masks_phones_and_reveal_is_audited(client, org, people):
     ).exists()
 
 
+def test_revealing_a_person_without_a_number_is_a_422_not_an_error(client, people):
+    people.secretary.phone = ""
+    people.secretary.save(update_fields=["phone", "phone_hash"])
+    client.force_login(people.worker)
+    response = client.post(f"/accounts/people/{people.secretary.pk}/phone/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    assert not AuditEvent.objects.filter(action="phone.reveal", result="ok").exists()
+
+
 def test_out_of_scope_reveal_is_a_404(client, people):
     client.force_login(people.secretary2)
     assert client.post(f"/accounts/people/{people.secretary.pk}/phone/").status_code == 404
