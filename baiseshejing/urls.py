@@ -12,7 +12,8 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("streetwork/", include("streetwork.urls")),
     path("p/", include("public.urls")),
-    path("signups/", include("signups.urls")),
+    # Sign-ups: residents' pages under p/, staff pages under signups/.
+    path("", include("signups.urls")),
     # Compound scenes and 幸福责任田: staff pages under scenes/, residents' under p/.
     path("", include("scenes.urls")),
     path("", include("core.urls")),

@@ -214,3 +214,36 @@ def test_a_row_naming_something_unknown_is_refused():
 
     with pytest.raises(KeyError, match="neither a persona nor a role group"):
         row(403, street_leaders=200)
+
+
+def _routes(resolver, namespace="", prefix=""):
+    """Full name → full route ('p/sessions/<int:pk>/join/'), namespaces and prefixes joined."""
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, (namespace, pattern.namespace)))
+            if inner not in EXCLUDED_NAMESPACES:
+                yield from _routes(pattern, inner, route)
+        elif pattern.name:
+            yield ":".join(filter(None, (namespace, pattern.name))), route
+
+
+# Pages anybody may open without an account that are not residents' pages: logging in (residents
+# and partners log in too), the load balancer's probe. docs/deployment.md names them.
+OPEN_OUTSIDE_P = {"accounts:login", "healthz"}
+
+
+def test_every_page_open_without_an_account_lives_under_p():
+    """Only /p/ faces the internet (docs/deployment.md): a page residents use without logging in
+    anywhere else would be behind the intranet proxy, out of their reach."""
+    routes = dict(_routes(get_resolver()))
+    open_to_anon = {
+        key.split("@")[0]
+        for key, entry in MATRIX.items()
+        if entry.get("GET", {}).get("anon") == 200
+        or entry.get("POST", {}).get("anon") in (200, 409, 422)
+    }
+    outside = sorted(
+        name for name in open_to_anon - OPEN_OUTSIDE_P if not routes[name].startswith("p/")
+    )
+    assert not outside, f"open without an account but not under /p/: {outside}"

@@ -63,7 +63,7 @@ def test_resident_signs_up_and_secretary_marks_attendance(transactional_db, org,
     assert signup.status == "confirmed" and str(signup.phone) == "139****1234"
 
     # --- 2. A neighbour signs up, then cancels with the code (success and cancel pages) -----------
-    res.goto(f"/signups/sessions/{feast.pk}/join/", "signup-form-2")
+    res.goto(f"/p/sessions/{feast.pk}/join/", "signup-form-2")
     neighbour_code = _sign_up(res, page, "李大爷", "13900005678", "signup-done-2")
     res.click(page.get_by_role("link", name="取消报名"), "cancel-form")
     page.get_by_label("取消码").fill(neighbour_code)
