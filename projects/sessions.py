@@ -371,6 +371,23 @@ def withdraw(step: Step) -> None:
     step.detail["photo"] = photo.pk
 
 
+# Who else hears of a session changed or cancelled: apps above projects (signups tells the
+# residents signed up) register a callable(session, event) here in their AppConfig.ready(),
+# since projects never imports them. It runs inside the action's transaction.
+SESSION_LISTENERS: list = []
+ARRANGEMENT = ("date", "starts_at", "ends_at", "place")
+
+
+def tell_listeners(event: str):
+    def notify_step(step: Step) -> None:
+        if event == "changed" and not set(step.changed) & set(ARRANGEMENT):
+            return  # a new capacity or milestone changes nothing for those signed up
+        for listener in SESSION_LISTENERS:
+            listener(step.obj, event)
+
+    return notify_step
+
+
 def session_timeline(step: Step) -> None:
     ProjectEvent.objects.create(
         project_id=step.obj.project_id, kind=step.action.event, actor=step.by, note=step.note
@@ -391,6 +408,7 @@ SESSION_WORKFLOW = Workflow(
             fields=(*SCHEDULE_FIELDS, "milestone"),
             check=arrangement_ok,
             apply=note_change,
+            notify=tell_listeners("changed"),
         ),
         Action(
             "hold",
@@ -421,6 +439,7 @@ SESSION_WORKFLOW = Workflow(
             fields=("cancel_reason",),
             check=reason_given,
             apply=note_cancel,
+            notify=tell_listeners("cancelled"),
         ),
         Action(
             "publish_photo",

@@ -10,7 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Household
+from core.audit import audit
 from core.phone import mask_phone, normalise_phone, phone_hash, reveal_phone
+from core.sms import send_sms
 from core.workflow import Conflict
 from projects.models import PUBLIC_STATUSES, Activity
 
@@ -152,3 +154,40 @@ def signup_mark_attendance(*, signup: SignUp, attended: bool | None, by) -> Sign
     """Record whether a signed-up resident came (None: not yet marked)."""
     step = SIGNUP_WORKFLOW.perform(signup, "attend", by=by, data={"attended": attended})
     return step.obj
+
+
+def session_changed(session: Activity, event: str) -> None:
+    """A listener of projects.sessions: once the change is committed, text those signed up
+    (by a task: the numbers are read by the worker, never put on the queue)."""
+    from .tasks import tell_signed_up as task
+
+    if session.signups.live().exclude(phone_hash="").exists():
+        transaction.on_commit(lambda: task.delay(session.pk, event))
+
+
+def tell_signed_up(*, activity_id: int, event: str) -> int:
+    """Text the residents signed up (with a phone) what changed; returns how many were told."""
+    session = Activity.objects.select_related("project").get(pk=activity_id)
+    what = session.title or session.project.title
+    if event == "cancelled":
+        text = (
+            f"【百社百景】您报名的{session.date:%m月%d日}“{what}”已取消"
+            f"({session.cancel_reason})。给您带来不便,敬请谅解。"
+        )
+    else:
+        when = f"{session.date:%m月%d日}" + (
+            f" {session.starts_at:%H:%M}" if session.starts_at else ""
+        )
+        text = f"【百社百景】您报名的“{what}”时间地点有调整:{when},{session.place}。"
+    told = 0
+    for signup in session.signups.live().exclude(phone_hash=""):
+        send_sms(signup.phone.full, text)
+        told += 1
+    if told:
+        audit(
+            actor=None,
+            action="signups.told",
+            obj=session,
+            detail={"event": event, "told": told},
+        )
+    return told

@@ -190,3 +190,33 @@ def test_nobody_else_reveals_a_signups_phone_and_the_refusal_is_audited(feast, p
             services.signup_phone_reveal(signup=signup, by=other)
     assert AuditEvent.objects.filter(action="phone.reveal", result="denied").count() == 3
     assert not AuditEvent.objects.filter(action="phone.reveal", result="ok").exists()
+
+
+def test_cancelling_or_moving_a_session_texts_those_signed_up(
+    feast, people, org, django_capture_on_commit_callbacks
+):
+    """Residents signed up with a phone hear by SMS when their session is cancelled or moved;
+    a new capacity tells nobody; those who cancelled, or signed up by 户码 only, get nothing."""
+    from core import sms
+    from projects import sessions
+
+    sms.outbox.clear()
+    sign(feast, "王大爷", phone="13900001111")
+    sign(feast, "李阿姨", household_code=org.household.code)
+    gone, code = sign(feast, "赵叔叔", phone="13900003333")
+    services.signup_cancel(activity_id=feast.pk, code=code)
+    with django_capture_on_commit_callbacks(execute=True):
+        sessions.session_edit(session=feast, by=people.secretary, data={"signup_capacity": 30})
+    assert sms.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        sessions.session_edit(session=feast, by=people.secretary, data={"place": "3号楼架空层"})
+    assert [m.phone for m in sms.outbox] == ["13900001111"]
+    assert "3号楼架空层" in sms.outbox[0].text
+    sms.outbox.clear()
+    feast.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        sessions.session_cancel(session=feast, by=people.secretary, reason="暴雨预警")
+    assert [m.phone for m in sms.outbox] == ["13900001111"]
+    assert "已取消" in sms.outbox[0].text and "暴雨预警" in sms.outbox[0].text
+    told = AuditEvent.objects.filter(action="signups.told").order_by("id")
+    assert [e.detail["event"] for e in told] == ["changed", "cancelled"]
