@@ -11,6 +11,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Community, Street
+from core import memo
 from projects.models import (
     Activity,
     ActivityPhoto,
@@ -27,6 +28,13 @@ HELD_SHOWN = 10  # held sessions listed under the results
 PHOTOS_SHOWN = 12
 # A month's calendar lists at most this many sessions; past it, it asks to pick a community.
 CALENDAR_CAP = 120
+# The whole district's month is for finding one's street: its first sessions, then the picker
+# (a phone cannot usefully scroll through every session of a hundred communities).
+DISTRICT_CAP = 30
+
+
+def calendar_cap(*, street=None, community=None) -> int:
+    return CALENDAR_CAP if street is not None or community is not None else DISTRICT_CAP
 
 
 def announcement_get(pk) -> Project:
@@ -72,6 +80,17 @@ def upcoming_sessions(project, *, today) -> list[Activity]:
 
 
 def results(project) -> dict:
+    """告知成效, kept in the cache between requests (core/memo.py): it changes only when a
+    session of the project is saved (held, corrected, cancelled) or a photo of it is published
+    or withdrawn, and public/apps.py forgets it then."""
+    return memo.remembered("results", project.pk, lambda: _results(project))
+
+
+def forget_results(project_id) -> None:
+    memo.forget("results", project_id)
+
+
+def _results(project) -> dict:
     """告知成效: what the held sessions did — counts, volunteers, money by source, the recent
     sessions and the photos marked public. Volunteers (人次) are the sessions' own totals, the
     figure staff record and see per session; the partners registered among them, with their
@@ -167,7 +186,7 @@ def previous_month(first: datetime.date) -> datetime.date:
 
 def calendar_sessions(*, first: datetime.date, street=None, community=None) -> list[Activity]:
     """The month's sessions of published projects in a community, a street or the district,
-    in date order, at most CALENDAR_CAP + 1 (one more tells the page there are more)."""
+    in date order, at most its cap + 1 (one more tells the page there are more)."""
     sessions = Activity.objects.filter(
         project__in=Project.objects.published(), date__gte=first, date__lt=next_month(first)
     )
@@ -178,7 +197,7 @@ def calendar_sessions(*, first: datetime.date, street=None, community=None) -> l
     sessions = (
         sessions.select_related("project__community")
         .annotate(**PLACES)
-        .order_by("date", "starts_at", "id")[: CALENDAR_CAP + 1]
+        .order_by("date", "starts_at", "id")[: calendar_cap(street=street, community=community) + 1]
     )
     return _with_signup_state(list(sessions))
 

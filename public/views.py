@@ -77,13 +77,14 @@ def calendar(request):
     sessions = selectors.calendar_sessions(
         first=first, street=place["street"], community=place["community"]
     )
-    more = len(sessions) > selectors.CALENDAR_CAP
+    cap = selectors.calendar_cap(street=place["street"], community=place["community"])
+    more = len(sessions) > cap
     context = {
         "first": first,
         "previous": selectors.previous_month(first),
         "next": selectors.next_month(first),
         **place,
-        "days": selectors.by_day(sessions[: selectors.CALENDAR_CAP]),
+        "days": selectors.by_day(sessions[:cap]),
         "more": more,
         "today": today,
     }

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import Activity, Status
+from projects.models import Activity, ActivityPhoto, Status
 from signups.tests.factories import announced_project, session
 
 from .helpers import held_session
@@ -110,6 +110,34 @@ def test_the_calendar_lists_a_communitys_month_and_links_project_and_signup(clie
     assert reverse("signups:join", args=[feast.pk]) in body
     assert "<del>" in body and "停办的活动" in body
     assert f"session-{elsewhere.pk}" not in body and f"session-{hidden.pk}" not in body
+
+
+def test_the_districts_month_lists_its_first_sessions_then_asks_for_a_street(client, org, people):
+    """The whole district's month shows DISTRICT_CAP sessions and the picker; a community's
+    month shows all of its own."""
+    from public.selectors import DISTRICT_CAP
+
+    project = announced_project(org, people)
+    first = session(project, people, capacity=None, days=3)
+    Activity.objects.bulk_create(
+        Activity(
+            project=project,
+            title=f"第{i}场",
+            date=first.date,
+            place="广场",
+            status=Activity.Status.SCHEDULED,
+            created_by=people.secretary,
+        )
+        for i in range(DISTRICT_CAP + 5)
+    )
+    month = first.date.strftime("%Y-%m")
+    district = client.get(reverse("public:calendar"), {"month": month})
+    shown = sum(len(day) for _, day in district.context["days"])
+    assert shown == DISTRICT_CAP and district.context["more"]
+    assert "请选择街道或社区" in district.content.decode()
+    mine = client.get(reverse("public:calendar"), {"community": org.guoao.pk, "month": month})
+    assert sum(len(day) for _, day in mine.context["days"]) == DISTRICT_CAP + 6
+    assert not mine.context["more"]
 
 
 def test_the_calendar_takes_any_month_parameter_without_error(client, org):
@@ -236,3 +264,41 @@ def test_the_poster_carries_a_qr_code_of_the_public_page(client, settings, org, 
     assert 'src="data:image/svg+xml' in body
     draft = announced_project(org, people, status=Status.DRAFT)
     assert client.get(reverse("public:poster", args=[draft.pk])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_results_are_kept_between_visits_and_forgotten_when_a_session_changes(client, org, people):
+    """告知成效 is read once and kept (fewer queries on the next visit); holding a session or
+    publishing a photo shows at once, because the change forgets it."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects import sessions
+
+    cache.clear()
+    today_ = timezone.localdate()
+    project = announced_project(
+        org,
+        people,
+        status=Status.IN_PROGRESS,
+        start_date=today_ - datetime.timedelta(days=30),
+        end_date=today_ + datetime.timedelta(days=30),
+    )
+    held_session(project, people, participants=30, public_photo=False)
+    url = reverse("public:announcement", args=[project.pk])
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).context["results"]["participants"] == 30
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    assert len(again) < len(first)
+
+    today = session(project, people, capacity=None, days=0)
+    sessions.session_hold(session=today, by=people.secretary, data={"participants": 12})
+    assert client.get(url).context["results"]["participants"] == 42
+
+    photo = ActivityPhoto.objects.filter(activity__project=project).first()
+    assert client.get(url).context["results"]["photos"] == []
+    sessions.photo_publish(session=photo.activity, photo=photo, by=people.secretary, consent=True)
+    assert [p.pk for p in client.get(url).context["results"]["photos"]] == [photo.pk]
+    cache.clear()
