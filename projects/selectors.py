@@ -104,6 +104,13 @@ def with_actions(user, projects) -> list[Project]:
     return projects
 
 
+def project_head(*, user, pk: int) -> Project:
+    """The project alone (with its community, street and compound) for a page about one of its
+    parts (its sessions): none of the relations the project page prefetches."""
+    queryset = Project.objects.select_related("community__street", "compound")
+    return get_visible_or_404(queryset, user, pk=pk)
+
+
 def project_get(*, user, pk: int) -> Project:
     # Each relation with just what the page shows: no phone number decrypted, no account loaded
     # whole for a name in the timeline.

@@ -41,7 +41,7 @@ def _plan_page(request, project, form, template, perform):
 
 @login_required
 def session_create(request, pk):
-    project = selectors.project_get(user=request.user, pk=pk)
+    project = selectors.project_head(user=request.user, pk=pk)
     form = SessionForm(_posted(request)[0], project=project)
 
     def perform(data):
@@ -57,7 +57,7 @@ def session_create(request, pk):
 
 @login_required
 def series_create(request, pk):
-    project = selectors.project_get(user=request.user, pk=pk)
+    project = selectors.project_head(user=request.user, pk=pk)
     form = SeriesForm(_posted(request)[0])
 
     def perform(data):
@@ -72,7 +72,7 @@ def series_create(request, pk):
 
 @login_required
 def session_list(request, pk):
-    project = selectors.project_get(user=request.user, pk=pk)
+    project = selectors.project_head(user=request.user, pk=pk)
     page = paginate(request, selectors.session_list(project))
     return render(
         request,

@@ -694,6 +694,8 @@ def test_the_project_page_and_the_session_list_stay_constant_in_sessions(client,
     queries, rows = before[project.get_absolute_url()]
     assert rows == {"upcoming": 5, "past": 5}
     assert before[session.get_absolute_url()][0] <= 10
+    # The list reads the project alone, never what the project page prefetches.
+    assert before[f"/projects/{project.pk}/sessions/"][0] <= 8
 
 
 def test_log_activity_still_records_a_held_session(org, people):
