@@ -77,7 +77,7 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     streetwork.build(tree, rng, now, needs, built, scale)
     scenes.build(tree, rng, now, partners, built)
     notices.build(tree, now)
-    resident_signups.build(tree, now, built)
+    resident_signups.build(now)
 
     summary = Summary(scale=scale)
     summary.counts = {

@@ -1,14 +1,14 @@
 """Residents' sign-ups in the demo: on every upcoming session that takes sign-ups (the sessions
-demo schedules them), some places taken, a waiting list where a session is full, and a few
-cancelled. If no 百家宴 session of 悦海社区 is coming up, one is scheduled here. Written in bulk
-like the rest of the demo, with the statuses signups/services.py would have given."""
+demo schedules them, 悦海社区's seventh 百家宴 among them), some places taken, a waiting list
+where a session is full, and a few cancelled. Written in bulk like the rest of the demo, with
+the statuses signups/services.py would have given."""
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from projects.models import Activity, Project, Status
+from projects.models import Activity, Project
 from signups.models import CONSENT_VERSION, SignUp, SignUpStatus, code_hash, new_cancel_code
 
 SEED = 2040  # its own draws
@@ -16,11 +16,10 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何林高罗"
 TITLES = ("阿姨", "大爷", "奶奶", "叔叔", "女士", "先生")
 
 
-def build(tree, now: datetime, built: list[Project]) -> int:
+def build(now: datetime) -> int:
     """Sign-ups on the upcoming sessions; returns how many were written."""
     rng = random.Random(SEED)
     today = timezone.localdate(now)
-    _ensure_feast_session(tree, built, today)
     sessions = Activity.objects.filter(
         project__in=Project.objects.published(),
         status=Activity.Status.SCHEDULED,
@@ -32,26 +31,6 @@ def build(tree, now: datetime, built: list[Project]) -> int:
         rows.extend(_signups(rng, session, now))
     SignUp.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
-
-
-def _ensure_feast_session(tree, built, today) -> None:
-    feast = next((p for p in built if p.title == "百家宴" and p.community.name == "悦海社区"), None)
-    if feast is None or feast.status not in (Status.ANNOUNCED, Status.IN_PROGRESS):
-        return
-    upcoming = feast.activities.filter(
-        status=Activity.Status.SCHEDULED, signup_capacity__isnull=False, date__gt=today
-    )
-    if not upcoming.exists():
-        Activity.objects.create(
-            project=feast,
-            title="第七次百家宴",
-            date=today + timedelta(days=10),
-            starts_at=time(11),
-            ends_at=time(13, 30),
-            place="悦海花园中心广场",
-            signup_capacity=40,
-            created_by=tree.secretary_of[feast.community_id],
-        )
 
 
 def _signups(rng, session: Activity, now: datetime) -> list[SignUp]:
