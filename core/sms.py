@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -78,6 +78,13 @@ def send_code(phone: str, purpose: str, *, now=None) -> PhoneCode:
     number = normalise_phone(phone)
     number_hash, now = phone_hash(number), now or timezone.now()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One request at a time per number and purpose, so parallel requests cannot all
+            # pass the checks below (the lock ends with the transaction).
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"sms:{number_hash}:{purpose}"]
+                )
         recent = PhoneCode.objects.filter(
             phone_hash=number_hash, purpose=purpose, created_at__gt=now - timedelta(hours=1)
         )

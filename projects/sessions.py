@@ -248,6 +248,9 @@ def photo_of_session(step: Step) -> Iterator[str]:
     photo = step.data.get("photo")
     if not isinstance(photo, ActivityPhoto) or photo.activity_id != step.obj.pk:
         yield "该照片不属于这场活动。"
+        return
+    # Read again now that the session is locked: a colleague may have just published it.
+    step.data["photo"] = ActivityPhoto.objects.get(pk=photo.pk)
 
 
 def may_publish(step: Step) -> Iterator[str]:

@@ -92,7 +92,9 @@ def calendar(request):
 
 
 def _id(raw) -> int | None:
-    return int(raw) if raw and str(raw).isdigit() and len(str(raw)) < 10 else None
+    # isascii: "²".isdigit() is true, and int("²") would fail.
+    raw = str(raw or "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 # --- photos residents may see ---------------------------------------------------------------
@@ -118,7 +120,11 @@ def photo(request, uuid):
     upload = next(filter(None, (source(uuid) for source in PUBLIC_PHOTO_SOURCES)), None)
     if upload is None or upload.kind != Upload.Kind.IMAGE:
         raise Http404
-    response = FileResponse(upload.file.open("rb"), content_type=upload.content_type)
+    try:
+        handle = upload.file.open("rb")
+    except OSError as exc:  # the record outlived its file (a restore without media)
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=upload.content_type)
     response["Content-Disposition"] = (
         f'inline; filename="{upload.uuid}.{upload.file.name.rsplit(".", 1)[-1]}"'
     )

@@ -140,7 +140,9 @@ def signup_cancel(*, activity_id: int, code: str, by=None) -> SignUp:
 
 def signup_phone_reveal(*, signup: SignUp, by) -> str:
     """The full number of one sign-up, for the community staff who must tell the resident of a
-    change to the session (audited, core.phone.reveal_phone)."""
+    change to the session (audited, core.phone.reveal_phone); none for a cancelled one."""
+    if signup.status == SignUpStatus.CANCELLED and by.has_perm("signups.reveal_phone", signup):
+        raise ValidationError("这份报名已经取消,不再需要联系。", code="cancelled")
     return reveal_phone(
         signup,
         by=by,

@@ -302,3 +302,18 @@ def test_results_are_kept_between_visits_and_forgotten_when_a_session_changes(cl
     sessions.photo_publish(session=photo.activity, photo=photo, by=people.secretary, consent=True)
     assert [p.pk for p in client.get(url).context["results"]["photos"]] == [photo.pk]
     cache.clear()
+
+
+def test_ids_that_are_digits_only_to_unicode_are_ignored_not_an_error(client):
+    """ "²".isdigit() is true in Python; such a street or community is simply not picked."""
+    for path in ("/p/", "/p/calendar/"):
+        for pick in ({"street": "²"}, {"community": "²"}, {"community": "١٢"}):
+            assert client.get(path, pick).status_code == 200, (path, pick)
+
+
+def test_a_public_photo_whose_file_is_gone_is_a_404(client, org, people):
+    project = announced_project(org, people, status=Status.IN_PROGRESS)
+    held_session(project, people)
+    photo = ActivityPhoto.objects.filter(activity__project=project, public=True).first()
+    photo.upload.file.delete(save=False)
+    assert client.get(reverse("public:photo", args=[photo.upload.uuid])).status_code == 404

@@ -220,3 +220,12 @@ def test_cancelling_or_moving_a_session_texts_those_signed_up(
     assert "已取消" in sms.outbox[0].text and "暴雨预警" in sms.outbox[0].text
     told = AuditEvent.objects.filter(action="signups.told").order_by("id")
     assert [e.detail["event"] for e in told] == ["changed", "cancelled"]
+
+
+def test_a_cancelled_signups_phone_is_not_revealed(feast, people):
+    signup, code = sign(feast, "王大爷", phone="13900001111")
+    services.signup_cancel(activity_id=feast.pk, code=code)
+    signup.refresh_from_db()
+    with pytest.raises(ValidationError, match="已经取消"):
+        services.signup_phone_reveal(signup=signup, by=people.secretary)
+    assert not AuditEvent.objects.filter(action="phone.reveal", result="ok").exists()
