@@ -15,12 +15,18 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.models import Upload
+from core.phone import phone_hash
 from core.uploads import store_upload
 from core.workflow import Action, Conflict, Step, Workflow
 
 from .models import CONSENT_NOTICE_VERSION, CareRecord, Claim, MicroProject, MicroStatus
 
 OPEN, CLAIMED, CLOSED = MicroStatus.OPEN, MicroStatus.CLAIMED, MicroStatus.CLOSED
+
+
+# A resident tends what they claim: one verified phone holds at most this many live claims, so
+# nobody can take every open plot of the district at once.
+MAX_LIVE_CLAIMS_PER_PHONE = 3
 
 
 def _claim_check(step: Step):
@@ -33,6 +39,14 @@ def _claim_check(step: Step):
         yield "请填写认领人姓名。"
     if not step.data.get("phone"):
         yield "请先验证手机号。"
+    elif (
+        Claim.objects.live().filter(phone_hash=phone_hash(step.data["phone"])).count()
+        >= MAX_LIVE_CLAIMS_PER_PHONE
+    ):
+        yield (
+            f"一个手机号最多同时认领 {MAX_LIVE_CLAIMS_PER_PHONE} 块责任田或微任务,"
+            "请先照料好已认领的,或放弃其中一个。"
+        )
     if not step.data.get("consent"):
         yield "请阅读并勾选同意个人信息告知。"
 

@@ -298,3 +298,28 @@ def test_a_claim_staff_released_cannot_be_given_up_nor_the_next_claim_with_it(pe
     with pytest.raises(Conflict, match="已经解除"):
         services.micro_give_up(claim=old)  # the old claim never ends the new one
     assert plot.claims.live().get().name == "李"
+
+
+def test_one_phone_holds_at_most_three_live_claims(org, people):
+    """Nobody takes every open plot at once: a fourth claim with the same phone is refused,
+    and giving one up makes room again."""
+    from scenes.workflow import MAX_LIVE_CLAIMS_PER_PHONE
+
+    plots = [
+        MicroProjectFactory(compound=org.compound, created_by=people.secretary)
+        for _ in range(MAX_LIVE_CLAIMS_PER_PHONE + 1)
+    ]
+    for plot in plots[:-1]:
+        services.micro_claim_by_resident(
+            micro=plot, name="张阿姨", phone="13900002222", consent=True
+        )
+    with pytest.raises(ValidationError, match="最多同时认领"):
+        services.micro_claim_by_resident(
+            micro=plots[-1], name="张阿姨", phone="13900002222", consent=True
+        )
+    plots[-1].refresh_from_db()
+    assert plots[-1].status == MicroProject.Status.OPEN
+    # Another phone may still claim it.
+    services.micro_claim_by_resident(
+        micro=plots[-1], name="李大爷", phone="13900003333", consent=True
+    )
