@@ -21,6 +21,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin app
 WORKDIR /app
 
+# Pango and a CJK font: WeasyPrint renders the Chinese PDFs (code slips, 半年述职 reports).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei \
+ && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.txt ./
 RUN pip install -r requirements.txt
 

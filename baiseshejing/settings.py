@@ -55,6 +55,12 @@ INSTALLED_APPS = [
     "streetwork",
     # compound scenes and claimable micro-projects (幸福责任田), above projects and partners
     "scenes",
+    # step 7 beyond the community's 复盘, and the district's side (above projects):
+    # the 百社百景 library, residents' grades, judges' scores and 擂台, 半年述职 and assessments
+    "library",
+    "evaluation",
+    "scoring",
+    "reports",
     # read across everything
     "dashboards",
     "public",

@@ -12,6 +12,11 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("streetwork/", include("streetwork.urls")),
     path("p/", include("public.urls")),
+    # Step 7 and the district's side: staff pages under library/ and evaluation/, residents' under p/.
+    path("", include("library.urls")),
+    path("", include("evaluation.urls")),
+    path("", include("scoring.urls")),
+    path("", include("reports.urls")),
     # Sign-ups: residents' pages under p/, staff pages under signups/.
     path("", include("signups.urls")),
     # Compound scenes and 幸福责任田: staff pages under scenes/, residents' under p/.

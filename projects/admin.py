@@ -1,11 +1,12 @@
 """The district's lists for plans and 研判, kept by district staff in the admin site (audited):
-the kinds of outdoor public space and the ten project classes."""
+the kinds of outdoor public space, the twelve outdoor project categories and the ten project
+classes."""
 
 from django.contrib import admin
 
 from accounts.admin import RoleAdmin, portal_admin
 
-from .models import NoticePolicy, ProjectClass, PublicSpaceKind
+from .models import NoticePolicy, OutdoorCategory, ProjectClass, PublicSpaceKind
 
 
 class DistrictListAdmin(RoleAdmin):
@@ -18,6 +19,11 @@ class DistrictListAdmin(RoleAdmin):
 @admin.register(PublicSpaceKind, site=portal_admin)
 class PublicSpaceKindAdmin(DistrictListAdmin):
     pass
+
+
+@admin.register(OutdoorCategory, site=portal_admin)
+class OutdoorCategoryAdmin(DistrictListAdmin):
+    list_display = ["name", "description", "order"]
 
 
 @admin.register(ProjectClass, site=portal_admin)

@@ -31,14 +31,39 @@ class Status(models.TextChoices):
 PUBLIC_STATUSES = frozenset({Status.ANNOUNCED, Status.IN_PROGRESS, Status.RETROSPECTED})
 
 
+# Read-only grants beyond a person's place in the tree: each function takes a user and returns
+# the ids of the projects it opens to them today (a judge's scoring round). Apps above projects
+# register them (scoring/apps.py); projects never imports them. Rules stay role × object, so a
+# grant opens a project to read, never to act on.
+READ_GRANTS: list = []
+
+
+def granted_project_ids(user) -> frozenset:
+    """The ids READ_GRANTS open to this user, worked out once per request (kept on the user)."""
+    granted = getattr(user, "_granted_project_ids", None)
+    if granted is None:
+        granted = frozenset()
+        if user.is_authenticated and user.is_active:
+            granted = granted.union(*(grant(user) for grant in READ_GRANTS))
+        user._granted_project_ids = granted
+    return granted
+
+
 class ProjectQuerySet(SoftDeleteQuerySet):
     def visible_to(self, user, *, deleted: bool = False):
-        """The projects this user may open: their community's, street's, or the whole district's.
+        """The projects this user may open: their community's, street's, or the whole district's,
+        and those a read-only grant opens to them (READ_GRANTS).
 
         With deleted=True, the soft-deleted ones of the same scope (the community's trash).
         """
         records = self.deleted() if deleted else self.alive()
-        return user.scope.within(records)
+        scope = user.scope
+        if deleted or scope.is_district_business:
+            return scope.within(records)
+        granted = granted_project_ids(user)
+        if not granted:
+            return scope.within(records)
+        return records.filter(scope.community_q() | models.Q(pk__in=granted))
 
     def published(self):
         """Announced projects, open to residents without logging in."""
@@ -89,6 +114,23 @@ class PublicSpaceKind(models.Model):
         return self.name
 
 
+class OutdoorCategory(models.Model):
+    """The twelve kinds of outdoor project the district's 10-article guide encourages (跳蚤市场 …);
+    a plan held in a public space chooses one."""
+
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("户外项目类别")
+        verbose_name_plural = _("户外项目类别")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
 class ProjectClass(models.Model):
     """The district's ten classes of governance-service projects (研判 classes them; not the
     library's ten activity items)."""
@@ -122,6 +164,20 @@ DEFAULT_PROJECT_CLASSES = [
     ("志愿服务", "志愿队伍建设与服务"),
 ]
 DEFAULT_PUBLIC_SPACES = ["步道旁", "凉亭下", "广场内", "小区花园", "楼宇架空层"]
+DEFAULT_OUTDOOR_CATEGORIES = [
+    ("跳蚤市场", "闲置物品交换、义卖"),
+    ("便民集市", "义诊、义剪、家电维修等便民服务摆摊"),
+    ("露天电影", "夏夜广场、凉亭下放映"),
+    ("文艺展演", "广场舞、合唱、戏曲等居民展演"),
+    ("亲子游园", "儿童游戏、亲子手工"),
+    ("邻里宴席", "百家宴、邻里节聚餐"),
+    ("户外读书角", "步道旁、凉亭下的共享书架与读书会"),
+    ("全民健身", "健步走、社区运动会、健身打卡"),
+    ("手工市集", "居民手工作品展示与交换"),
+    ("科普宣传", "垃圾分类、防诈骗、消防安全宣传"),
+    ("议事广场", "户外协商议事、听证"),
+    ("节庆活动", "春节、中秋、重阳等节日活动"),
+]
 
 
 def ensure_district_lists() -> None:
@@ -131,6 +187,10 @@ def ensure_district_lists() -> None:
         )
     for order, name in enumerate(DEFAULT_PUBLIC_SPACES, 1):
         PublicSpaceKind.objects.get_or_create(name=name, defaults={"order": order})
+    for order, (name, description) in enumerate(DEFAULT_OUTDOOR_CATEGORIES, 1):
+        OutdoorCategory.objects.get_or_create(
+            name=name, defaults={"description": description, "order": order}
+        )
 
 
 class Project(SoftDeleteModel):
@@ -199,6 +259,15 @@ class Project(SoftDeleteModel):
         related_name="+",
         help_text=_("在户外开展时选择空间类型;室内可不选"),
     )
+    outdoor_category = models.ForeignKey(
+        "OutdoorCategory",
+        verbose_name=_("户外项目类别"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("在户外公共空间开展时,选择区里《拓展社区服务场景工作指南》的十二类项目之一"),
+    )
     micro_kind = models.CharField(
         _("五微不至微项目"),
         max_length=20,
@@ -238,6 +307,11 @@ class Project(SoftDeleteModel):
     notice_ends_on = models.DateField(_("公示截止日期"), null=True, blank=True)
     # Step 7: the community's own retrospective (复盘); the street's 审核 is "review"
     retrospective = models.TextField(_("复盘总结"), max_length=8000, blank=True)
+    # The structured 复盘: money and participation are computed from the sessions, residents'
+    # grades come from evaluation (a hook on the project page), these three are written.
+    retro_worked = models.TextField(_("做得好的"), max_length=4000, blank=True)
+    retro_missed = models.TextField(_("不足之处"), max_length=4000, blank=True)
+    retro_changes = models.TextField(_("下次要改进的"), max_length=4000, blank=True)
     retrospected_at = models.DateTimeField(_("复盘时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
