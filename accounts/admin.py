@@ -118,15 +118,17 @@ class BuildingAdmin(TreeAdmin):
 
 @admin.register(Household, site=portal_admin)
 class HouseholdAdmin(TreeAdmin):
-    list_display = ["__str__", "code"]
-    search_fields = ["code", "building__compound__name"]
+    # A household's code (户码) is printed on its slip and shown nowhere else: not listed, not
+    # searchable (a search would tell whether a code exists), not on the change form.
+    list_display = ["__str__"]
+    search_fields = ["building__compound__name", "building__number", "room"]
     list_select_related = ["building__compound"]
     # The unique index (building, unit, room) serves this order; the model's own ordering would
     # sort a four-table join. One count per page, not two.
     ordering = ["building_id", "unit", "room"]
     show_full_result_count = False
     autocomplete_fields = ["building"]
-    readonly_fields = ["code"]
+    exclude = ["code"]
 
 
 @admin.register(User, site=portal_admin)

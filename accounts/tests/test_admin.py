@@ -158,3 +158,16 @@ def test_the_admin_adds_no_accounts_and_changes_no_status(client, people):
         _user_change_data(people.worker, is_active=""),
     )
     assert User.objects.get(pk=people.worker.pk).is_active
+
+
+def test_the_admin_site_never_shows_nor_searches_a_household_code(client, org, people):
+    from accounts.models import Household
+
+    household = Household.objects.create(building=org.household.building, unit="1单元", room="909")
+    client.force_login(people.district)  # district staff keep the tree
+    listing = client.get("/admin/accounts/household/", {"q": household.code})
+    assert listing.status_code == 200
+    assert "909" not in listing.content.decode()  # the code matched nothing
+    assert household.code not in client.get("/admin/accounts/household/").content.decode()
+    page = client.get(f"/admin/accounts/household/{household.pk}/change/")
+    assert page.status_code == 200 and household.code not in page.content.decode()
