@@ -107,6 +107,10 @@ def people(org):
             member=f.make_user(Role.STREET_MEMBER, org.street_a, username="member"),
             expert=f.make_user(Role.EXPERT, org.street_a, username="expert"),
             street_b=f.make_user(Role.STREET_LEADER, org.street_b, username="street_b"),
+            # Street B's experts: one assigned to judge the matrix's scoring round, one not
+            # (judging is an assignment, not a role: scoring/tests/factories.py).
+            judge=f.make_user(Role.EXPERT, org.street_b, username="judge"),
+            judge_unassigned=f.make_user(Role.EXPERT, org.street_b, username="judge_unassigned"),
             district=f.make_user(Role.DISTRICT_STAFF, org.district, username="district"),
             auditor=f.make_user(Role.AUDITOR, org.district, username="auditor"),
             sysadmin=f.make_user(Role.SYSADMIN, None, username="sysadmin"),

@@ -122,6 +122,9 @@ rules.add_perm("accounts.decide_account_change", is_secadmin & is_someone_elses_
 rules.add_perm("accounts.view_account_change", is_sysadmin | is_secadmin | is_auditor)
 rules.add_perm("accounts.manage_account", is_sysadmin)
 rules.add_perm("accounts.manage_tree", is_district_staff)
+# The household picker (accounts/households.py): those who record something for a household
+# of their communities; what it lists is scoped by Scope.within.
+rules.add_perm("accounts.pick_household", is_community_staff | is_street_staff | is_district_staff)
 # The working-day calendar (core/workdays.py): holidays and 调休 working days.
 rules.add_perm("core.manage_calendar", is_district_staff)
 # The admin site: each of these roles works on its own part of it.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import household_views, views
 
 app_name = "accounts"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("totp/devices/", views.totp_devices, name="totp_devices"),
     path("totp/devices/<int:pk>/reset/", views.totp_reset, name="totp_reset"),
     path("preferences/", views.preferences, name="preferences"),
+    # The household picker (accounts/households.py): a page, and its htmx fragments.
+    path("households/", household_views.household_picker, name="household_picker"),
     path("leading-group/", views.leading_group_list, name="leading_group"),
     path("leading-group/<int:pk>/", views.leading_group_street, name="leading_group_street"),
     path(

@@ -220,6 +220,9 @@ RATE_LIMITS = {
     "public_form": {"device": "30/h", "ip": "2000/h"},
     # Asking for and checking SMS codes (core/sms.py limits each number on its own as well).
     "sms": {"device": "10/h", "ip": "500/h"},
+    # Residents' grades (evaluation/): per household code (or device when none is typed), on top
+    # of public_form's per-device limit; a whole 百家宴 grades from one Wi-Fi.
+    "grading": {"device": "20/h", "ip": "3000/h"},
 }
 
 AXES_FAILURE_LIMIT = 5

@@ -20,10 +20,14 @@ from projects.models import Activity, Project, ensure_district_lists
 from scenes.models import MicroProject, Scene
 from signups.models import SignUp
 
-from . import catalog, notices, org, projects, records, scenes, streetwork
+from . import catalog, library, notices, org, projects, records, scenes, streetwork
+from . import grades as resident_grades
 from . import plans as project_plans
+from . import reports as half_year_reports
+from . import scoring as judges_scores
 from . import sessions as programme
 from . import signups as resident_signups
+from . import slips as code_slips
 
 SEED = 2024  # the same district on every load
 DEFAULT_PASSWORD = "demo-pass-2024"  # noqa: S105 - public by design (DESIGN.md §4)
@@ -78,6 +82,16 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     scenes.build(tree, rng, now, partners, built)
     notices.build(tree, now)
     resident_signups.build(now)
+    # Household code slips: batches ready, their PDFs made on the first download.
+    slip_counts = code_slips.build(tree, now)
+    library_counts = library.build(tree, now, partners)
+    # Residents' grades through the three channels on the projects in progress or retrospected.
+    grade_counts = resident_grades.build(tree, now)
+    # Judges' scores: this year's round and last year's published 擂台比武 (after the grades:
+    # their satisfaction rates break ties).
+    scoring_counts = judges_scores.build(tree, now)
+    # Last: the reports' figures are drafted from everything above (grades included).
+    report_counts = half_year_reports.build(tree, now)
 
     summary = Summary(scale=scale)
     summary.counts = {
@@ -98,6 +112,11 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
         "noticed": Project.objects.filter(notice_round__gt=0).count(),
         "scenes": Scene.objects.count(),
         "micro_projects": MicroProject.objects.count(),
+        **library_counts,
+        **grade_counts,
+        **scoring_counts,
+        **report_counts,
+        **slip_counts,
     }
     summary.compound_kinds = Counter(c.kind for c in tree.compounds)
     summary.project_kinds = Counter(p.compound.kind for p in built)

@@ -468,6 +468,11 @@ class ProjectBuilder:
         self._sessions(plan, secretary)
         if "retrospected" in at:
             project.retrospective = self._retrospective(plan)
+            # The structured 复盘 (the summary's three parts; money, participation and the
+            # residents' grades are read from the sessions and evaluation).
+            project.retro_worked = "联席会前置研判,合伙人全程参与,居民从旁观者变成组织者。"
+            project.retro_missed = "宣传主要靠楼栋群,部分老年居民知晓率不高。"
+            project.retro_changes = "将做法纳入社区常态化服务,宣传加上楼道海报和入户告知。"
             project.retrospected_at = at["retrospected"]
             self._event(plan, Kind.RETROSPECTED, at["retrospected"], secretary)
 

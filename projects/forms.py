@@ -75,6 +75,7 @@ class PlanForm(forms.ModelForm):
             "end_date",
             "project_class",
             "public_space",
+            "outdoor_category",
             "micro_kind",
             "changes_shared_property",
         ]
@@ -94,6 +95,7 @@ class PlanForm(forms.ModelForm):
             *self.fields["micro_kind"].choices[1:],
         ]
         self.fields["public_space"].empty_label = "室内(不在户外)"
+        self.fields["outdoor_category"].empty_label = "不在户外,或不属于十二类"
         self.fields["project_class"].empty_label = "请选择"
         if self.instance.pk:
             self.fields["compounds"].initial = list(
@@ -393,11 +395,29 @@ class ActivityForm(OnceForm, forms.ModelForm):
 
 
 class RetrospectiveForm(forms.Form):
-    retrospective = forms.CharField(
-        label="复盘总结",
-        max_length=8000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="做了什么、居民反响如何、有哪些经验和不足。",
+    """The structured 复盘: three written parts. Money spent against the budget, participation
+    and residents' grades are shown beside them from the sessions and the grades."""
+
+    retro_worked = forms.CharField(
+        label="做得好的",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="哪些做法有效、居民反响好,值得保留。",
+        error_messages={"required": "请填写做得好的地方。"},
+    )
+    retro_missed = forms.CharField(
+        label="不足之处",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="哪些没做到、没做好,原因是什么。",
+    )
+    retro_changes = forms.CharField(
+        label="下次要改进的",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="下次怎么做、要调整什么。",
+        error_messages={"required": "请填写下次要改进的地方。"},
     )
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from core.scope import get_visible_or_404
 from needs.models import Need
@@ -35,6 +36,13 @@ from .workflow import EDITABLE, PROJECT_WORKFLOW
 
 # Filled by apps above projects (evaluation) to add their evidence to step 7 without an import here.
 STEP_EVIDENCE_HOOKS: list = []
+# Filled by apps above projects (evaluation: residents' grades) to add a part to the structured
+# 复盘 card of the project page: a function (project, user) -> HTML already escaped ("" for none).
+RETROSPECTIVE_HOOKS: list = []
+# Filled by apps above projects (the library) to add a line at the top of the project page without
+# an import here: (the paths project_get select_related()s, so the note costs no query; a function
+# project -> [(text, url)]).
+PROJECT_PAGE_NOTES: list = []
 
 
 @dataclass
@@ -149,8 +157,19 @@ def project_get(*, user, pk: int) -> Project:
             ),
         ),
     )
-    queryset = queryset.select_related("public_space", "project_class", "meeting__minutes")
+    queryset = queryset.select_related(
+        "public_space",
+        "outdoor_category",
+        "project_class",
+        "meeting__minutes",
+        *(path for paths, _ in PROJECT_PAGE_NOTES for path in paths),
+    )
     return get_visible_or_404(queryset.prefetch_related("meeting__attendances"), user, pk=pk)
+
+
+def page_notes(project: Project) -> list[tuple[str, str]]:
+    """(text, url) lines other apps add to the top of the project page (PROJECT_PAGE_NOTES)."""
+    return [note for _, notes in PROJECT_PAGE_NOTES for note in notes(project)]
 
 
 def project_meeting(project: Project):
@@ -494,6 +513,7 @@ class Programme:
     held: int
     cancelled: int
     participants: int
+    volunteers: int = 0
 
     @property
     def more(self) -> bool:
@@ -530,8 +550,45 @@ def programme(project: Project) -> Programme:
         held=Count("id", filter=held),
         cancelled=Count("id", filter=Q(status=Activity.Status.CANCELLED)),
         participants=Sum("participants", filter=held),
+        volunteers=Sum("volunteers", filter=held),
     )
     return Programme(upcoming, past, **{k: v or 0 for k, v in totals.items()})
+
+
+@dataclass
+class Retrospective:
+    """Step 7's structured 复盘 as the project page shows it: the three written parts (on the
+    project), money spent against the budget and participation (from the held sessions), and
+    the parts apps above add (residents' grades, through RETROSPECTIVE_HOOKS)."""
+
+    budget: Decimal
+    spent: Decimal
+    sessions_held: int
+    participants: int
+    volunteers: int
+    parts: list
+
+    @property
+    def overspent(self) -> bool:
+        return self.spent > self.budget
+
+    @property
+    def spent_share(self) -> str:
+        """Spent as a share of the budget ("85%"), "—" without a budget."""
+        return f"{self.spent / self.budget * 100:.0f}%" if self.budget else "—"
+
+
+def retrospective(project: Project, money: list, unassigned: Decimal, sessions, user):
+    """The 复盘's figures from what the project page read already (funding(), programme()):
+    no query here but the hooks' own."""
+    return Retrospective(
+        budget=project.budget_total or Decimal(0),
+        spent=sum((row.spent for row in money), unassigned),
+        sessions_held=sessions.held,
+        participants=sessions.participants,
+        volunteers=sessions.volunteers,
+        parts=[mark_safe(part) for hook in RETROSPECTIVE_HOOKS if (part := hook(project, user))],  # noqa: S308 - hooks render templates
+    )
 
 
 def spent_by_source(project: Project) -> dict[str, Decimal]:

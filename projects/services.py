@@ -201,11 +201,22 @@ def activity_log(*, project: Project, by: User, data: dict, photo=None) -> Activ
     return step.result
 
 
-def project_retrospect(*, project: Project, by: User, retrospective: str) -> Project:
-    """The community's 复盘 closes implementation."""
-    return PROJECT_WORKFLOW.perform(
-        project, "retrospect", by=by, data={"retrospective": retrospective}
-    ).obj
+def project_retrospect(
+    *,
+    project: Project,
+    by: User,
+    retro_worked: str,
+    retro_changes: str,
+    retro_missed: str = "",
+) -> Project:
+    """The community's structured 复盘 closes implementation: what worked, what did not, what to
+    change (money, participation and residents' grades are read, not written)."""
+    data = {
+        "retro_worked": retro_worked,
+        "retro_missed": retro_missed,
+        "retro_changes": retro_changes,
+    }
+    return PROJECT_WORKFLOW.perform(project, "retrospect", by=by, data=data).obj
 
 
 def project_delete(*, project: Project, by: User) -> Project:

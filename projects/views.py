@@ -72,6 +72,8 @@ def _page(request, project, *, status=200, **forms):
     context.update(
         {
             "steps": selectors.project_steps(project, meeting, programme),
+            "retro": selectors.retrospective(project, money, unassigned, programme, request.user),
+            "page_notes": selectors.page_notes(project),
             "programme": programme,
             "may_plan": sessions.may_plan(request.user, project),
             "meeting": meeting,
@@ -738,9 +740,7 @@ def project_retrospective(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
 
     def perform(data):
-        services.project_retrospect(
-            project=project, by=request.user, retrospective=data["retrospective"]
-        )
+        services.project_retrospect(project=project, by=request.user, **data)
         messages.success(request, "复盘已完成。")
         return redirect(project)
 
@@ -751,6 +751,12 @@ def project_retrospective(request, pk):
         RetrospectiveForm(_posted(request)[0]),
         "projects/project_retrospective.html",
         perform,
+        # The figures the 复盘 is written beside: money, participation, residents' grades.
+        {
+            "retro": selectors.retrospective(
+                project, *selectors.funding(project), selectors.programme(project), request.user
+            )
+        },
     )
 
 

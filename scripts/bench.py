@@ -8,7 +8,7 @@ requests/s at 4 and 16 connections, p50/p95/p99 at 4, queries, rows' size, and t
 BENCH_REPEAT runs. Cleans up after itself (server, database, Redis db).
 
 Overrides: BENCH_SCALE (10), BENCH_SECONDS (2), BENCH_REPEAT (3), BENCH_PAGES (a regex on page
-names), BENCH_PORT (8777), BENCH_DB (baiseshejing_bench), BENCH_REDIS_URL
+names; "grade submission" names the grading step), BENCH_GRADES (400), BENCH_PORT (8777), BENCH_DB (baiseshejing_bench), BENCH_REDIS_URL
 (redis://127.0.0.1:6379/14), PGHOST/PGPORT/PGUSER/PGPASSWORD, BENCH_KEEP=1 keeps the database.
 """
 
@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -213,6 +214,17 @@ def pages(users: dict) -> list[Page]:
     feast = Project.objects.get(community__name="悦海社区", title="百家宴")
     feast_next = feast.activities.filter(signup_capacity__isnull=False).order_by("-date").first()
     guoao_compound = guoao.compounds.order_by("id").first()
+    from reports.models import HalfYearReport
+
+    half_year_report = (
+        HalfYearReport.objects.filter(street_id=guoao.street_id).order_by("-year", "-half").first()
+    )
+    from library.models import LibraryEntry
+
+    entry = LibraryEntry.objects.order_by("id").first()
+    from scoring.models import Round
+
+    review_round = Round.objects.get(kind="review")
     n_projects, n_needs = Project.objects.count(), Need.objects.count()
     n_partners = Partner.objects.count()
     guoao_partners = Partner.objects.filter(community=guoao).count()
@@ -262,6 +274,54 @@ def pages(users: dict) -> list[Page]:
             "assessment summary (district)", "/streetwork/assessments/summary/", "district", "list"
         ),
         Page("field visits list (street)", "/streetwork/visits/", "street", "list"),
+        # 半年述职 (reports/): every street side by side, and the home street's report.
+        Page(
+            "half-year reports side by side (district)",
+            "/evaluation/reports/compare/",
+            "district",
+            "list",
+        ),
+        Page("half-year report (street)", half_year_report.get_absolute_url(), "street", "detail"),
+        # The 百社百景库 (library/): the tree and a library project, staff and public.
+        Page("library tree (secretary)", "/library/", "secretary", "list"),
+        Page("library project (secretary)", f"/library/entries/{entry.pk}/", "secretary", "detail"),
+        Page("public library tree", "/p/library/", None, "public"),
+        Page("public library project", f"/p/library/{entry.pk}/", None, "public"),
+        # Residents' grades (evaluation/): a project's result and comments, the evaluation home,
+        # the residents' code page.
+        Page(
+            "project grades (secretary2)",
+            f"/evaluation/projects/{feast.pk}/grades/",
+            "secretary2",
+            "detail",
+        ),
+        Page("evaluation home (district)", "/evaluation/", "district", "list"),
+        Page("public grading code page", "/p/grade/", None, "public"),
+        # Household code slips, the household picker (a search over the communities in scope)
+        # and a session's QR poster.
+        Page("code slip batches (secretary)", "/evaluation/slips/", "secretary", "list"),
+        Page(
+            "household picker search (district)",
+            "/accounts/households/?pick_q=3号楼 1单元",
+            "district",
+            "list",
+        ),
+        Page(
+            "session poster (secretary2)",
+            f"/evaluation/sessions/{feast_next.pk}/poster/",
+            "secretary2",
+            "detail",
+        ),
+        # Judges' scores (scoring/): the ranking board's refresh (the fragment htmx polls every
+        # few seconds while judges score), the judge's round page and a published competition.
+        Page(
+            "ranking board fragment (district)",
+            f"/evaluation/rounds/{review_round.pk}/ranking/?board=1",
+            "district",
+            "detail",
+        ),
+        Page("round page, judging (expert)", review_round.get_absolute_url(), "expert", "detail"),
+        Page("public competitions", "/p/competitions/", None, "public"),
     ]
     lists = [
         ("projects", "/projects/", "/bench-admin/projects/project/", n_projects, "q=邻居节"),
@@ -314,6 +374,100 @@ def count_queries(page: Page, users: dict) -> None:
     if response.status_code != 200:
         sys.exit(f"{page.name}: {page.path} answers {response.status_code}")
     page.queries, page.size = len(captured.captured_queries), len(response.content)
+
+
+GRADES = int(os.environ.get("BENCH_GRADES", "400"))
+GRADERS = 8
+
+
+def _grade_pairs(count: int) -> list[tuple[int, str]]:
+    """(project id, household code) of households that have not graded that project yet, of
+    the project's own community, spread over the gradeable projects."""
+    from accounts.models import Household
+    from evaluation.models import Grade
+    from evaluation.services import GRADEABLE_STATUSES
+    from projects.models import Project
+
+    pairs = []
+    for project in Project.objects.alive().filter(status__in=GRADEABLE_STATUSES).order_by("id"):
+        graded = Grade.objects.filter(project=project).exclude(household=None)
+        homes = (
+            Household.objects.filter(building__compound__community_id=project.community_id)
+            .exclude(pk__in=graded.values("household_id"))
+            .values_list("code", flat=True)
+            .order_by("id")[: count - len(pairs)]
+        )
+        pairs += [(project.pk, code) for code in homes]
+        if len(pairs) >= count:
+            break
+    return pairs
+
+
+def _grade_form(project_id: int, code: str, session_id: int) -> tuple:
+    """A resident opens /p/grade/ and types the code: (their browser, the grade post's data).
+    A household that graded every project on its page has no form left there: its one-time
+    token then comes from a session's on-site page (tokens are not tied to a form)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+    page = opener.open(f"{BASE}/p/grade/").read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"household_code": code, "csrfmiddlewaretoken": csrf})
+    page = opener.open(f"{BASE}/p/grade/", data.encode()).read().decode()
+    if 'name="once"' not in page:
+        page = opener.open(f"{BASE}/p/grade/sessions/{session_id}/").read().decode()
+    once = re.search(r'name="once" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"once": once, "verdict": "satisfied", "comment": "", "csrfmiddlewaretoken": csrf}
+    )
+    return opener, f"{BASE}/p/grade/projects/{project_id}/", data.encode()
+
+
+def _grade_post(form: tuple) -> int:
+    """The grade's POST; its status (302: saved, 422: refused)."""
+    opener, url, data = form
+    try:
+        return opener.open(url, data).status
+    except urllib.error.HTTPError as answer:
+        return answer.code
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def grade_submission() -> str:
+    """BENCH_GRADES residents grade through the public online form, GRADERS at a time (each
+    opened the page and typed the code first; the grade posts are timed), then the same
+    households again: the first round must all be saved, the second all refused, and the
+    database must hold exactly the saved ones (none lost, none doubled)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evaluation.models import Grade
+    from projects.models import Activity, Project
+
+    pairs = _grade_pairs(GRADES)
+    session_id = (
+        Activity.objects.filter(project__in=Project.objects.published()).values_list("id").first()
+    )[0]
+    before = Grade.objects.count()
+    with ThreadPoolExecutor(GRADERS) as pool:
+        forms = list(pool.map(lambda pair: _grade_form(*pair, session_id), pairs))
+        started = time.monotonic()
+        first = list(pool.map(_grade_post, forms))
+        seconds = time.monotonic() - started
+        again = list(pool.map(_grade_post, pool.map(lambda p: _grade_form(*p, session_id), pairs)))
+    saved = first.count(302)
+    written = Grade.objects.count() - before
+    rate = len(pairs) / seconds
+    ok = saved == len(pairs) == written and again.count(422) == len(pairs) and rate >= 100
+    return (
+        f"grade submission: {len(pairs)} residents' online grade posts ({GRADERS} at a time, "
+        f"after the code) in {seconds:.1f} s = {rate:.0f} grades/s; "
+        f"saved {saved}, written {written}, the same households again refused "
+        f"{again.count(422)}/{len(pairs)} — target ≥ 100 grades/s, none lost or doubled: "
+        f"{'ok' if ok else 'MISSES'}"
+    )
 
 
 def measure(binary: str, page_list: list[Page], cookies: dict) -> None:
@@ -416,6 +570,9 @@ def main() -> None:
         say(f"wrk on {len(page_list) - 1} pages, each right after /healthz")
         measure(binary, page_list, cookies)
         table = report(page_list, seed_seconds)
+        if ONLY.search("grade submission"):
+            say("grade submission through the public online form")
+            table += "\n\n" + grade_submission()
         print("\n" + table)
         out = ROOT / "artifacts" / "bench.md"
         out.parent.mkdir(exist_ok=True)

@@ -44,7 +44,20 @@ def _pages() -> dict[str, tuple[str | None, str]]:
     upcoming = feast.activities.filter(signup_capacity__isnull=False).order_by("-date").first()
     compound = Compound.objects.filter(community__name="国奥社区").order_by("id").first()
     month = f"{upcoming.date:%Y-%m}"
+    from library.models import ActivityItem, LibraryEntry
+
+    item = ActivityItem.objects.get(name="百家宴")
+    entry = LibraryEntry.objects.filter(item=item).order_by("selected_at", "id").first()
+    from scoring.models import Round
+
+    review = Round.objects.get(kind="review")
+    competition = Round.objects.get(kind="competition")
     return {
+        "library tree": ("secretary", "/library/"),
+        "library item": ("secretary", f"/library/items/{item.pk}/"),
+        "library project": ("secretary", f"/library/entries/{entry.pk}/"),
+        "public library": (None, "/p/library/"),
+        "public library item": (None, f"/p/library/items/{item.pk}/"),
         "calendar, community": (None, f"/p/calendar/?community={feast.community_id}&month={month}"),
         "calendar, street": (
             None,
@@ -52,6 +65,12 @@ def _pages() -> dict[str, tuple[str | None, str]]:
         ),
         "public project page": (None, f"/p/announcements/{feast.pk}/"),
         "project page": ("secretary2", f"/projects/{feast.pk}/"),
+        "project grades": ("secretary2", f"/evaluation/projects/{feast.pk}/grades/"),
+        "evaluation home": ("district", "/evaluation/"),
+        # The ranking board and the judges' round page (scoring/): a round's size is fixed.
+        "ranking board": ("district", f"/evaluation/rounds/{review.pk}/ranking/"),
+        "judge's round": ("district", f"/evaluation/rounds/{review.pk}/"),
+        "public competition": (None, f"/p/competitions/{competition.pk}/"),
         "sign-up list": ("secretary2", f"/signups/sessions/{upcoming.pk}/"),
         "compound page": ("secretary", f"/scenes/compounds/{compound.pk}/"),
         "public compound page": (None, f"/p/compounds/{compound.pk}/"),
@@ -74,9 +93,14 @@ def _measure() -> dict[str, Cost]:
 
 
 def _at(scale: str) -> tuple[dict[str, Cost], int]:
+    from library.models import LibraryEntry, Nomination
+
     with transaction.atomic(), override_settings(DEBUG=True):
         call_command("seed_demo", "--scale", scale, stdout=StringIO())
-        sessions = Activity.objects.count()
+        assert LibraryEntry.objects.count() == 54  # the seed's library, at every scale
+        # This year's sessions: the library's past projects (and their sessions) do not scale.
+        past = Nomination.objects.values("project")
+        sessions = Activity.objects.exclude(project__in=past).count()
         costs = _measure()
         transaction.set_rollback(True)
     return costs, sessions
@@ -91,7 +115,17 @@ def test_key_pages_cost_the_same_at_ten_times_the_demo():
         # Rows: what the page shows (its lists are capped), never the volume behind it.
         bound = CALENDAR_CAP + 60 if name.startswith("calendar") else 150
         assert large[name].rows <= bound, (name, large[name])
-    for name in ("public project page", "project page", "compound page", "public compound page"):
+    for name in (
+        "public project page",
+        "project page",
+        "project grades",
+        "compound page",
+        "public compound page",
+        *(name for name in small if "library" in name),  # the same 54 at both scales
+        "ranking board",  # a round of 12 projects and a competition at both scales
+        "judge's round",
+        "public competition",
+    ):
         # The same project and compound at both scales: about the same rows (the demo draws
         # their partners and volunteers afresh at each scale; a leak of the volume would be ×10).
         assert large[name].rows <= small[name].rows + 10, (name, small[name], large[name])

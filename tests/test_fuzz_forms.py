@@ -66,6 +66,47 @@ MICRO = {
     "neglect_days": "14",
 }
 TODAY = datetime.date.today()
+LIBRARY_WRITE_UP = {
+    "item": "@library_item",
+    "reason": "居民参与度高",
+    "case_study": "背景、做法、成效",
+    "photo": "",
+}
+LIBRARY_GUIDANCE = {
+    "kind": "guide",
+    "title": "拓展社区服务场景工作指南",
+    "issued_on": "2026-03-01",
+    "body": "第一条 服务走出室内。",
+    "order": "1",
+}
+REPORT_SECTIONS = {
+    "practices": "街道领导小组每月调度。",
+    "achievements": "新增项目多个。",
+    "problems": "合伙人链接不足。",
+    "next_steps": "推进微更新。",
+}
+YEARLY_ASSESSMENT = {"grade": "good", "score": "88.5", "comment": "项目覆盖面广。"}
+SCORING_RUBRIC = {
+    "name": "社区项目评分细则(试行)",
+    "description": "",
+    "c1_name": "需求契合度",
+    "c1_points": "40",
+    "c1_description": "",
+    "c2_name": "实施成效",
+    "c2_points": "60",
+    "c2_description": "",
+}
+SCORING_ROUND = {
+    "name": "2026年擂台比武",
+    "year": "2026",
+    "rubric": "@rubric",
+    "opens_on": TODAY.isoformat(),
+    "closes_on": (TODAY + datetime.timedelta(days=7)).isoformat(),
+    "tie_break": "median",
+    "description": "",
+}
+# The matrix's rubric has five criteria (25, 25, 25, 15, 10), posted by position.
+SCORE_SHEET = {"c1": "20", "c2": "21.5", "c3": "22", "c4": "12", "c5": "8", "comment": "扎实"}
 FUZZ = {
     "accounts:login": ("anon", {"username": "secretary", "password": "Demo-pass-2024!"}),
     "accounts:logout": ("secretary", {}),
@@ -206,7 +247,10 @@ FUZZ = {
         "secretary",
         {"once": "@once", **ACTIVITY, "spending": "0", "note": "", "photo": ""},
     ),
-    "projects:retrospective": ("secretary", {"retrospective": "居民满意"}),
+    "projects:retrospective": (
+        "secretary",
+        {"retro_worked": "居民满意", "retro_missed": "", "retro_changes": "提前宣传"},
+    ),
     # Step 6 as a programme (projects/sessions.py): the matrix's sessions of a running project.
     "projects:session_create": (
         "secretary",
@@ -304,6 +348,65 @@ FUZZ = {
         {"once": "@once", "date": TODAY.isoformat(), "done": "浇水", "photo": ""},
     ),
     "scenes:public_give_up": ("partner", {"once": "@once", "reason": "搬家了"}),
+    # 半年述职 and 年度考核 (reports/tests/url_matrix.py).
+    "reports:report_start": ("street", {"street": "@street", "period": "2025-1"}),
+    "reports:report_edit": ("member", REPORT_SECTIONS),
+    "reports:report_refresh": ("member", {}),
+    "reports:report_submit": ("street", {}),
+    "reports:report_return": ("district", {"comment": "请补充居民评价情况。"}),
+    "reports:report_accept": ("district", {"comment": "同意。"}),
+    "reports:assessment_create": ("district", {"once": "@once", **YEARLY_ASSESSMENT}),
+    "reports:assessment_edit": ("district", YEARLY_ASSESSMENT),
+    "reports:assessment_finalise": ("district", {}),
+    # Residents' grades (evaluation/tests/url_matrix.py): the code MATRIXHH is 国奥社区's household.
+    "evaluation:online": ("anon", {"household_code": "MATRIXHH"}),
+    "evaluation:online_grade": ("anon", {"once": "@once", "verdict": "satisfied", "comment": ""}),
+    "evaluation:online_leave": ("anon", {}),
+    "evaluation:onsite": (
+        "anon",
+        {"once": "@once", "verdict": "basic", "comment": "好", "household_code": "MATRIXHH"},
+    ),
+    "evaluation:visit": (
+        "worker",
+        {"once": "@once", "household": "@grade_household", "verdict": "satisfied", "comment": ""},
+    ),
+    # Household code slips (evaluation/tests/slip_matrix.py): print 国奥花园, void and retry.
+    "evaluation:slip_create": (
+        "secretary",
+        {"once": "@once", "compound": "@compound", "building": ""},
+    ),
+    "evaluation:slip_void": ("worker", {"reason": "户码条丢失"}),
+    "evaluation:slip_retry": ("secretary", {}),
+    # The 百社百景库 (library/tests/url_matrix.py).
+    "library:item_start": ("secretary", {"once": "@once", "title": "按此开展的百家宴"}),
+    "library:entry_clone": ("worker", {"once": "@once", "title": "借鉴来的百家宴"}),
+    "library:entry_edit": ("district", LIBRARY_WRITE_UP),
+    "library:nomination_create": (
+        "member",
+        {"once": "@once", "project": "@nominable", "item": "@library_item", "reason": "可复制"},
+    ),
+    "library:nomination_select": ("district", LIBRARY_WRITE_UP),
+    "library:nomination_decline": ("district", {"reason": "材料不完整"}),
+    "library:guidance_create": ("district", {"once": "@once", **LIBRARY_GUIDANCE}),
+    "library:guidance_edit": ("district", LIBRARY_GUIDANCE),
+    "library:guidance_attach": ("district", {"once": "@once", "title": "指南正文"}),
+    # Judges' scores and the 擂台比武 (scoring/tests/url_matrix.py).
+    "scoring:rubric_create": ("district", {"once": "@once", **SCORING_RUBRIC}),
+    "scoring:rubric_edit": ("district", SCORING_RUBRIC),
+    "scoring:rubric_copy": ("district", {}),
+    "scoring:round_create": ("district", {"once": "@once", "kind": "competition", **SCORING_ROUND}),
+    "scoring:round_edit": ("district", SCORING_ROUND),
+    "scoring:round_projects": ("district", {"project": "@project"}),
+    "scoring:entry_remove": ("district", {"entry": "@own_entry"}),
+    "scoring:entrants": ("street", {"community": "@community", "project": "@project"}),
+    "scoring:judge_assign": ("district", {"user": "@candidate"}),
+    "scoring:judge_remove": ("district", {"judge": "@district_judge"}),
+    "scoring:round_open": ("district", {}),
+    "scoring:round_close": ("district", {}),
+    "scoring:round_publish": ("district", {}),
+    "scoring:sheet": ("district", SCORE_SHEET),
+    "scoring:sheet_submit": ("district", SCORE_SHEET),
+    "scoring:sheet_reopen": ("district", {"reason": "创新性一项漏看了材料"}),
 }
 # Fields a client might add to change what it may not: posting them must change nothing.
 PROTECTED = ["status", "community", "created_by", "score", "id", "deleted_at"]
@@ -377,7 +480,25 @@ WATCHED = [
     "scenes.MicroProject",
     "scenes.Claim",
     "scenes.CareRecord",
+    "evaluation.Grade",
+    "evaluation.CodeBatch",
+    "accounts.Household",
+    "library.Nomination",
+    "library.LibraryEntry",
+    "library.ProjectOrigin",
+    "library.Guidance",
+    "library.GuidanceAttachment",
+    "reports.HalfYearReport",
+    "reports.ReportEvent",
+    "reports.YearlyAssessment",
     "core.PhoneCode",
+    "scoring.Rubric",
+    "scoring.Criterion",
+    "scoring.Round",
+    "scoring.Entry",
+    "scoring.Judge",
+    "scoring.ScoreSheet",
+    "scoring.Score",
 ]
 
 

@@ -82,3 +82,13 @@ def test_the_check_can_fail(tmp_path):
     module = tmp_path / "probe.py"
     module.write_text("from evaluation.models import Grade\nimport projects.models\n")
     assert imported_apps(module) == {"evaluation", "projects"}
+
+
+def test_make_test_collects_every_app_with_tests():
+    """An app left out of pytest's testpaths has tests that `make test` and CI never run."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    testpaths = set(config["tool"]["pytest"]["ini_options"]["testpaths"])
+    with_tests = {p.parent.name for p in ROOT.glob("*/tests/__init__.py")}
+    assert with_tests <= testpaths, f"not collected: {sorted(with_tests - testpaths)}"

@@ -54,6 +54,14 @@ def seed(*args) -> str:
     return out.getvalue()
 
 
+def this_years_projects():
+    """The programme's 64 projects, without the two previous years' projects the library's demo
+    builds (demo/library.py: each of those went through a nomination)."""
+    from library.models import Nomination
+
+    return Project.objects.exclude(pk__in=Nomination.objects.values("project"))
+
+
 def role_of(username: str) -> RoleAssignment:
     return RoleAssignment.objects.select_related("community__street", "street", "district").get(
         user__username=username
@@ -178,7 +186,7 @@ class TestLoadedDemo:
         sample = partners.exclude(user__isnull=False).first()
         assert sample.phone_hash == phone_hash(sample.phone.full)
 
-        projects = Project.objects.select_related("compound")
+        projects = this_years_projects().select_related("compound")
         assert projects.count() == 64
         assert {s: projects.filter(status=s).exists() for s in Status.values} == dict.fromkeys(
             Status.values, True
@@ -245,7 +253,7 @@ class TestLoadedDemo:
             "resettlement": 16,
             "commercial": 23,
         }
-        assert adopted.exclude(project=None).count() == Project.objects.count() == 64
+        assert adopted.exclude(project=None).count() == this_years_projects().count() == 64
         assert not adopted.exclude(project__community=F("community")).exists()
         assert FieldVisit.objects.count() == 42
         assert FieldVisit.objects.filter(community__name="国奥社区").exists()
@@ -368,9 +376,149 @@ class TestLoadedDemo:
         """The demo writes its timelines in bulk, not through services: replaying each project's
         events against PROJECT_WORKFLOW must reach its status, every step allowed from the status
         it starts in and permitted to the person who took it."""
-        projects = Project.objects.select_related("community__street")
+        projects = this_years_projects().select_related("community__street")
         assert projects.count() == 64
         assert {p.title: replay(p) for p in projects if replay(p)} == {}
+
+    def test_the_library_holds_exactly_54_projects_of_the_two_previous_years(self, demo):
+        """The tree of 3 classes and 10 items, the guidance with the twelve outdoor categories,
+        54 library projects with reasons and write-ups (not scaled), a few nominations waiting
+        and declined; every past project completed within its year."""
+        from django.utils import timezone
+
+        from library.models import ActivityClass, ActivityItem, Guidance, LibraryEntry, Nomination
+
+        assert ActivityClass.objects.count() == 3 and ActivityItem.objects.count() == 10
+        entries = LibraryEntry.objects.select_related("project")
+        assert entries.count() == 54
+        assert ActivityItem.objects.filter(entries__isnull=True).count() == 0
+        this_year = timezone.localdate().year
+        assert set(entries.values_list("year", flat=True)) == {this_year - 2, this_year - 1}
+        for entry in entries:
+            assert entry.reason and len(entry.case_paragraphs) >= 3, entry.pk
+            assert entry.project.status == Status.RETROSPECTED
+            assert entry.project.retrospected_at.year == entry.year
+            assert entry.nomination.status == Nomination.Status.SELECTED
+        past = Project.objects.filter(pk__in=Nomination.objects.values("project"))
+        assert not past.exclude(status=Status.RETROSPECTED).exists()
+        assert past.count() == 61
+        assert [replay(p) for p in past.select_related("community__street")] == [[]] * 61
+        statuses = Counter(Nomination.objects.values_list("status", flat=True))
+        assert statuses["pending"] >= 1 and statuses["declined"] >= 1
+        guide = Guidance.objects.get(kind=Guidance.Kind.GUIDE)
+        assert guide.outdoor_categories.count() == 12 and guide.public_spaces.count() == 5
+        assert len(guide.paragraphs) == 10
+        assert Guidance.objects.filter(kind=Guidance.Kind.OPINION).exists()
+
+    def test_every_street_reports_its_half_year_and_has_last_years_assessment(self, demo):
+        """半年述职 of the last half year for each of the 8 streets, drafted from its figures:
+        the home street's accepted, 悦海社区's street's returned with a comment, the rest
+        submitted; and a finalised 年度考核 per street for the year before."""
+        from django.utils import timezone
+
+        from accounts.models import Street
+        from reports.models import HalfYearReport, Period, YearlyAssessment
+
+        period = Period.current().previous()
+        reports = HalfYearReport.objects.filter(year=period.year, half=period.half)
+        assert reports.count() == HalfYearReport.objects.count() == Street.objects.count() == 8
+        assert Counter(reports.values_list("status", flat=True)) == {
+            "submitted": 6,
+            "returned": 1,
+            "accepted": 1,
+        }
+        home = role_of("street").street
+        assert reports.get(street=home).status == "accepted"
+        returned = reports.get(status="returned")
+        assert returned.street.communities.filter(name="悦海社区").exists()
+        assert returned.review_comment and returned.events.filter(kind="returned").exists()
+        for report in reports:
+            assert report.figures["street"] == report.street.name
+            assert report.achievements and report.problems and report.next_steps
+            assert report.submitted_by == report.created_by
+        assert sum(r.figures["projects"]["total"] for r in reports) > 0
+        last_year = timezone.localdate().year - 1
+        assessments = YearlyAssessment.objects.filter(year=last_year, status="final")
+        assert assessments.count() == YearlyAssessment.objects.count() == 8
+        assert all(a.figures["end"] == f"{last_year}-12-31" for a in assessments)
+        assert len(set(assessments.values_list("grade", flat=True))) >= 3
+
+    def test_the_communities_have_printed_household_code_slips(self, demo, client):
+        """国奥社区's compounds have ready batches (one building by building, one batch voided
+        and reissued), 悦海社区 one; one live batch per household; a batch's PDF is made on its
+        first download (demo/slips.py)."""
+        from django.db.models import Q
+
+        from evaluation.models import CodeBatch
+
+        guoao = Community.objects.get(name="国奥社区")
+        batches = CodeBatch.objects.filter(community=guoao)
+        assert batches.filter(status="ready").count() == 4
+        voided = batches.get(status="voided")
+        assert voided.void_reason and CodeBatch.objects.get(replaces=voided).status == "ready"
+        assert CodeBatch.objects.filter(community__name="悦海社区", status="ready").count() == 1
+        live = CodeBatch.objects.filter(status__in=["preparing", "ready"])
+        for batch in live:
+            assert batch.households > 0
+            overlap = live.filter(compound=batch.compound).exclude(pk=batch.pk)
+            if batch.building_id:
+                overlap = overlap.filter(Q(building=None) | Q(building=batch.building))
+            assert not overlap.exists(), batch
+        client.force_login(role_of("secretary").user)
+        batch = batches.filter(status="ready").order_by("households").first()
+        response = client.get(f"/evaluation/slips/{batch.pk}/download/")
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+    def test_residents_graded_the_running_projects_through_every_channel(self, demo):
+        """Thousands of grades (demo/grades.py): every project in progress or retrospected has
+        some, through the three channels, one per household (the constraint), some on site
+        without a code (unverified); only of its own community's households."""
+        from django.db.models import F
+
+        from evaluation.models import Channel, Grade
+        from evaluation.selectors import grade_results
+
+        grades = Grade.objects.all()
+        assert grades.verified().count() >= 1000
+        assert grades.unverified().exists()
+        assert set(grades.values_list("channel", flat=True)) == set(Channel.values)
+        assert (
+            not grades.verified()
+            .exclude(household__building__compound__community=F("project__community"))
+            .exists()
+        )
+        assert not grades.exclude(project__status__in=["in_progress", "retrospected"]).exists()
+        assert not grades.filter(channel="visit", recorded_by=None).exists()
+        running = Project.objects.filter(status__in=["in_progress", "retrospected"])
+        results = grade_results(running.values_list("id", flat=True))
+        assert all(r.overall.total for r in results.values())
+        assert not running.filter(status="retrospected", retro_worked="").exists()
+
+    def test_judges_scored_this_years_round_and_last_years_competition(self, demo):
+        """demo/scoring.py: an open round with sheets submitted and drafts, judged by district
+        staff and experts never on their own street's projects; a published competition with one
+        entrant per community and at least five sheets each (the highest and lowest dropped)."""
+        from django.db.models import F
+
+        from scoring.models import Round, ScoreSheet
+        from scoring.selectors import round_ranking
+
+        review = Round.objects.get(kind="review")
+        competition = Round.objects.get(kind="competition")
+        assert review.status == "open" and review.accepting_on()
+        assert set(review.sheets.values_list("status", flat=True)) == {"draft", "submitted"}
+        assert {"district", "expert"} <= set(review.judges.values_list("user__username", flat=True))
+        assert not ScoreSheet.objects.filter(
+            judge__role_assignments__street=F("entry__community__street")
+        ).exists()
+        assert competition.status == "published"
+        communities = list(competition.entries.values_list("community_id", flat=True))
+        assert len(communities) == len(set(communities)) >= 10
+        rows = round_ranking(competition)
+        assert all(row.score.sheets >= 5 and row.score.dropped for row in rows)
+        assert [row.rank for row in rows][:1] == [1]
+        assert login("expert") is not None
 
     def test_running_twice_loads_once(self, demo):
         counts = (User.objects.count(), Project.objects.count(), Partner.objects.count())

@@ -76,6 +76,10 @@ PERSONAS = {
     "member": Persona(Role.STREET_MEMBER, True),  # street A's leading group
     "expert": Persona(Role.EXPERT, True),  # street A's expert adviser
     "street_b": Persona(Role.STREET_LEADER, False),  # street B's 组长
+    # Street B's experts: `judge` is assigned to the scoring round that holds 国奥's dedicated
+    # `round_project` (read-only, while the round is open); `judge_unassigned` is not.
+    "judge": Persona(Role.EXPERT, False),
+    "judge_unassigned": Persona(Role.EXPERT, False),
     "district": Persona(Role.DISTRICT_STAFF, True),  # district staff: every business record
     "auditor": Persona(Role.AUDITOR, False),  # the audit log, nothing else
     "sysadmin": Persona(Role.SYSADMIN, False),  # accounts
@@ -101,6 +105,13 @@ GROUPS = {
         PARTNERS,
         RESIDENTS,
     )
+}
+
+# The leading group of street B (its 组长 and its experts, the judges among them): street A's own
+# records (its page, working groups, the street's 研判) do not exist for them. Rows give them
+# `**OTHER_STREET` where they answer 404 while street A's group answers otherwise.
+OTHER_STREET = {
+    name: 404 for name, p in PERSONAS.items() if p.role in STREET_GROUP and not p.sees_guoao
 }
 
 
@@ -243,6 +254,28 @@ class World:
         from projects.tests.session_matrix import matrix_objects as session_objects
 
         self.objects.update(session_objects(org, people))
+        # The 百社百景库 (library/tests/url_matrix.py).
+        from library.tests.factories import matrix_objects as library_objects
+
+        self.objects.update(library_objects(org, people))
+        # 半年述职 and 年度考核 of street A (reports/tests/url_matrix.py).
+        from reports.tests.factories import matrix_objects as report_objects
+
+        self.objects.update(report_objects(org, people))
+        # Judges' score sheets and the 擂台比武 (scoring/tests/url_matrix.py).
+        from scoring.tests.factories import matrix_objects as scoring_objects
+
+        self.objects.update(scoring_objects(org, people))
+        # Residents' grades: a held session of the running project, 国奥社区's household with a
+        # known code (evaluation/tests/url_matrix.py).
+        from evaluation.tests.factories import matrix_objects as grade_objects
+
+        running = self.projects[self._config({"project": Status.IN_PROGRESS})]
+        self.objects.update(grade_objects(org, people, running))
+        # Household code slips: a ready and a failed batch (evaluation/tests/slip_matrix.py).
+        from evaluation.tests.slip_factories import matrix_objects as slip_objects
+
+        self.objects.update(slip_objects(org, people))
         people.resident.phone = "13900001111"
         people.resident.save(update_fields=["phone", "phone_hash"])
         for linked in (p for (_, _, linked, _), p in self.projects.items() if linked):

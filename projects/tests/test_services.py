@@ -143,7 +143,7 @@ def test_announce_activity_and_retrospective_complete_the_seven_steps(org, peopl
     assert Project.objects.published().filter(pk=project.pk).exists()
     with pytest.raises(ValidationError):
         services.project_retrospect(
-            project=project, by=people.secretary, retrospective="还没办活动"
+            project=project, by=people.secretary, retro_worked="还没办活动", retro_changes="先办"
         )
     activity = services.activity_log(
         project=project,
@@ -155,9 +155,20 @@ def test_announce_activity_and_retrospective_complete_the_seven_steps(org, peopl
     assert project.status == Status.IN_PROGRESS
     photo = activity.photos.get()
     assert photo.upload.owner == project and not photo.public
-    services.project_retrospect(project=project, by=people.secretary, retrospective="居民反响热烈")
+    services.project_retrospect(
+        project=project,
+        by=people.secretary,
+        retro_worked="居民反响热烈",
+        retro_missed="宣传不够",
+        retro_changes="提前一周发预告",
+    )
     project.refresh_from_db()
     assert project.status == Status.RETROSPECTED and project.retrospected_at
+    assert (project.retro_worked, project.retro_missed, project.retro_changes) == (
+        "居民反响热烈",
+        "宣传不够",
+        "提前一周发预告",
+    )
 
 
 def test_fields_posted_by_a_client_cannot_include_status(org, people):

@@ -397,12 +397,13 @@ def test_project_detail_queries_are_constant(
     # The project and its session (3), one query per kind of row it shows (11: needs, partners,
     # timeline, compounds, milestones with their sessions counted, budget, grants, rounds,
     # conditions, 督办, meeting attendees), step 6's programme (3: the next sessions, the last
-    # ones, the totals), the money spent per source (1), the unread count.
+    # ones, the totals), the money spent per source (1), step 7's residents' grades (1, through
+    # evaluation's hook), the unread count.
     build(1)
-    with django_assert_max_num_queries(19) as small:
+    with django_assert_max_num_queries(20) as small:
         client.get(f"/projects/{project.pk}/")
     build(3)
-    with django_assert_max_num_queries(19) as large:
+    with django_assert_max_num_queries(20) as large:
         client.get(f"/projects/{project.pk}/")
     assert len(small.captured_queries) == len(large.captured_queries)
 
@@ -465,7 +466,8 @@ def test_secretary_logs_an_activity_with_a_photo_and_writes_the_retrospective(
     assert f"/files/{upload.uuid}/" in page
     assert client.get(f"/files/{upload.uuid}/").status_code == 200
     response = client.post(
-        f"/projects/{project.pk}/retrospective/", {"retrospective": "参与人数超过预期,明年继续。"}
+        f"/projects/{project.pk}/retrospective/",
+        {"retro_worked": "参与人数超过预期,明年继续。", "retro_changes": "提前招募志愿者"},
     )
     assert response.status_code == 302
     project.refresh_from_db()
@@ -477,7 +479,10 @@ def test_secretary_logs_an_activity_with_a_photo_and_writes_the_retrospective(
 def test_retrospective_is_refused_before_any_activity(client, org, people):
     project = f.ProjectFactory(community=org.guoao, announced=True, status=Status.IN_PROGRESS)
     client.force_login(people.secretary)
-    response = client.post(f"/projects/{project.pk}/retrospective/", {"retrospective": "还没开始"})
+    response = client.post(
+        f"/projects/{project.pk}/retrospective/",
+        {"retro_worked": "还没开始", "retro_changes": "先办活动"},
+    )
     assert response.status_code == 422
     assert "请至少记录一次活动后再复盘" in response.content.decode()
     project.refresh_from_db()

@@ -26,6 +26,21 @@ MATRIX = {
         "POST": row(403, community_staff=302),
     },
     "projects:detail": {"kwargs": "project", "GET": scoped(200)},
+    # A retrospected project of 国奥 in an open scoring round (scoring/tests/factories.py): its
+    # assigned judge (an expert of street B) reads it, and acts on nothing; an unassigned one
+    # does not see it.
+    "projects:detail@judged": {"kwargs": "round_project", "GET": scoped(200, judge=200)},
+    "projects:edit@judged": {
+        "kwargs": "round_project",
+        "GET": scoped(community_staff=302, judge=403),
+        "POST": scoped(community_staff=409, judge=403),
+    },
+    "projects:comment@judged": {
+        "kwargs": "round_project",
+        "GET": everyone(405),
+        "POST": scoped(street_group=409, judge=403),
+        "data": {"once": ONCE, "comment": "做得好"},
+    },
     "projects:edit": {
         "kwargs": "project",
         "GET": scoped(**RUN),
@@ -344,7 +359,7 @@ MATRIX = {
     "projects:retrospective": {
         "kwargs": "project",
         "project": "in_progress",
-        "data": {"retrospective": "居民反响很好,下次提前报名。"},
+        "data": {"retro_worked": "居民反响很好。", "retro_changes": "下次提前报名。"},
         "GET": scoped(**RUN),
         "POST": scoped(**DONE),
     },
@@ -352,7 +367,7 @@ MATRIX = {
     "projects:retrospective@announced": {
         "kwargs": "project",
         "project": "announced",
-        "data": {"retrospective": "还没开始。"},
+        "data": {"retro_worked": "还没开始。", "retro_changes": "先办活动。"},
         "POST": scoped(community_staff=409),
     },
     # Step 6 as a programme (projects/sessions.py; objects in projects/tests/session_matrix.py):

@@ -6,7 +6,7 @@ them; the summary and the menu are the street's and the district's. Create pages
 国奥社区 (`?community=`): street B's 组长 gets 404 for it, as for any place out of scope.
 """
 
-from tests.url_matrix import ONCE, everyone, row, scoped
+from tests.url_matrix import ONCE, OTHER_STREET, everyone, row, scoped
 
 READERS = {"community_staff": 200, "street_group": 200, "district_business": 200}
 IN_GUOAO = {"community": "@community"}
@@ -34,13 +34,13 @@ MATRIX = {
     "streetwork:assessment_create@choice": {"GET": row(403, street_group=200)},
     "streetwork:assessment_create": {
         "query": IN_GUOAO,
-        "GET": row(403, street_group=200, street_b=404),
-        "POST": row(403, street_group=422, street_b=404),
+        "GET": row(403, street_group=200, **OTHER_STREET),
+        "POST": row(403, street_group=422, **OTHER_STREET),
     },
     "streetwork:assessment_create@valid": {
         "query": IN_GUOAO,
         "data": {"once": ONCE, **ASSESSMENT},
-        "POST": row(403, street_group=302, street_b=404),
+        "POST": row(403, street_group=302, **OTHER_STREET),
     },
     "streetwork:assessment_detail": {"kwargs": "assessment", "GET": scoped(200)},
     # The community's staff and district staff read it but may not change it.
@@ -63,13 +63,13 @@ MATRIX = {
     "streetwork:visit_create@choice": {"GET": row(403, street_group=200)},
     "streetwork:visit_create": {
         "query": IN_GUOAO,
-        "GET": row(403, street_group=200, street_b=404),
-        "POST": row(403, street_group=422, street_b=404),
+        "GET": row(403, street_group=200, **OTHER_STREET),
+        "POST": row(403, street_group=422, **OTHER_STREET),
     },
     "streetwork:visit_create@valid": {
         "query": IN_GUOAO,
         "data": {"once": ONCE, **VISIT},
-        "POST": row(403, street_group=302, street_b=404),
+        "POST": row(403, street_group=302, **OTHER_STREET),
     },
     "streetwork:visit_detail": {"kwargs": "visit", "GET": scoped(200)},
     "streetwork:visit_edit": {

@@ -67,12 +67,21 @@ class Command(BaseCommand):
             f"  活动场次 {c['sessions']:,} 场(已举办 {c['sessions_held']:,})"
             f" · 报名 {c['signups']:,} 人次 · 公示项目 {c['noticed']} 个",
             f"  小区场景 {c['scenes']} 个 · 微项目(幸福责任田等){c['micro_projects']} 个",
+            f"  百社百景库:{c['library_items']} 个活动项目 · 入库项目 {c['library_entries']} 个"
+            f"(前两年完成的项目 {c['library_past_projects']} 个)· 指导文件 {c['guidance']} 份",
+            f"  半年述职 {c['half_year_reports']} 份 · 年度考核 {c['yearly_assessments']} 份",
+            f"  居民评价 {c['grades']:,} 户次(另有现场未核实 {c['grades_unverified']:,} 条)",
+            f"  评审打分:本年度评审 {c['review_round_projects']} 个项目 · 上年擂台比武"
+            f" {c['competition_entrants']} 个参赛项目(已公布)· 评分表 {c['score_sheets']} 份",
             "  国奥社区连续14年举办“邻居节”;悦海社区已举办6次“百家宴”。",
             "",
             f"演示账号(密码:{password}):",
         ]
         width = max(len(username) for username, _, _ in s.logins)
         lines += [f"  {username:<{width}}  {role}  {where}" for username, role, where in s.logins]
-        lines.append("  另有每个社区的书记 sec_<社区ID>、每个街道的组长 street_<街道ID>,密码相同。")
+        lines.append(
+            "  另有每个社区的书记 sec_<社区ID>、每个街道的组长 street_<街道ID>、"
+            "评委专家 expert_<街道ID>,密码相同。"
+        )
         self.stdout.write(self.style.SUCCESS(lines[0]))
         self.stdout.write("\n".join(lines[1:]))

@@ -1,0 +1,246 @@
+"""Reads for the library pages. The tree, its items and library projects are one library every
+community reads (LibraryQuerySet.visible_to); nominations start from Nomination.visible_to(user).
+Every page reads a constant number of rows: lists are paginated or capped."""
+
+from django.db.models import Count, Prefetch, Sum
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Compound
+from accounts.roles import STREET_RECOMMENDERS
+from core.scope import get_visible_or_404
+from projects.models import ActivityPhoto, Project, Status
+
+from .models import ActivityClass, ActivityItem, Guidance, LibraryEntry, Nomination, ProjectOrigin
+
+ENTRIES_PER_ITEM = 4  # library projects the tree shows under each item; the rest on its page
+ENTRY_ROW_FIELDS = (
+    "id",
+    "item",
+    "year",
+    "reason",
+    "selected_at",
+    "project__id",
+    "project__title",
+    "project__theme",
+    "project__community__id",
+    "project__community__name",
+    "project__community__street__id",
+    "project__community__street__name",
+    "project__compound__id",
+    "project__compound__name",
+    "project__compound__kind",
+)
+
+
+def entry_rows(queryset):
+    """Library projects with what a row shows: the project's title, community and compound."""
+    return queryset.select_related("project__community__street", "project__compound").only(
+        *ENTRY_ROW_FIELDS
+    )
+
+
+def tree(*, per_item: int = ENTRIES_PER_ITEM) -> list[ActivityClass]:
+    """The three classes, each with its items (counted entries, the latest `per_item` of them):
+    three queries, whatever the size of the library."""
+    latest = entry_rows(LibraryEntry.objects.order_by("-selected_at", "-id"))[:per_item]
+    items = (
+        ActivityItem.objects.annotate(n_entries=Count("entries"))
+        .order_by("order", "id")
+        .prefetch_related(Prefetch("entries", queryset=latest, to_attr="latest"))
+    )
+    return list(
+        ActivityClass.objects.order_by("order", "id").prefetch_related(
+            Prefetch("items", queryset=items)
+        )
+    )
+
+
+SUGGESTIONS = 5
+
+
+def compound_kinds_of(user) -> dict[str, int]:
+    """kind → how many compounds of that kind the communities the user works in hold (one
+    aggregate query; empty for whoever works in no community)."""
+    ids = user.scope.community_ids()
+    if not ids:
+        return {}
+    rows = (
+        Compound.objects.filter(community_id__in=ids)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by("kind")
+    )
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def suggested(classes: list[ActivityClass], kinds: dict[str, int]) -> list[ActivityItem]:
+    """The items that suit the user's compounds best (practical fixes for 老旧小区, 一老一小 for
+    安置小区, neighbourliness for 商住小区): those suiting the most of them first, from the tree
+    already read."""
+    scored = [
+        (sum(kinds.get(k, 0) for k in item.compound_kinds), item.order, item)
+        for c in classes
+        for item in c.items.all()
+    ]
+    ranked = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
+    return [item for _, _, item in ranked[:SUGGESTIONS]]
+
+
+def guidance_list(user=None):
+    """The district's guidance documents (titles only)."""
+    queryset = Guidance.objects.visible_to(user) if user is not None else Guidance.objects.all()
+    return queryset.only("id", "kind", "title", "issued_on", "order").order_by("order", "id")
+
+
+def guidance_get(*, user, pk: int) -> Guidance:
+    queryset = Guidance.objects.prefetch_related(
+        "public_spaces", "outdoor_categories", "attachments__upload"
+    )
+    return get_visible_or_404(queryset, user, pk=pk)
+
+
+def item_get(*, user=None, pk: int) -> ActivityItem:
+    """An item with its class; for staff through visible_to, for the public page directly."""
+    queryset = ActivityItem.objects.select_related("activity_class")
+    if user is None:
+        return get_object_or_404(queryset, pk=pk)
+    return get_visible_or_404(queryset, user, pk=pk)
+
+
+def item_entries(item: ActivityItem):
+    """The item's library projects, newest first (the page paginates them)."""
+    return entry_rows(LibraryEntry.objects.filter(item=item).order_by("-selected_at", "-id"))
+
+
+def _entry_queryset():
+    return LibraryEntry.objects.select_related(
+        "item__activity_class",
+        "project__community__street",
+        "project__compound",
+        "project__public_space",
+        "project__outdoor_category",
+        "project__project_class",
+        "photo__upload",
+    ).prefetch_related("project__budget_lines")
+
+
+def entry_get(*, user=None, pk: int) -> LibraryEntry:
+    """A library project with its project's plan; for staff through visible_to."""
+    if user is None:
+        return get_object_or_404(_entry_queryset(), pk=pk)
+    return get_visible_or_404(_entry_queryset(), user, pk=pk)
+
+
+def entry_photos(entry: LibraryEntry, cap: int = 30) -> list[ActivityPhoto]:
+    """The project's public photos a write-up may show (at most `cap`)."""
+    return list(
+        ActivityPhoto.objects.filter(activity__project_id=entry.project_id, public=True)
+        .select_related("upload")
+        .order_by("id")[:cap]
+    )
+
+
+def entry_stats(entry: LibraryEntry) -> dict:
+    """Held sessions and participants of the library project (one aggregate query)."""
+    return entry.project.activities.filter(status="held").aggregate(
+        sessions=Count("id"), participants=Sum("participants")
+    )
+
+
+def excellent(year: int | None):
+    """The year's library projects (selected that year), newest first."""
+    queryset = LibraryEntry.objects.order_by("-selected_at", "-id")
+    if year is not None:
+        queryset = queryset.filter(year=year)
+    return entry_rows(queryset.select_related("item")).only(
+        *ENTRY_ROW_FIELDS, "item__id", "item__name"
+    )
+
+
+def entry_years() -> list[int]:
+    """The years library projects were selected in, newest first."""
+    return list(LibraryEntry.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+# --- nominations -----------------------------------------------------------------------------------
+def nomination_list(*, user, status: str = ""):
+    """The nominations the user sees (a street's own, all for the district), newest first."""
+    queryset = Nomination.objects.visible_to(user).select_related(
+        "project__community__street", "item", "nominated_by"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.only(
+        "id",
+        "status",
+        "nominated_at",
+        "reason",
+        "project__id",
+        "project__title",
+        "project__community__id",
+        "project__community__name",
+        "project__community__street__id",
+        "project__community__street__name",
+        "item__id",
+        "item__name",
+        "nominated_by__id",
+        "nominated_by__display_name",
+        "nominated_by__username",
+    ).order_by("-nominated_at", "-id")
+
+
+def nomination_get(*, user, pk: int) -> Nomination:
+    queryset = Nomination.objects.select_related(
+        "project__community__street",
+        "project__compound",
+        "item__activity_class",
+        "nominated_by",
+        "decided_by",
+        "entry",
+    )
+    return get_visible_or_404(queryset, user, pk=pk)
+
+
+def pending_count(user) -> int:
+    """How many nominations wait for the district's decision (what the user sees of them)."""
+    return Nomination.objects.visible_to(user).filter(status=Nomination.Status.PENDING).count()
+
+
+def nominable_projects(user):
+    """Completed projects of the streets where the user recommends, not in the library and not
+    waiting in a nomination."""
+    streets = user.scope.street_ids(STREET_RECOMMENDERS)
+    pending = Nomination.objects.filter(status=Nomination.Status.PENDING).values("project_id")
+    return (
+        Project.objects.visible_to(user)
+        .filter(
+            status=Status.RETROSPECTED,
+            community__street_id__in=streets,
+            library_entry__isnull=True,
+        )
+        .exclude(pk__in=pending)
+        .select_related("community")
+        .only("id", "title", "community__id", "community__name")
+        .order_by("-retrospected_at", "-id")
+    )
+
+
+# --- the project page's note (projects.selectors.PROJECT_PAGE_NOTES) ---------------------------
+ORIGIN_PATH = ("library_origin__item", "library_origin__entry__project")
+
+
+def origin_note(project) -> list[tuple[str, str]]:
+    """“来自百社百景库:…” on the page of a project started from the library (no query: project_get
+    joins the origin)."""
+    try:
+        origin = project.library_origin
+    except ProjectOrigin.DoesNotExist:
+        return []
+    if origin.entry_id and origin.entry is not None:
+        return [
+            (
+                f"来自百社百景库:借鉴入库项目“{origin.entry.project.title}”({origin.item.name})",
+                origin.entry.get_absolute_url(),
+            )
+        ]
+    return [(f"来自百社百景库:按活动项目“{origin.item.name}”开展", origin.item.get_absolute_url())]

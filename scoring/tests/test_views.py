@@ -1,0 +1,223 @@
+"""Scoring's pages: the judge's list and sheet, the board fragment (constant queries at n and 3n),
+exports (audited, formula-neutralised) and the residents' results."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from core.models import AuditEvent
+from scoring.models import RoundKind, RoundStatus, ScoreSheet, SheetStatus
+from scoring.tests import factories as sf
+
+
+@pytest.fixture
+def judging(org, people):
+    round_obj = sf.round_(people.district)
+    guoao = sf.entry(
+        round_obj, sf.retrospected(org.guoao, people.secretary, "国奥邻里节"), people.district
+    )
+    yuehai = sf.entry(
+        round_obj, sf.retrospected(org.yuehai, people.secretary2, "悦海百家宴"), people.district
+    )
+    sf.judge(round_obj, people.judge, people.district)
+    return round_obj, guoao, yuehai
+
+
+def _grow(round_obj, org, people, n, *, sheets=5):
+    for i in range(n):
+        entry = sf.entry(
+            round_obj, sf.retrospected(org.haiyun, people.secretary, f"=项目{i}"), people.district
+        )
+        for j in range(sheets):
+            sf.sheet(entry, sf.expert(org.street_b, f"x{entry.pk}-{j}"), 60 + (i * 7 + j * 3) % 40)
+
+
+def test_judge_sees_his_projects_without_his_own_streets(client, judging, people):
+    round_obj, guoao, yuehai = judging
+    client.force_login(people.judge)
+
+    page = client.get(round_obj.get_absolute_url()).content.decode()
+
+    assert "国奥邻里节" in page and "未评分" in page
+    assert "悦海百家宴" not in page
+
+
+def test_own_street_sheet_is_refused_with_the_reason(client, judging, people):
+    _, _, yuehai = judging
+    client.force_login(people.judge)
+
+    response = client.get(reverse("scoring:sheet", args=[yuehai.pk]))
+
+    assert response.status_code == 403
+    assert "回避规则" in response.content.decode()
+    assert AuditEvent.objects.filter(actor=people.judge, action="access.denied").exists()
+
+
+def test_judge_scores_on_the_sheet_page_and_submitting_locks_it(client, judging, people):
+    _, guoao, _ = judging
+    client.force_login(people.judge)
+    url = reverse("scoring:sheet", args=[guoao.pk])
+    criteria = list(guoao.round.rubric.criteria.all())
+    data = {f"c{i}": str(v) for i, v in enumerate((20, 21, 22.5, 12, 8), 1)}
+    assert len(criteria) == 5
+
+    assert client.post(url, {**data, "comment": "扎实"}).status_code == 302
+    response = client.post(reverse("scoring:sheet_submit", args=[guoao.pk]), data)
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+
+    assert "已锁定" in page and "83.5" in page
+    assert 'name="comment"' not in page
+    sheet = ScoreSheet.objects.get()
+    assert (sheet.status, sheet.total, sheet.comment) == ("submitted", Decimal("83.5"), "")
+
+
+def test_out_of_bounds_points_come_back_on_the_form(client, judging, people):
+    _, guoao, _ = judging
+    client.force_login(people.judge)
+    response = client.post(reverse("scoring:sheet", args=[guoao.pk]), {"c1": "30"})
+
+    assert response.status_code == 422
+    assert "25" in response.content.decode()
+    assert not ScoreSheet.objects.exists()
+
+
+def test_ranking_page_and_board_fragment(client, judging, people, org):
+    round_obj, guoao, _ = judging
+    sf.sheet(guoao, people.judge, 91)
+    client.force_login(people.district)
+    url = reverse("scoring:ranking", args=[round_obj.pk])
+
+    page = client.get(url).content.decode()
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+
+    assert 'id="board"' in page and 'hx-trigger="every 5s"' in page
+    assert "国奥邻里节" in fragment and "91" in fragment
+    assert "<html" not in fragment and 'id="board"' not in fragment
+    board = client.get(url + "?board=1").content.decode()  # the same fragment, for make bench
+    assert "国奥邻里节" in board and "<html" not in board
+
+
+def _queries(client, url, django_assert_max_num_queries, cap, **kwargs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **kwargs)
+    assert response.status_code == 200
+    assert len(ctx) <= cap, [q["sql"] for q in ctx.captured_queries]
+    return len(ctx)
+
+
+@pytest.mark.parametrize(
+    ("who", "name", "cap", "htmx"),
+    [
+        ("district", "scoring:ranking", 10, True),  # the board's refresh
+        ("district", "scoring:ranking", 10, False),
+        ("district", "scoring:round", 10, False),
+        ("judge", "scoring:round", 10, False),
+        ("district", "scoring:round_sheets", 8, False),
+        ("district", "scoring:round_list", 8, False),
+    ],
+)
+def test_pages_cost_the_same_queries_at_n_and_3n(
+    client, judging, org, people, django_assert_max_num_queries, who, name, cap, htmx
+):
+    round_obj, _, _ = judging
+    client.force_login(getattr(people, who))
+    url = reverse(name, args=[] if name == "scoring:round_list" else [round_obj.pk])
+    headers = {"headers": {"HX-Request": "true"}} if htmx else {}
+    _grow(round_obj, org, people, 2)
+    client.get(url, **headers)  # warm the session
+    small = _queries(client, url, django_assert_max_num_queries, cap, **headers)
+    _grow(round_obj, org, people, 4)
+    large = _queries(client, url, django_assert_max_num_queries, cap, **headers)
+
+    assert small == large
+
+
+def test_sheet_page_queries_are_bounded(client, judging, people, django_assert_max_num_queries):
+    _, guoao, _ = judging
+    sf.sheet(guoao, people.judge, 70, status=SheetStatus.DRAFT)
+    client.force_login(people.judge)
+    url = reverse("scoring:sheet", args=[guoao.pk])
+    client.get(url)
+
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
+
+
+def test_exports_are_audited_and_neutralise_formulas(client, judging, org, people):
+    round_obj, _, _ = judging
+    _grow(round_obj, org, people, 1, sheets=2)
+    client.force_login(people.district)
+
+    ranking = client.get(reverse("scoring:export_ranking", args=[round_obj.pk]))
+    sheets = client.get(reverse("scoring:export_sheets", args=[round_obj.pk]))
+
+    rows = list(load_workbook(io.BytesIO(b"".join(ranking.streaming_content))).active.values)
+    assert rows[1][0] == "名次"
+    titles = [row[1] for row in rows[2:]]
+    assert "=项目0" in titles  # kept as typed, as text
+    book = load_workbook(io.BytesIO(b"".join(sheets.streaming_content)))
+    cell = next(c for row in book.active.iter_rows() for c in row if c.value == "=项目0")
+    assert cell.data_type == "s"
+    assert AuditEvent.objects.filter(action="round.export_ranking", object_id=str(round_obj.pk))
+    assert AuditEvent.objects.get(action="round.export_sheets").detail == {"rows": 2}
+
+
+def test_published_competition_is_public_and_a_draft_is_not(client, org, people):
+    competition = sf.round_(
+        people.district, kind=RoundKind.COMPETITION, status=RoundStatus.PUBLISHED, name="擂台"
+    )
+    entry = sf.entry(
+        competition, sf.retrospected(org.guoao, people.secretary, "跳蚤市场"), people.street
+    )
+    sf.sheet(entry, people.district, 93)
+    draft = sf.round_(people.district, kind=RoundKind.COMPETITION, status=RoundStatus.CLOSED)
+
+    listing = client.get(reverse("scoring:public_competitions")).content.decode()
+    page = client.get(reverse("scoring:public_competition", args=[competition.pk]))
+
+    assert "擂台" in listing and draft.name not in listing
+    assert "跳蚤市场" in page.content.decode() and "93" in page.content.decode()
+    assert client.get(reverse("scoring:public_competition", args=[draft.pk])).status_code == 404
+
+
+def test_street_leader_chooses_his_communitys_entrant_on_the_phone(client, org, people):
+    competition = sf.round_(
+        people.district, kind=RoundKind.COMPETITION, status=RoundStatus.DRAFT, name="年底擂台"
+    )
+    project = sf.retrospected(org.guoao, people.secretary, "国奥邻居节")
+    url = reverse("scoring:entrants", args=[competition.pk])
+    client.force_login(people.street)
+
+    overview = client.get(competition.get_absolute_url()).content.decode()
+    page = client.get(url, {"community": org.guoao.pk}).content.decode()
+    response = client.post(url, {"community": org.guoao.pk, "project": project.pk})
+
+    assert "国奥社区" in overview and "海韵社区" in overview and "悦海社区" not in overview
+    assert "选为参赛项目" in page and "国奥邻居节" in page
+    assert response.status_code == 302
+    assert list(competition.entries.values_list("project_id", "chosen_by")) == [
+        (project.pk, people.street.pk)
+    ]
+    client.force_login(people.street_b)
+    refused = client.post(url, {"community": org.guoao.pk, "project": project.pk})
+    assert refused.status_code == 403
+
+
+def test_assigned_judge_reads_the_project_page_and_may_change_nothing(client, judging, people):
+    _, guoao, _ = judging
+    client.force_login(people.judge)
+
+    page = client.get(reverse("projects:detail", args=[guoao.project_id]))
+    edit = client.post(reverse("projects:retrospective", args=[guoao.project_id]), {})
+
+    assert page.status_code == 200 and "国奥邻里节" in page.content.decode()
+    assert edit.status_code == 403
+    client.force_login(people.judge_unassigned)
+    assert client.get(reverse("projects:detail", args=[guoao.project_id])).status_code == 404
