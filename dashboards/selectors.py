@@ -15,12 +15,16 @@ from django.utils import timezone
 
 from accounts.roles import RESIDENTS
 from core.models import AuditEvent, Notification
+from library.models import Nomination
 from partners.models import Partner
 from projects.models import Project, Status, Supervision
 from projects.notice import OBJECTION_WORKFLOW, objection_queue
 from projects.selectors import project_rows, review_queue, supervision_list
 from projects.workflow import EDITABLE, PROJECT_WORKFLOW
+from reports.models import HalfYearReport, Period, ReportStatus
 from scenes.selectors import scene_figures
+from scoring.access import judge_round_ids
+from scoring.models import Entry, RoundStatus, SheetStatus
 
 LIMIT = 10
 # Per column the ten that waited longest: enough to act on, short enough for a phone; the column
@@ -131,6 +135,51 @@ COMMUNITY_SECTIONS = {
 }
 
 
+def sheets_to_score(user) -> int:
+    """Projects a judge has still to score in the rounds open today (none for whoever judges no
+    round: judge_round_ids answers from the per-user cache)."""
+    rounds = judge_round_ids(user)
+    if not rounds:
+        return 0
+    today = timezone.localdate()
+    return (
+        Entry.objects.filter(
+            round_id__in=rounds,
+            round__status=RoundStatus.OPEN,
+            round__opens_on__lte=today,
+            round__closes_on__gte=today,
+        )
+        .exclude(community__street_id__in=user.scope.street_ids())
+        .exclude(sheets__judge=user, sheets__status=SheetStatus.SUBMITTED)
+        .count()
+    )
+
+
+def step7_todo(user) -> dict:
+    """Step 7's to-dos on a home page: sheets to score, nominations waiting for the district, the
+    street's report of this half year, reports waiting to be read (each one count query at most,
+    and only for the roles that act on it)."""
+    todo = {"sheets": sheets_to_score(user)}
+    if user.has_perm("library.decide_nomination"):
+        todo["nominations"] = (
+            Nomination.objects.visible_to(user).filter(status=Nomination.Status.PENDING).count()
+        )
+    if user.has_perm("reports.review_report"):
+        todo["reports_to_read"] = (
+            HalfYearReport.objects.visible_to(user).filter(status=ReportStatus.SUBMITTED).count()
+        )
+    elif user.has_perm("reports.draft_report"):
+        period = Period.current()
+        todo["period"] = period
+        todo["report"] = (
+            HalfYearReport.objects.visible_to(user)
+            .filter(year=period.year, half=period.half)
+            .only("id", "status", "street_id")
+            .first()
+        )
+    return todo
+
+
 def community_staff_home(user) -> dict:
     statuses = frozenset().union(*COMMUNITY_SECTIONS.values())
     waiting = longest_waiting(Project.objects.visible_to(user), statuses, LIMIT)
@@ -156,6 +205,7 @@ def street_group_home(user) -> dict:
         "objections": deciding[:LIMIT],
         "objection_count": deciding.count(),
         "counts": status_counts(user=user),
+        "step7": step7_todo(user),
     }
 
 
@@ -166,6 +216,7 @@ def district_home(user) -> dict:
         "overdue_reviews": review_queue(user=user, overdue_only=True).count(),
         "counts": status_counts(user=user),
         "scene_figures": scene_figures(user=user),
+        "step7": step7_todo(user),
     }
 
 

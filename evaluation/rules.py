@@ -18,3 +18,6 @@ rules.add_perm("evaluation.grade_visit", is_community_staff_of)
 # Reading the results and comments, exporting them: the staff who see the project.
 rules.add_perm("evaluation.view_grades", is_community_staff | is_street_staff | is_district_staff)
 rules.add_perm("evaluation.export_grades", is_community_staff | is_street_staff | is_district_staff)
+
+# The slips and posters keep their permissions beside their code; load them with the rest.
+from . import slip_rules  # noqa: E402, F401

@@ -4,6 +4,7 @@ Every page reads a constant number of rows: lists are paginated or capped."""
 
 from django.db.models import Count, Prefetch, Sum
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from accounts.models import Compound
 from accounts.roles import STREET_RECOMMENDERS
@@ -223,6 +224,19 @@ def nominable_projects(user):
         .only("id", "title", "community__id", "community__name")
         .order_by("-retrospected_at", "-id")
     )
+
+
+def nominate_action(user, project) -> list[tuple[str, str]]:
+    """推荐入库 on a completed project's page, for the street's 组长 and members while it is neither
+    in the library nor waiting in a nomination (one query, and only for them)."""
+    if project.status != Status.RETROSPECTED or not user.has_perm(
+        "library.nominate_project", project
+    ):
+        return []
+    if not nominable_projects(user).filter(pk=project.pk).exists():
+        return []
+    url = reverse("library:nomination_create") + f"?project={project.pk}"
+    return [("推荐入库", url)]
 
 
 # --- the project page's note (projects.selectors.PROJECT_PAGE_NOTES) ---------------------------

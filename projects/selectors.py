@@ -167,6 +167,17 @@ def project_get(*, user, pk: int) -> Project:
     return get_visible_or_404(queryset.prefetch_related("meeting__attendances"), user, pk=pk)
 
 
+# Buttons other apps add to the project page's 下一步 card: each function takes the user and the
+# project (as project_get fetched it) and returns (label, url) pairs; a higher app registers it in
+# its AppConfig.ready() (the library's 推荐入库), so projects never imports it.
+PROJECT_PAGE_ACTIONS: list = []
+
+
+def page_actions(user, project: Project) -> list[tuple[str, str]]:
+    """(label, url) buttons other apps offer this user on the project page."""
+    return [action for actions in PROJECT_PAGE_ACTIONS for action in actions(user, project)]
+
+
 def page_notes(project: Project) -> list[tuple[str, str]]:
     """(text, url) lines other apps add to the top of the project page (PROJECT_PAGE_NOTES)."""
     return [note for _, notes in PROJECT_PAGE_NOTES for note in notes(project)]

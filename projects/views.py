@@ -74,6 +74,7 @@ def _page(request, project, *, status=200, **forms):
             "steps": selectors.project_steps(project, meeting, programme),
             "retro": selectors.retrospective(project, money, unassigned, programme, request.user),
             "page_notes": selectors.page_notes(project),
+            "page_actions": selectors.page_actions(request.user, project),
             "programme": programme,
             "may_plan": sessions.may_plan(request.user, project),
             "meeting": meeting,

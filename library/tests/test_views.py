@@ -190,3 +190,14 @@ def test_the_plan_form_offers_the_outdoor_categories(client, org, people):
     client.force_login(people.secretary)
     page = client.get(reverse("projects:plan", args=[project.pk])).content.decode()
     assert "户外项目类别" in page and "跳蚤市场" in page
+
+
+def test_the_street_is_offered_to_nominate_a_completed_project_from_its_page(client, org, people):
+    project = lf.completed_project(org.guoao, people)
+    client.force_login(people.street)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert f"/library/nominations/new/?project={project.pk}" in page
+    lf.nomination(project, people.street)  # once nominated, no second offer
+    assert "推荐入库" not in client.get(project.get_absolute_url()).content.decode()
+    client.force_login(people.secretary)  # the community does not nominate itself
+    assert "推荐入库" not in client.get(project.get_absolute_url()).content.decode()
