@@ -23,7 +23,7 @@ from projects.selectors import project_rows, review_queue, supervision_list
 from projects.workflow import EDITABLE, PROJECT_WORKFLOW
 from reports.models import HalfYearReport, Period, ReportStatus
 from scenes.selectors import scene_figures
-from scoring.access import judge_round_ids
+from scoring.access import judge_round_ids, own_street_ids
 from scoring.models import Entry, RoundStatus, SheetStatus
 
 LIMIT = 10
@@ -136,8 +136,9 @@ COMMUNITY_SECTIONS = {
 
 
 def sheets_to_score(user) -> int:
-    """Projects a judge has still to score in the rounds open today (none for whoever judges no
-    round: judge_round_ids answers from the per-user cache)."""
+    """Projects a judge has still to score in the rounds open today, less those of their own
+    streets (scoring.access.own_street_ids, the recusal rule's); none for whoever judges no
+    round: judge_round_ids answers from the per-user cache."""
     rounds = judge_round_ids(user)
     if not rounds:
         return 0
@@ -149,7 +150,7 @@ def sheets_to_score(user) -> int:
             round__opens_on__lte=today,
             round__closes_on__gte=today,
         )
-        .exclude(community__street_id__in=user.scope.street_ids())
+        .exclude(community__street_id__in=own_street_ids(user))
         .exclude(sheets__judge=user, sheets__status=SheetStatus.SUBMITTED)
         .count()
     )

@@ -103,13 +103,19 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", _("已通过")
 
 
-class StreetRecordQuerySet(models.QuerySet):
+class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The street's leading group reads its own street's; district staff every street's."""
+        """The street's leading group reads its own street's reports, drafts included; district
+        staff read every street's once it has been submitted. A draft is the street's working
+        copy: until it goes up, the district knows only that the street has not submitted (the
+        side-by-side page says so), never its text or figures. A report leaves 起草中 only by
+        being submitted and never goes back to it, so a returned report stays readable."""
         scope = user.scope
-        if scope.is_district_business:
-            return self.all()
-        return self.filter(street_id__in=scope.street_ids())
+        own = scope.street_ids()
+        if not scope.is_district_business:
+            return self.filter(street_id__in=own)
+        sent = ~models.Q(status=ReportStatus.DRAFT)
+        return self.filter(sent | models.Q(street_id__in=own)) if own else self.filter(sent)
 
 
 # The text sections of a report, in the order the report prints them: (field, heading).
@@ -171,7 +177,7 @@ class HalfYearReport(LabelsMixin, models.Model):
     created_at = models.DateTimeField(_("起草时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = StreetRecordQuerySet.as_manager()
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("半年述职")

@@ -100,16 +100,14 @@ class CompareRow:
 
     @property
     def waiting(self) -> bool:
-        """Not sent up yet: no report, or still being written (drafted or returned)."""
-        return self.report is None or self.report.status in (
-            ReportStatus.DRAFT,
-            ReportStatus.RETURNED,
-        )
+        """Not sent up yet: never submitted (未提交), or returned to the street."""
+        return self.report is None or self.report.status == ReportStatus.RETURNED
 
 
 def report_compare(*, user, period: Period) -> dict:
     """Every street of the district side by side for a period: the figures of each street's
-    report, links to the reports, and who has not submitted yet. Two queries, whatever the
+    report, links to the reports, and who has not submitted yet. A street whose report is still a
+    draft is 未提交, like one with none: visible_to() leaves drafts out. Two queries, whatever the
     number of streets and reports."""
     _admit(user, "reports.compare_reports")
     streets = list(Street.objects.visible_to(user).order_by("name", "pk"))
@@ -119,11 +117,14 @@ def report_compare(*, user, period: Period) -> dict:
         .filter(year=period.year, half=period.half)
         .only("id", "street_id", "year", "half", "status", "submitted_at", "figures")
     }
+    # A district staff member who also sits in a street's leading group reads that street's
+    # draft elsewhere; side by side, like every street's, it is only 未提交.
+    sent = {pk: r for pk, r in reports.items() if r.status != ReportStatus.DRAFT}
     rows = [
         CompareRow(
             street,
-            reports.get(street.pk),
-            compare_cells(getattr(reports.get(street.pk), "figures", None)),
+            sent.get(street.pk),
+            compare_cells(getattr(sent.get(street.pk), "figures", None)),
         )
         for street in streets
     ]
@@ -132,8 +133,11 @@ def report_compare(*, user, period: Period) -> dict:
         "rows": rows,
         "waiting": [row for row in rows if row.waiting],
         "counts": {
-            status: sum(1 for r in reports.values() if r.status == status)
-            for status in ReportStatus.values
+            **{
+                status: sum(1 for r in sent.values() if r.status == status)
+                for status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED)
+            },
+            "unsent": sum(1 for row in rows if row.report is None),
         },
     }
 

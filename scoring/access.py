@@ -108,3 +108,32 @@ def forget_judges(round_id) -> None:
 
 def _on_commit(callback) -> None:
     transaction.on_commit(callback)
+
+
+def own_street_ids(user) -> frozenset:
+    """The streets a person is of, for the recusal rule (no judge scores a project of their own
+    street): the streets of their street roles and the streets of the communities of their
+    community roles (a secretary, worker, partner or resident of 国奥社区 is of its street).
+    The rule (`rules.own_street`), the judge's list (`selectors.judge_entries`) and the home
+    page's count (`dashboards.selectors.sheets_to_score`) all ask this one function.
+
+    No query for someone without a community role; one otherwise, kept on the request's user
+    (a role change is seen on the next request: User.scope is forgotten then)."""
+    known = getattr(user, "_own_street_ids", None)
+    if known is None:
+        if not user.is_authenticated:
+            return frozenset()
+        from accounts.models import Community
+        from accounts.roles import COMMUNITY_SCOPED, STREET_SCOPED
+
+        scope = user.scope
+        known = scope.street_ids(STREET_SCOPED)
+        communities = scope.community_ids(COMMUNITY_SCOPED)
+        if communities:
+            known |= frozenset(
+                Community.objects.filter(pk__in=communities)
+                .order_by()
+                .values_list("street_id", flat=True)
+            )
+        user._own_street_ids = known
+    return known

@@ -126,6 +126,10 @@ class JudgeAssignForm(forms.Form):
         self.fields["user"].label_from_instance = lambda u: u.display_name or u.username
 
 
+class JudgeSearchForm(forms.Form):
+    q = forms.CharField(label="姓名或用户名", min_length=1, max_length=30, required=False)
+
+
 class JudgeRemoveForm(forms.Form):
     judge = forms.IntegerField(min_value=1, max_value=2**31 - 1)
 

@@ -8,7 +8,7 @@ import rules
 from accounts.roles import STREET_DECIDERS
 from accounts.rules import is_district_staff, street_id_of
 
-from .access import judge_round_ids, may_judge
+from .access import judge_round_ids, may_judge, own_street_ids
 
 
 def _round_of(obj):
@@ -25,9 +25,10 @@ def is_judge(user, obj=None):
 
 
 def own_street(user, entry) -> bool:
-    """The entry's project is of a street the person works in (an expert's role assignment):
-    no judge scores a project of their own street."""
-    return entry.community.street_id in user.scope.street_ids()
+    """The entry's project is of a street the person is of (a street role there, or a community
+    role in one of its communities: access.own_street_ids): no judge scores a project of their
+    own street."""
+    return entry.community.street_id in own_street_ids(user)
 
 
 @rules.predicate

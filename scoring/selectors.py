@@ -3,7 +3,9 @@
 The ranking (`round_ranking`): a project's score is the mean of its submitted sheets' totals
 (each total is already weighted: a criterion's full marks are its weight); with five or more
 sheets the highest and the lowest total are dropped first. Ties are broken by the round's rule
-(residents' satisfaction rate, the median judge total). Three queries, whatever the round's size.
+(residents' satisfaction rate, the median judge total). Means are compared exact (a Decimal
+quotient, never rounded): 85.333… and 85.325 both show as 85.33 and are no tie. Three queries,
+whatever the round's size.
 """
 
 import statistics
@@ -27,22 +29,30 @@ TWO_PLACES = Decimal("0.01")
 @dataclass(frozen=True)
 class Score:
     sheets: int
-    score: Decimal | None  # None: no submitted sheet yet
+    score: Decimal | None  # the mean rounded half up to two places, for display; None: no sheet
     median: Decimal | None
     dropped: tuple = ()  # (highest, lowest) when dropped
+    mean: Decimal | None = None  # the exact mean, for comparing (ranks and ties)
+
+    @property
+    def exact(self) -> Decimal | None:
+        """What ranks compare: the exact mean (the shown score for a Score built without it)."""
+        return self.mean if self.mean is not None else self.score
 
 
 def score_from(sheets: int, total, highest, lowest, median=None) -> Score:
     """A project's score from the aggregates of its submitted sheets' totals (count, sum,
     highest, lowest), as the database gives them: from DROP_FROM sheets on, the highest and the
-    lowest are dropped; the mean is rounded half up to two places."""
+    lowest are dropped; the mean is kept exact (for comparing) and shown rounded half up to two
+    places."""
     if not sheets:
         return Score(0, None, None)
     total, kept, dropped = Decimal(total), sheets, ()
     if sheets >= DROP_FROM:
         total, kept = total - highest - lowest, sheets - 2
         dropped = (Decimal(highest), Decimal(lowest))
-    return Score(sheets, (total / kept).quantize(TWO_PLACES, ROUND_HALF_UP), median, dropped)
+    mean = total / kept
+    return Score(sheets, mean.quantize(TWO_PLACES, ROUND_HALF_UP), median, dropped, mean)
 
 
 def median_of(totals) -> Decimal | None:
@@ -69,51 +79,54 @@ class RankRow:
     community: str
     street: str
     score: Score
-    rate: Decimal | None  # residents' satisfaction rate, percent
+    rate: Decimal | None  # residents' satisfaction rate, percent, to one place (display)
     grades: int = 0
     rank: int | None = None
-    tied: bool = False  # shares its score with another row (the rule decided)
+    tied: bool = False  # shares its exact mean with another row (the rule decided)
+    rate_exact: Decimal | None = None  # the rate unrounded, for the tie-break (else `rate`)
 
 
 def _tie_keys(row: RankRow, rule: str) -> tuple:
-    rate = row.rate if row.rate is not None else Decimal("-1")
+    exact = row.rate_exact if row.rate_exact is not None else row.rate
+    rate = exact if exact is not None else Decimal("-1")
     median = row.score.median if row.score.median is not None else Decimal("-1")
     return (rate, median) if rule == TieBreak.SATISFACTION else (median, rate)
 
 
 def rank(rows: list[RankRow], rule: str) -> list[RankRow]:
-    """Order by score, then the tie-break rule; number the ranks (rows equal on every key share
-    one: 1, 2, 2, 4). Rows without a score come last, unranked."""
+    """Order by the exact mean, then the tie-break rule; number the ranks (rows equal on every
+    key share one: 1, 2, 2, 4). Rows without a score come last, unranked. Two rows are tied only
+    when their exact means are equal, not when their rounded scores are."""
     scored = [r for r in rows if r.score.score is not None]
     unscored = sorted((r for r in rows if r.score.score is None), key=lambda r: r.title)
-    key = lambda r: (r.score.score, *_tie_keys(r, rule))  # noqa: E731
+    key = lambda r: (r.score.exact, *_tie_keys(r, rule))  # noqa: E731
     scored.sort(key=lambda r: (key(r), -r.entry_id), reverse=True)
     counts: dict = {}
     for row in scored:
-        counts[row.score.score] = counts.get(row.score.score, 0) + 1
+        counts[row.score.exact] = counts.get(row.score.exact, 0) + 1
     previous = None
     for position, row in enumerate(scored, 1):
-        row.tied = counts[row.score.score] > 1
+        row.tied = counts[row.score.exact] > 1
         row.rank = previous.rank if previous and key(previous) == key(row) else position
         previous = row
     return scored + unscored
 
 
 # --- reads --------------------------------------------------------------------------------------
-def satisfaction_rates(project_ids) -> dict[int, tuple[Decimal, int]]:
-    """project id → (satisfaction rate in percent, verified grades), for the projects residents
-    graded: evaluation's result (满意 + 基本满意 over every verified grade; unverified ones are
-    kept apart). One query (evaluation.selectors.grade_results)."""
+def satisfaction_rates(project_ids) -> dict[int, tuple[Decimal, int, Decimal]]:
+    """project id → (satisfaction rate in percent to one place, verified grades, the exact rate
+    in percent), for the projects residents graded: evaluation's result (满意 + 基本满意 over
+    every verified grade; unverified ones are kept apart). The rounded rate is shown, the exact
+    one compared. One query (evaluation.selectors.grade_results)."""
     from evaluation.selectors import grade_results
 
-    return {
-        pk: (
-            (Decimal(str(result.overall.rate)) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP),
-            result.overall.total,
-        )
-        for pk, result in grade_results(project_ids).items()
-        if result.overall.total
-    }
+    rates = {}
+    for pk, result in grade_results(project_ids).items():
+        tally = result.overall
+        if tally.total:
+            exact = Decimal(tally.satisfied + tally.basic) * 100 / tally.total
+            rates[pk] = (exact.quantize(Decimal("0.1"), ROUND_HALF_UP), tally.total, exact)
+    return rates
 
 
 def round_ranking(round_: Round, *, medians: bool = False) -> list[RankRow]:
@@ -137,7 +150,7 @@ def round_ranking(round_: Round, *, medians: bool = False) -> list[RankRow]:
     seen: dict = {}
     for entry_id, score in scores.items():
         if score.score is not None:
-            seen.setdefault(score.score, []).append(entry_id)
+            seen.setdefault(score.exact, []).append(entry_id)
     wanted = [pk for ids in seen.values() if medians or len(ids) > 1 for pk in ids]
     totals: dict[int, list] = {}
     # Always one query (an impossible id when nobody is tied): the same count at every refresh.
@@ -156,8 +169,9 @@ def round_ranking(round_: Round, *, medians: bool = False) -> list[RankRow]:
             community=e.community.name,
             street=e.community.street.name,
             score=scores[e.pk],
-            rate=rates.get(e.project_id, (None, 0))[0],
-            grades=rates.get(e.project_id, (None, 0))[1],
+            rate=rates.get(e.project_id, (None, 0, None))[0],
+            grades=rates.get(e.project_id, (None, 0, None))[1],
+            rate_exact=rates.get(e.project_id, (None, 0, None))[2],
         )
         for e in entries
     ]
@@ -244,10 +258,12 @@ def round_get(*, user, pk) -> Round:
 
 def judge_entries(round_: Round, user):
     """The projects this judge scores in the round (none of their own street), each with the
-    judge's sheet's status and total (one query)."""
+    judge's sheet's status and total (one query; access.own_street_ids may add one, cached)."""
+    from .access import own_street_ids
+
     sheets = ScoreSheet.objects.filter(entry=OuterRef("pk"), judge=user)
     return (
-        round_.entries.exclude(community__street_id__in=user.scope.street_ids())
+        round_.entries.exclude(community__street_id__in=own_street_ids(user))
         .select_related("project", "community__street")
         .annotate(
             sheet_id=Subquery(sheets.values("id")[:1]),
@@ -301,13 +317,35 @@ def candidate_projects(round_: Round, q: str = ""):
     return projects
 
 
+# At most this many people answer a search for a judge.
+JUDGE_RESULTS = 20
+
+
+def judge_search(round_: Round, q: str):
+    """People who may judge (district staff, experts), not yet judges of this round, whose name
+    or username holds `q`: at most JUDGE_RESULTS, none for an empty `q` (one query)."""
+    from .workflow import judge_candidates
+
+    q = (q or "").strip()
+    if not q:
+        return []
+    return list(
+        judge_candidates()
+        .exclude(pk__in=round_.judges.values("user_id"))
+        .filter(Q(display_name__icontains=q) | Q(username__icontains=q))
+        .only("id", "username", "display_name")[:JUDGE_RESULTS]
+    )
+
+
 def published_competitions():
     return Round.objects.published().order_by("-year", "-published_at", "-id")
 
 
 def public_competition_get(*, user, pk) -> Round:
-    """A published competition; anything else is a 404 (a round that exists but is not
-    published is audited as a denial, as core.scope does for staff)."""
+    """A published competition; anything else is a 404. A logged-in person asking for a round
+    that exists but is not published is audited as a denial, as core.scope does for staff; an
+    anonymous visitor gets the plain 404 of a missing id (no account, no audit row: otherwise
+    anyone could write rows without limit)."""
     from django.http import Http404
 
     from core.audit import audit
@@ -315,7 +353,7 @@ def public_competition_get(*, user, pk) -> Round:
 
     found = Round.objects.published().select_related("rubric").filter(pk=pk).first()
     if found is None:
-        if Round.objects.filter(pk=pk).exists():
+        if user.is_authenticated and Round.objects.filter(pk=pk).exists():
             audit(
                 actor=user,
                 action="access.denied",

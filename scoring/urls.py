@@ -22,6 +22,7 @@ urlpatterns = [
     path("evaluation/rounds/<int:pk>/projects/remove/", views.entry_remove, name="entry_remove"),
     path("evaluation/rounds/<int:pk>/entrants/", views.entrants, name="entrants"),
     path("evaluation/rounds/<int:pk>/judges/", views.judge_assign, name="judge_assign"),
+    path("evaluation/rounds/<int:pk>/judges/search/", views.judge_search, name="judge_search"),
     path("evaluation/rounds/<int:pk>/judges/remove/", views.judge_remove, name="judge_remove"),
     path("evaluation/rounds/<int:pk>/open/", views.round_open, name="round_open"),
     path("evaluation/rounds/<int:pk>/close/", views.round_close, name="round_close"),

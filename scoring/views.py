@@ -29,6 +29,7 @@ from .forms import (
     EntryRemoveForm,
     JudgeAssignForm,
     JudgeRemoveForm,
+    JudgeSearchForm,
     ProjectSearchForm,
     ReopenForm,
     RoundCreateForm,
@@ -39,7 +40,7 @@ from .forms import (
 )
 from .models import Entry, Judge, RoundKind, RoundStatus, ScoreSheet, SheetStatus
 from .rules import own_street
-from .workflow import ENTRANT_STATUSES, ROUND_WORKFLOW, SHEET_WORKFLOW, judge_candidates
+from .workflow import ENTRANT_STATUSES, ROUND_WORKFLOW, SHEET_WORKFLOW
 
 # The board refreshes this often (seconds) while judges score.
 BOARD_EVERY = 5
@@ -195,8 +196,8 @@ def _round_page(request, round_, status=200):
             .order_by("community__street__name", "community__name", "id"),
         )
         context["judges"] = selectors.round_judges(round_)
-        assigned = {judge.user_id for judge in context["judges"]}
-        context["candidates"] = [u for u in judge_candidates() if u.pk not in assigned]
+        # Judges are found by a search (judge_search), never listed: the candidates grow.
+        context["judge_search"] = JudgeSearchForm()
     if round_.pk in _judged(user):
         context["mine"] = selectors.judge_entries(round_, user)[:100]
         context["accepting"] = round_.accepting_on()
@@ -300,6 +301,28 @@ def judge_assign(request, pk):
         lambda r, data: services.judge_assign(round=r, by=request.user, user=data["user"]),
         form=JudgeAssignForm(request.POST),
     )
+
+
+@login_required
+def judge_search(request, pk):
+    """District staff look for a judge by name or username (at least one character, at most
+    selectors.JUDGE_RESULTS people): htmx gets the results alone, a plain GET the whole page."""
+    round_ = selectors.round_get(user=request.user, pk=pk)
+    _admit(request.user, "scoring.manage_round", round_)
+    search = JudgeSearchForm(request.GET or None)
+    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    can_assign = ROUND_WORKFLOW.allows(ROUND_WORKFLOW["assign_judge"], round_)
+    found = selectors.judge_search(round_, q) if can_assign else []
+    context = {
+        "round": round_,
+        "search": search,
+        "q": q,
+        "found": found,
+        "more": len(found) >= selectors.JUDGE_RESULTS,
+        "can_assign": can_assign,
+    }
+    template = "scoring/_judge_results.html" if request.htmx else "scoring/judge_search.html"
+    return render(request, template, context)
 
 
 @require_POST

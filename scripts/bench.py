@@ -321,6 +321,15 @@ def pages(users: dict) -> list[Page]:
             "detail",
         ),
         Page("round page, judging (expert)", review_round.get_absolute_url(), "expert", "detail"),
+        Page(
+            "round page, managing (district)", review_round.get_absolute_url(), "district", "detail"
+        ),
+        Page(
+            "judge search (district)",
+            f"/evaluation/rounds/{review_round.pk}/judges/search/?q=专家",
+            "district",
+            "list",
+        ),
         Page("public competitions", "/p/competitions/", None, "public"),
     ]
     lists = [

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import Street
+from accounts.roles import Role
 from core.models import AuditEvent
 from reports.documents import DOCX_TYPE, PDF_TYPE
 from reports.models import HalfYearReport, Period, ReportStatus, YearlyAssessment
@@ -163,15 +164,68 @@ def test_the_side_by_side_page_names_who_has_not_submitted(client, org, people):
         ReportFactory(street=org.street_a, created_by=people.street, year=NOW.year, half=NOW.half),
         people.street,
     )
-    ReportFactory(street=org.street_b, created_by=people.street_b, year=NOW.year, half=NOW.half)
+    draft = ReportFactory(
+        street=org.street_b,
+        created_by=people.street_b,
+        year=NOW.year,
+        half=NOW.half,
+        achievements="草稿里的半句话",
+    )
 
     response = _login(client, people.district).get(reverse("reports:report_compare"))
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "尚未提交(2 个街道)" in page
-    assert "八角街道(起草中)" in page and f"{street_c.name}(未起草)" in page
+    assert "尚未提交(2 个街道)" in page and "未提交 2" in page
+    # A draft is only 未提交, like no report at all: no status, link, text or figures of it.
+    assert "八角街道(未提交)" in page and f"{street_c.name}(未提交)" in page
+    assert "起草中" not in page and "草稿里的半句话" not in page
+    assert draft.get_absolute_url() not in page
     assert HalfYearReport.objects.get(street=org.street_a).get_absolute_url() in page
+    row = re.search(r"<tr>\s*<th scope=\"row\">八角街道</th>(.*?)</tr>", page, re.S)
+    assert row and re.findall(r"<td class=\"text-end\">([^<]*)</td>", row.group(1))
+    assert set(re.findall(r"<td class=\"text-end\">([^<]*)</td>", row.group(1))) == {"—"}
+
+
+def test_the_district_reads_a_report_only_once_submitted(client, org, people):
+    """A draft is the street's working copy: 404 to the district (page, downloads, buttons) and
+    left out of its list; submitted, and still after being returned, the district reads it."""
+    report = ReportFactory(street=org.street_a, created_by=people.street, **SECTIONS)
+    _login(client, people.district)
+    for name in ("report_detail", "report_docx", "report_pdf", "report_edit"):
+        assert client.get(reverse(f"reports:{name}", args=[report.pk])).status_code == 404
+    for name in ("report_accept", "report_return", "report_refresh", "report_submit"):
+        url = reverse(f"reports:{name}", args=[report.pk])
+        assert client.post(url, {"comment": "看看"}).status_code == 404
+    assert (
+        report.get_absolute_url() not in client.get(reverse("reports:report_list")).content.decode()
+    )
+    assert not HalfYearReport.objects.visible_to(people.district).exists()
+    assert AuditEvent.objects.filter(actor=people.district, action="access.denied").count() == 8
+    assert not AuditEvent.objects.filter(action="report.export").exists()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and not report.review_comment
+
+    submitted(report, people.street)
+    assert client.get(report.get_absolute_url()).status_code == 200
+    client.post(reverse("reports:report_return", args=[report.pk]), {"comment": "请补充。"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert SECTIONS["achievements"] in page
+    assert report.get_absolute_url() in client.get(reverse("reports:report_list")).content.decode()
+    # The street reads its own draft as ever.
+    assert HalfYearReport.objects.visible_to(people.street).filter(pk=report.pk).exists()
+
+
+def test_district_staff_in_a_streets_group_read_that_streets_drafts_only(org, people):
+    own = ReportFactory(street=org.street_a, created_by=people.street)
+    other = ReportFactory(street=org.street_b, created_by=people.street_b)
+    f.add_role(people.district, Role.STREET_MEMBER, org.street_a)
+    visible = HalfYearReport.objects.visible_to(people.district)
+    assert list(visible) == [own]
+    submitted(other, people.street_b)
+    assert set(visible.all()) == {own, other}
 
 
 def _reports_in(org, people, streets: int):

@@ -43,6 +43,48 @@ def test_mean_is_rounded_half_up_to_two_places():
     assert project_score([D("90"), D("90"), D("90.1")]).score == D("90.03")
 
 
+def test_ties_are_decided_on_the_exact_means_not_the_rounded_ones():
+    """85.333… and 85.334 both show as 85.33, yet they are no tie: the higher mean ranks first
+    whatever the tie-break rule says (here the other row has the better satisfaction rate)."""
+    thirds = Score(3, D("85.33"), D("85"), mean=D(256) / 3)  # (85 + 85 + 86) / 3
+    rows = rank(
+        [
+            RankRow(1, 1, "甲", "", "", thirds, rate=D("99")),
+            RankRow(2, 2, "乙", "", "", Score(3, D("85.33"), D("85"), mean=D("85.334")), D("1")),
+        ],
+        TieBreak.SATISFACTION,
+    )
+
+    assert [(r.entry_id, r.rank, r.tied) for r in rows] == [(2, 1, False), (1, 2, False)]
+    assert [str(r.score.score) for r in rows] == ["85.33", "85.33"]  # rounded for display only
+
+
+def test_project_scores_keep_their_exact_mean_for_comparing():
+    thirds = project_score([D("85"), D("85"), D("86")])
+    quarters = project_score([D(x) for x in ("99", "85.3", "85.3", "85.3", "85.4", "10")])
+
+    assert thirds.score == quarters.score == D("85.33")  # 85.333… and 85.325, half up
+    rows = rank(
+        [
+            RankRow(1, 1, "甲", "", "", thirds, rate=None),
+            RankRow(2, 2, "乙", "", "", quarters, rate=D("100")),
+        ],
+        TieBreak.SATISFACTION,
+    )
+    assert [(r.entry_id, r.rank, r.tied) for r in rows] == [(1, 1, False), (2, 2, False)]
+    assert thirds.mean > quarters.mean
+
+
+def test_the_satisfaction_tie_break_compares_the_exact_rates():
+    """Both rates show as 90.0%; the exact ones decide before the median does."""
+    low, high = _row(1, "85", rate="90.0", median="90"), _row(2, "85", rate="90.0", median="80")
+    low.rate_exact, high.rate_exact = D(9001) / 100, D(9004) / 100
+
+    rows = rank([low, high], TieBreak.SATISFACTION)
+
+    assert [(r.entry_id, r.rank, r.tied) for r in rows] == [(2, 1, True), (1, 2, True)]
+
+
 def test_no_sheet_means_no_score():
     assert project_score([]) == Score(0, None, None)
 

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -221,3 +222,141 @@ def test_assigned_judge_reads_the_project_page_and_may_change_nothing(client, ju
     assert edit.status_code == 403
     client.force_login(people.judge_unassigned)
     assert client.get(reverse("projects:detail", args=[guoao.project_id])).status_code == 404
+
+
+def test_a_judge_with_a_community_role_does_not_score_that_communitys_street(
+    client, judging, org, people
+):
+    """Street B's expert who is also a WORKER of 国奥社区 (street A) is of street A too: 国奥's
+    project is neither in his list nor open to his sheet (403 with the reason), nor counted."""
+    from accounts.roles import Role
+    from dashboards.selectors import sheets_to_score
+    from scoring.access import own_street_ids
+    from scoring.services import sheet_save
+    from tests import factories as f
+
+    round_obj, guoao, yuehai = judging
+    f.add_role(people.judge, Role.WORKER, org.guoao)
+    people.judge.__dict__.pop("scope", None)
+    client.force_login(people.judge)
+    url = reverse("scoring:sheet", args=[guoao.pk])
+    data = {f"c{i}": "10" for i in range(1, 6)}
+
+    page = client.get(round_obj.get_absolute_url()).content.decode()
+    opened = client.get(url)
+    submitted = client.post(reverse("scoring:sheet_submit", args=[guoao.pk]), data)
+
+    assert "国奥邻里节" not in page and "悦海百家宴" not in page
+    assert opened.status_code == 403 and "回避规则" in opened.content.decode()
+    assert submitted.status_code == 403 and "回避规则" in submitted.content.decode()
+    assert not ScoreSheet.objects.exists()
+    assert not people.judge.has_perm("scoring.score_sheet", guoao)
+    with pytest.raises(PermissionDenied):
+        sheet_save(entry=guoao, by=people.judge, points={}, submit=False)
+    assert sheets_to_score(people.judge) == 0
+    assert own_street_ids(people.judge) == {org.street_a.pk, org.street_b.pk}
+
+
+def test_anonymous_404s_of_unpublished_competitions_write_no_audit_rows(client, org, people):
+    """Nobody without an account can fill the audit log: an unpublished round is a plain 404 for
+    them, as a missing id is; a logged-in person's denial is still audited."""
+    draft = sf.round_(people.district, kind=RoundKind.COMPETITION, status=RoundStatus.CLOSED)
+    url = reverse("scoring:public_competition", args=[draft.pk])
+
+    for _ in range(3):
+        assert client.get(url).status_code == 404
+    assert not AuditEvent.objects.filter(action="access.denied").exists()
+
+    client.force_login(people.resident)
+    assert client.get(url).status_code == 404
+    denied = AuditEvent.objects.get(action="access.denied")
+    assert (denied.actor, denied.detail["model"]) == (people.resident, "scoring.round")
+
+
+def _loaded(client, url, monkeypatch):
+    """(queries, model instances loaded) of one GET."""
+    from django.db import connection
+    from django.db.models import Model
+    from django.test.utils import CaptureQueriesContext
+
+    loaded = []
+    original = Model.from_db.__func__
+
+    def counting(cls, *args, **kwargs):
+        loaded.append(cls)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Model, "from_db", classmethod(counting))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    monkeypatch.undo()
+    assert response.status_code == 200
+    return len(ctx), len(loaded), response.content.decode()
+
+
+def test_the_round_page_loads_no_judge_candidates_at_n_and_3n(
+    client, judging, org, people, monkeypatch
+):
+    """The people who may judge are found by a search, never all loaded into the round page:
+    the same queries and the same rows whether there are n or 3n of them."""
+    from accounts.roles import Role
+    from tests import factories as f
+
+    round_obj, _, _ = judging
+    client.force_login(people.district)
+    url = round_obj.get_absolute_url()
+    client.get(url)  # warm the session
+
+    def grow(start, n):
+        for i in range(start, start + n):
+            sf.expert(org.street_b, f"候选专家{i}")
+            f.make_user(Role.DISTRICT_STAFF, org.district, username=f"候选区级{i}")
+
+    grow(0, 3)
+    small = _loaded(client, url, monkeypatch)
+    grow(3, 6)
+    large = _loaded(client, url, monkeypatch)
+
+    assert small[:2] == large[:2]
+    assert small[0] <= 10
+    assert "候选专家" not in large[2] and "候选区级" not in large[2]
+    assert 'id="id_judge_q"' in large[2] and "<select" not in large[2].split('id="h-judges"')[1]
+
+
+def test_judge_search_finds_by_name_from_one_character_and_caps_at_twenty(
+    client, judging, org, people
+):
+    round_obj, _, _ = judging
+    for i in range(25):
+        sf.expert(org.street_b, f"zhangsan{i:02d}")
+    expert = sf.expert(org.street_a, "lisi")
+    expert.display_name = "李四"
+    expert.save()
+    url = reverse("scoring:judge_search", args=[round_obj.pk])
+    client.force_login(people.district)
+
+    empty = client.get(url, {"q": "  "}, headers={"HX-Request": "true"}).content.decode()
+    capped = client.get(url, {"q": "zhangsan"}, headers={"HX-Request": "true"}).content.decode()
+    by_name = client.get(url, {"q": "李"}, headers={"HX-Request": "true"}).content.decode()
+    full = client.get(url, {"q": "李"}).content.decode()
+    assigned = client.get(url, {"q": "judge"}, headers={"HX-Request": "true"}).content.decode()
+    staff = client.get(url, {"q": "secretary"}, headers={"HX-Request": "true"}).content.decode()
+
+    assert "输入姓名或用户名" in empty and 'name="user"' not in empty
+    assert capped.count('name="user"') == 20 and "只列出前 20 位" in capped
+    assert "<html" not in by_name and f'value="{expert.pk}"' in by_name
+    assert "<html" in full and f'value="{expert.pk}"' in full and 'id="id_judge_q"' in full
+    # Already this round's judge: not offered again; a community's secretary is no candidate.
+    assert f'value="{people.judge.pk}"' not in assigned
+    assert f'value="{people.judge_unassigned.pk}"' in assigned
+    assert 'name="user"' not in staff
+
+
+def test_judge_search_is_the_districts(client, judging, people):
+    round_obj, _, _ = judging
+    url = reverse("scoring:judge_search", args=[round_obj.pk])
+
+    client.force_login(people.judge)
+    assert client.get(url, {"q": "a"}).status_code == 403
+    client.force_login(people.street)
+    assert client.get(url, {"q": "a"}).status_code == 404

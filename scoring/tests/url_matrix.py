@@ -137,6 +137,12 @@ MATRIX = {
         "POST": in_round(district_business=302, judge=403),
         "data": {"user": "@candidate"},
     },
+    # Finding a judge by name (htmx fragment or the whole page): district staff.
+    "scoring:judge_search": {
+        "kwargs": "scoring_round",
+        "query": {"q": "judge"},
+        "GET": in_round(district_business=200, judge=403),
+    },
     "scoring:judge_remove": {
         "kwargs": "scoring_round",
         "GET": everyone(405),

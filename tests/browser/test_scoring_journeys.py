@@ -1,8 +1,8 @@
 """Judges score on a 360 px phone, each page checked by Journey.check(): an expert of another
 street, assigned to the round, sees his projects (not his own street's), reads a project through
 the round's read-only grant, saves a draft sheet, submits it and finds it locked; district staff
-see the ranking. The competition's board shows a ranking that updates by itself (htmx polling)
-after another judge submits a sheet."""
+find and assign another judge by a search and see the ranking. The competition's board shows a
+ranking that updates by itself (htmx polling) after another judge submits a sheet."""
 
 import re
 from decimal import Decimal
@@ -65,6 +65,15 @@ def test_a_judge_scores_a_sheet_submits_it_and_the_district_sees_the_ranking(
     d.login("district")
     d.goto(round_obj.get_absolute_url(), "round-district")
     expect(dmain).to_contain_text("已提交 1 份")
+    # A judge is found by a search (htmx), never picked from a list of everyone.
+    d.page.get_by_label(re.compile("输入姓名或用户名")).fill("judge_un")
+    results = d.page.locator("#judge-results")
+    expect(results).to_contain_text("judge_unassigned")
+    expect(results).not_to_contain_text("secretary")
+    d.check("judge-search")
+    d.click(results.get_by_role("button", name=re.compile("指派")), "judge-assigned")
+    expect(dmain).to_contain_text("评委已指派")
+    assert round_obj.judges.filter(user=people.judge_unassigned).exists()
     d.click(d.page.get_by_role("link", name="排名", exact=True), "ranking")
     expect(d.page.locator("#board tbody tr").first).to_contain_text("国奥邻居节")
     expect(d.page.locator("#board tbody tr").first).to_contain_text("86.50")
