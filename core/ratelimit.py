@@ -10,6 +10,9 @@ opened the form has the cookie; a script does not). Past either limit: 429 with 
     @rate_limited("public_form")                       # device, then address
     @rate_limited("grading", key=lambda request: request.POST.get("household_code", ""))
 
+Cache keys hold a keyed hash (HMAC with SECRET_KEY) of what they count, never a household code,
+a device id or an address: `rl:<limit>:<hash>:<window>`.
+
 BENCH=1 and the test settings switch limits off (RATE_LIMITS_ENABLED); their own tests switch
 them on.
 """
@@ -23,6 +26,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils.crypto import salted_hmac
 
 from .middleware import client_ip
 
@@ -54,11 +58,18 @@ def _clock() -> float:
     return time.time()
 
 
-def _hit(bucket: str, rate: str) -> bool:
-    """Count one request in this bucket's current window; True if it is over the limit."""
+def _digest(who: str) -> str:
+    """A keyed hash of whom a bucket counts (a household code, a device id, an address): the
+    cache never holds the value itself, whatever a caller passes as the key."""
+    return salted_hmac(SALT + ".bucket", who, algorithm="sha256").hexdigest()[:32]
+
+
+def _hit(name: str, who: str, rate: str) -> bool:
+    """Count one request in the current window of this limit's bucket for `who`; True if it is
+    over the limit."""
     limit, seconds = parse(rate)
     window = int(_clock()) // seconds
-    key = f"rl:{bucket}:{window}"
+    key = f"rl:{name}:{_digest(who)}:{window}"
     cache.add(key, 0, seconds + 5)
     try:
         count = cache.incr(key)
@@ -74,9 +85,9 @@ def over_limit(request, name: str, key: str = "") -> int | None:
     rates = settings.RATE_LIMITS[name]
     address = client_ip(request) or "unknown"
     own = f"key:{key}" if key else (f"dev:{d}" if (d := device_of(request)) else f"ip:{address}")
-    if _hit(f"{name}:{own}", rates["device"]):
+    if _hit(name, own, rates["device"]):
         return parse(rates["device"])[1]
-    if _hit(f"{name}:addr:{address}", rates["ip"]):
+    if _hit(name, f"addr:{address}", rates["ip"]):
         return parse(rates["ip"])[1]
     return None
 

@@ -82,7 +82,7 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     scenes.build(tree, rng, now, partners, built)
     notices.build(tree, now)
     resident_signups.build(now)
-    # Household code slips: batches ready, their PDFs made on the first download.
+    # Household code slips: batches ready, their PDFs made by the task on the first download.
     slip_counts = code_slips.build(tree, now)
     library_counts = library.build(tree, now, partners)
     # Residents' grades through the three channels on the projects in progress or retrospected.

@@ -2,8 +2,9 @@
 them building by building, with one batch voided and reissued; 悦海社区 one compound.
 
 Making a PDF takes a second or two of WeasyPrint per batch, too slow for the seed: the batches
-are written ready without their file, and the PDF is made from the current codes on the first
-download (evaluation/slips.py, the `download` action). That is sound because only voiding
+are written ready without their file. The first download finds it missing and sends the batch
+back to 生成中 (evaluation/slips.py, the `remake` action): the background task makes the PDF from
+the current codes and the list, which polls, shows it 可下载. That is sound because only voiding
 changes a household's code, and a voided batch is never downloaded; the same path remakes a file
 lost from the disk. Written in bulk like the rest of the demo, with the statuses the workflow
 table would have given."""

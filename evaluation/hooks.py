@@ -32,6 +32,17 @@ def grades_evidence(project, steps) -> None:
     step.evidence = f"{step.evidence};{line}"
 
 
+def _own_scope(user, project) -> bool:
+    """The project is of the user's own scope (not opened by a read-only grant: a judge sees
+    the rate here, never the grades page). No query: the scope is kept on the user."""
+    scope = user.scope
+    return (
+        scope.is_district_business
+        or project.community_id in scope.community_ids()
+        or project.community.street_id in scope.street_ids()
+    )
+
+
 def grades_section(project, user) -> str:
     """RETROSPECTIVE_HOOKS: the residents' grades part of the 复盘 card."""
     return render_to_string(
@@ -39,7 +50,8 @@ def grades_section(project, user) -> str:
         {
             "project": project,
             "result": project_result(project),
-            "can_view": user.has_perm("evaluation.view_grades", project),
+            "can_view": user.has_perm("evaluation.view_grades", project)
+            and _own_scope(user, project),
             "can_visit": not gradeable_reason(project)
             and user.has_perm("evaluation.grade_visit", project),
         },

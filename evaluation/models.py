@@ -37,8 +37,9 @@ SATISFIED_VERDICTS = (Verdict.SATISFIED, Verdict.BASIC)
 
 class GradeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Grades of the projects this user may open."""
-        return self.filter(project__in=Project.objects.visible_to(user))
+        """Grades of the projects of this user's own scope: a read-only grant (a judge's scoring
+        round) opens a project's page, never its residents' grades and comments."""
+        return self.filter(project__in=Project.objects.visible_to(user, grants=False))
 
     def verified(self):
         return self.exclude(household=None)

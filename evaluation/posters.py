@@ -9,6 +9,7 @@ import io
 import segno
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.models import Activity
 
@@ -27,6 +28,8 @@ def poster_context(session: Activity) -> dict:
         "project": session.project,
         "link": link,
         "qr": segno.make(link, error="m").svg_data_uri(scale=8, border=2),
+        # Printed ahead of the day: the page it opens says when grading opens.
+        "upcoming": session.date > timezone.localdate(),
     }
 
 

@@ -4,7 +4,9 @@
 the household's community; the session keeps the household's id and a keyed hash of its code
 (never the code, never in a URL) for an hour, and forgets it when the code is reissued.
 邀请现场评 (`/p/grade/sessions/<id>/`): the page a session's QR poster opens; a code is optional,
-without one the grade is kept apart as unverified (one per device per project).
+without one the grade is kept apart as unverified (one per device per project). Only at a session
+held or taking place today: a poster put up before the day says when grading opens; a cancelled
+session (or one whose day passed without it) answers 410.
 
 Every POST counts against the `public_form` limit per device and the `grading` limit per household
 code (or device), each with a high per-address cap (core/ratelimit.py): 429 past either.
@@ -17,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Household
 from core import once
@@ -88,6 +90,7 @@ def _online_page(request, household, *, status=200, forms=None):
     return render(request, "evaluation/online_projects.html", context, status=status)
 
 
+@require_http_methods(["GET", "POST"])
 @rate_limited("public_form")
 @rate_limited("grading", key=_posted_code)
 def online(request):
@@ -139,6 +142,7 @@ def online_grade(request, pk):
                 comment=data["comment"],
                 channel=Channel.ONLINE,
                 household=household,
+                check=request.session[SESSION_KEY]["check"],  # checked again under the lock
                 by=request.user,
             )
             claim.result_url = back
@@ -183,6 +187,7 @@ def _public_session(pk) -> Activity:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @rate_limited("public_form")
 @rate_limited("grading", key=_posted_code)
 def onsite(request, pk):
@@ -194,10 +199,16 @@ def onsite(request, pk):
         "activity": activity,
         "project": project,
         "form": form,
-        "closed": services.gradeable_reason(project),
+        # The session's day first (a poster put up before it), then the project's status.
+        "closed": services.session_reason(activity) or services.gradeable_reason(project),
     }
+    if services.session_gone(activity):  # cancelled, or its day passed without it: 410
+        context["closed"] = services.SESSION_GONE
+        return render(request, "evaluation/onsite_form.html", context, status=410)
     if request.method != "POST":
         return render(request, "evaluation/onsite_form.html", context)
+    if context["closed"]:  # not gradeable yet, or the session's day is to come
+        return render(request, "evaluation/onsite_form.html", context, status=409)
     if not form.is_valid():
         return render(request, "evaluation/onsite_form.html", context, status=422)
     data = form.cleaned_data

@@ -121,10 +121,10 @@ def graded_by(household: Household, project_ids) -> set[int]:
 
 
 def overview(*, user):
-    """The projects the user sees that residents grade (in progress or retrospected), for the
-    evaluation home; rates come from grade_results for the page shown."""
+    """The projects of the user's own scope (not a grant's) that residents grade (in progress or
+    retrospected), for the evaluation home; rates come from grade_results for the page shown."""
     return (
-        Project.objects.visible_to(user)
+        Project.objects.visible_to(user, grants=False)
         .filter(status__in=GRADEABLE_STATUSES)
         .select_related("community__street")
         .only(
@@ -140,8 +140,15 @@ def overview(*, user):
 
 
 def project_for_grades(*, user, pk: int) -> Project:
-    """One project the user sees (404, audited, otherwise), for its grades pages."""
-    return get_visible_or_404(Project.objects.select_related("community__street"), user, pk=pk)
+    """One project of the user's own scope (404, audited, otherwise), for its grades pages: a
+    judge whose round opens the project reads its satisfaction rate on the score sheet, never
+    the residents' grades and comments."""
+    return get_visible_or_404(
+        Project.objects.select_related("community__street"),
+        user,
+        visible_kwargs={"grants": False},
+        pk=pk,
+    )
 
 
 COMMENT_FIELDS = (

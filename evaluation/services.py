@@ -71,6 +71,29 @@ def gradeable_reason(project: Project) -> str:
     return ""
 
 
+SESSION_GONE = "该场活动尚未举办或已取消,不能在这里评价。"
+
+
+def session_gone(session: Activity) -> bool:
+    """A session residents can never grade at: cancelled, or its day passed without it being
+    held. (A session to come opens on its day: `session_reason`.)"""
+    today = timezone.localdate()
+    if session.status == Activity.Status.CANCELLED:
+        return True
+    return session.date < today and session.status != Activity.Status.HELD
+
+
+def session_reason(session: Activity) -> str:
+    """Why residents cannot grade on site at this session now, or "" if they can: on site
+    means at a session held, or taking place today, never a cancelled one."""
+    if session_gone(session):
+        return SESSION_GONE
+    day = session.date
+    if day > timezone.localdate():
+        return f"活动当天开放评价:这场活动在 {day.year}年{day.month}月{day.day}日 举行,届时扫码即可评价。"
+    return ""
+
+
 def _clean_comment(comment) -> str:
     comment = "".join(c for c in str(comment or "") if c in "\n\t" or ord(c) >= 32).strip()
     if len(comment) > 500:
@@ -97,6 +120,7 @@ def grade_submit(
     code: str | None = None,
     session: Activity | None = None,
     device: str | None = None,
+    check: str | None = None,
     by=None,
 ) -> Grade:
     """Record one resident's grade of a project through one channel.
@@ -104,7 +128,10 @@ def grade_submit(
     走访入户评 (`visit`): a community worker of the project's community enters it for a household
     they chose (`household`, `by`). 线上投票评 (`online`): the household's `code` or the
     `household` a code opened. 邀请现场评 (`onsite`): from a `session` of the project, with the
-    household's `code` (verified) or without one (unverified, one per `device`). Refusals:
+    household's `code` (verified) or without one (unverified, one per `device`). `check`: the
+    `code_check` a resident's session kept with the household (the code it typed). The code (or
+    check) is verified again on the locked household: a code voided meanwhile (a voided slip
+    batch renews the codes under the same lock) is refused, never counted. Refusals:
     PermissionDenied (403), Conflict (409: not gradeable now) or ValidationError (422: a bad
     verdict, an unknown or foreign code, a household that graded already).
     """
@@ -122,6 +149,8 @@ def grade_submit(
         raise ValidationError("这场活动不属于这个项目。", code="session")
     if channel == Channel.ONSITE and session is None:
         raise ValidationError("现场评价要从活动的二维码进入。", code="session")
+    if channel == Channel.ONSITE and (reason := session_reason(session)):
+        raise Conflict(reason, code="session")
 
     if code:
         household = household_for_code(code, community_id=project.community_id)
@@ -152,6 +181,10 @@ def grade_submit(
     if household is not None:
         # One at a time per household: the next caller waits here, then finds the grade.
         household = _locked_household(household.pk)
+        if (code and household.code != normalise_code(code)) or (
+            check is not None and not hmac.compare_digest(code_check(household), check)
+        ):
+            raise ValidationError(INVALID_CODE, code="household_code")
         if Grade.objects.filter(project_id=project.pk, household=household).exists():
             raise ValidationError(ALREADY_GRADED, code="duplicate")
         grade.household = household

@@ -5,6 +5,16 @@ from django import forms
 from accounts.models import Building, Compound
 from core.once import OnceForm
 
+# Ids typed into a request are read only if they could be one (as accounts/households.py does):
+# an oversized number never reaches the database.
+ID_DIGITS = 9
+
+
+def parse_id(value) -> int | None:
+    """A positive id from request data, or None if it cannot be one."""
+    value = str(value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= ID_DIGITS else None
+
 
 class BuildingChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
@@ -31,15 +41,15 @@ class BatchForm(OnceForm):
         self.fields["compound"].queryset = Compound.objects.filter(community=community).only(
             "id", "name", "community_id"
         )
-        chosen = compound_id if compound_id is not None else self.data.get("compound")
+        chosen = parse_id(compound_id if compound_id is not None else self.data.get("compound"))
         buildings = Building.objects.filter(compound__community=community).select_related(
             "compound"
         )
-        if chosen and str(chosen).isascii() and str(chosen).isdigit():
+        if chosen is not None:
             # The buildings of the compound picked (all of the community's without scripts).
-            narrowed = buildings.filter(compound_id=int(chosen))
+            narrowed = buildings.filter(compound_id=chosen)
             buildings = narrowed if data is None else buildings
-            self.initial["compound"] = int(chosen)
+            self.initial["compound"] = chosen
         self.fields["building"].queryset = buildings.order_by("compound__name", "number")
 
     def clean(self):

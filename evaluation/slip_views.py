@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choice import community_or_choice
+from accounts.models import Compound
 from core.http import form_page, perform_or_refuse, refusal_status
 from core.paging import paginate
 from core.scope import get_visible_or_404
@@ -20,7 +21,7 @@ from projects.models import Activity
 
 from . import posters, slips
 from .models import CodeBatch
-from .slip_forms import BatchForm, VoidForm
+from .slip_forms import BatchForm, VoidForm, parse_id
 
 BATCH_FIELDS = ("community", "compound", "building", "created_by")
 # How often a batch being made asks whether it is ready (htmx polling), in seconds.
@@ -80,7 +81,15 @@ def slip_create(request):
     if isinstance(community, HttpResponse):
         return community
     if request.method == "GET" and request.htmx and "compound" in request.GET:
-        form = BatchForm(None, community, compound_id=request.GET["compound"])
+        compound_id = None
+        if request.GET["compound"]:  # "请选择小区": every building of the community
+            compound_id = parse_id(request.GET["compound"])
+            if (
+                compound_id is None
+                or not Compound.objects.filter(pk=compound_id, community=community).exists()
+            ):
+                raise Http404("没有这个小区。")
+        form = BatchForm(None, community, compound_id=compound_id)
         return render(request, "evaluation/slips_form.html#building", {"form": form})
 
     def perform(data):
@@ -103,7 +112,8 @@ def slip_create(request):
 @require_GET
 @never_cache
 def slip_download(request, pk):
-    """The batch's PDF, streamed through the scope check; each download is audited."""
+    """The batch's PDF, streamed through the scope check; each download is audited. A batch
+    whose file is missing is made again by the task: the list then shows it 生成中."""
     batch = _batch(request, pk)
     try:
         batch = slips.batch_download(batch=batch, by=request.user)
@@ -111,6 +121,13 @@ def slip_download(request, pk):
         for message in exc.messages:
             messages.error(request, message)
         return _list_page(request, status=refusal_status(exc))
+    if batch.status == CodeBatch.Status.PREPARING:  # its file was missing: the task makes it
+        messages.info(
+            request,
+            f"{slips.where_label(batch)}的户码条文件正在生成(生成中),完成后这一行会出现"
+            "“下载 PDF”按钮,不用刷新页面。",
+        )
+        return redirect(reverse("evaluation:slips") + f"#batch-{batch.pk}")
     try:
         handle = batch.pdf.open("rb")
     except FileNotFoundError:

@@ -2,7 +2,8 @@
 compound or of one building, as a PDF made by a background task (evaluation/tasks.py).
 
 The batch's lifecycle is one table (`SLIP_WORKFLOW`): preparing → ready (the task made the PDF)
-or failed (it could not; staff retry it); preparing or ready → voided, which gives every household
+or failed (it could not; staff retry it); ready → preparing when a download finds the file
+missing (the demo's batches, a lost disk: the task makes it again); preparing or ready → voided, which gives every household
 of the batch a new code, deletes the PDF and starts a replacement batch. Grades already given
 stay counted: a grade references its household, not the code.
 
@@ -123,13 +124,10 @@ def _void(step: Step) -> None:
     step.detail.update(households=renewed)
 
 
-def _download(step: Step) -> None:
-    """download: a ready batch whose file is missing (the demo's, or a lost disk) is made again
-    from the current codes, which are the batch's: only voiding changes them."""
-    if not step.obj.pdf:
-        content, count = render_pdf(step.obj)
-        step.data.update(content=content, households=count)
-        _store_pdf(step)
+def _forget_file(step: Step) -> None:
+    """remake: the file is missing; the task makes it again from the current codes, which are
+    the batch's (only voiding changes them)."""
+    step.set(pdf="", error="")
 
 
 SLIP_WORKFLOW = Workflow(
@@ -175,7 +173,16 @@ SLIP_WORKFLOW = Workflow(
             "下载",
             "evaluation.print_slips",
             frozenset({Status.READY}),
-            apply=_download,
+        ),
+        # A ready batch whose file is missing (the demo's, or one lost from the disk), on its
+        # download: back to 生成中 while the task makes the file again.
+        Action(
+            "remake",
+            "重新生成",
+            "evaluation.print_slips",
+            frozenset({Status.READY}),
+            target=Status.PREPARING,
+            apply=_forget_file,
         ),
     ],
     initial=Status.PREPARING,
@@ -257,10 +264,23 @@ def batch_retry(*, batch: CodeBatch, by) -> CodeBatch:
     return step.obj
 
 
+def has_file(batch: CodeBatch) -> bool:
+    """The batch's PDF is on the disk."""
+    return bool(batch.pdf) and batch.pdf.storage.exists(batch.pdf.name)
+
+
 def batch_download(*, batch: CodeBatch, by) -> CodeBatch:
-    """Check and audit one download of a ready batch's PDF (made again here if missing);
-    returns the locked batch, whose `pdf` the view streams."""
-    return SLIP_WORKFLOW.perform(batch, "download", by=by).obj
+    """Check and audit one download of a ready batch's PDF; returns the batch, whose `pdf` the
+    view streams. A ready batch without its file (the demo's, or one lost from the disk) is
+    not rendered here, inside the request and under the batch's lock: it goes back to 生成中
+    and the task makes the file once this commits; the batch returned is then preparing."""
+    with transaction.atomic():
+        locked = CodeBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status == Status.READY and not has_file(locked):
+            step = SLIP_WORKFLOW.perform(locked, "remake", by=by)
+            _queue(locked.pk)
+            return step.obj
+        return SLIP_WORKFLOW.perform(locked, "download", by=by).obj
 
 
 def batch_render(*, batch_id: int) -> str:

@@ -14,6 +14,7 @@ from core.paging import paginate
 from . import export, selectors, services
 from .forms import VisitGradeForm
 from .models import Channel
+from .slip_forms import parse_id
 
 
 @login_required
@@ -60,9 +61,9 @@ def grades_export(request):
     project_id = request.GET.get("project", "")
     project = None
     if project_id:
-        if not project_id.isascii() or not project_id.isdigit() or len(project_id) > 12:
+        if (pk := parse_id(project_id)) is None:
             raise Http404
-        project = selectors.project_for_grades(user=request.user, pk=int(project_id))
+        project = selectors.project_for_grades(user=request.user, pk=pk)
     if not request.user.has_perm("evaluation.export_grades", project):
         raise PermissionDenied
     return export.grade_workbook(user=request.user, project=project)

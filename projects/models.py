@@ -50,15 +50,16 @@ def granted_project_ids(user) -> frozenset:
 
 
 class ProjectQuerySet(SoftDeleteQuerySet):
-    def visible_to(self, user, *, deleted: bool = False):
+    def visible_to(self, user, *, deleted: bool = False, grants: bool = True):
         """The projects this user may open: their community's, street's, or the whole district's,
         and those a read-only grant opens to them (READ_GRANTS).
 
-        With deleted=True, the soft-deleted ones of the same scope (the community's trash).
+        With deleted=True, the soft-deleted ones of the same scope (the community's trash); with
+        grants=False, the user's own scope alone (residents' grades: never through a grant).
         """
         records = self.deleted() if deleted else self.alive()
         scope = user.scope
-        if deleted or scope.is_district_business:
+        if deleted or not grants or scope.is_district_business:
             return scope.within(records)
         granted = granted_project_ids(user)
         if not granted:

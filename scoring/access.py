@@ -13,7 +13,11 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.roles import DISTRICT_BUSINESS, STREET_EXPERTS
 from core import memo
+
+# Who may judge: district staff and the streets' experts (a person, assigned; not a role).
+JUDGE_ROLES = (*DISTRICT_BUSINESS, *STREET_EXPERTS)
 
 JUDGES_KEY = "scoring:judge_ids"
 MEMO_KIND = "judging"
@@ -38,10 +42,13 @@ def judge_ids() -> frozenset:
 
 
 def may_judge(user) -> bool:
-    """Assigned to some round, ever (no query for most requests; kept on the request's user)."""
+    """Assigned to some round, ever (no query for most requests; kept on the request's user).
+    Only district staff and experts are ever assigned: nobody else even reads the cached set."""
     known = getattr(user, "_may_judge", None)
     if known is None:
-        known = bool(user.is_authenticated and user.pk in judge_ids())
+        known = bool(
+            user.is_authenticated and user.scope.has(*JUDGE_ROLES) and user.pk in judge_ids()
+        )
         user._may_judge = known
     return known
 

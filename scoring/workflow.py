@@ -15,11 +15,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import DISTRICT_BUSINESS, STREET_EXPERTS
 from core.notifications import notify
 from core.workflow import Action, Step, Workflow
 from projects.models import Project, Status
 
+from .access import JUDGE_ROLES
 from .models import (
     FULL_MARKS,
     Entry,
@@ -36,8 +36,6 @@ PREPARING = frozenset({DRAFT, OPEN})
 # A review round scores finished projects; a competition's entrants may still be running.
 REVIEWABLE = frozenset({Status.RETROSPECTED})
 ENTRANT_STATUSES = frozenset({Status.IN_PROGRESS, Status.RETROSPECTED})
-# Who may judge: district staff and the streets' experts (a person, assigned; not a role).
-JUDGE_ROLES = (*DISTRICT_BUSINESS, *STREET_EXPERTS)
 
 
 def judge_candidates():

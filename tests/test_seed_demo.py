@@ -443,10 +443,12 @@ class TestLoadedDemo:
         assert all(a.figures["end"] == f"{last_year}-12-31" for a in assessments)
         assert len(set(assessments.values_list("grade", flat=True))) >= 3
 
-    def test_the_communities_have_printed_household_code_slips(self, demo, client):
+    def test_the_communities_have_printed_household_code_slips(
+        self, demo, client, django_capture_on_commit_callbacks
+    ):
         """国奥社区's compounds have ready batches (one building by building, one batch voided
-        and reissued), 悦海社区 one; one live batch per household; a batch's PDF is made on its
-        first download (demo/slips.py)."""
+        and reissued), 悦海社区 one; one live batch per household; a batch's PDF is made by the
+        task on its first download, which says 生成中 (demo/slips.py)."""
         from django.db.models import Q
 
         from evaluation.models import CodeBatch
@@ -466,7 +468,14 @@ class TestLoadedDemo:
             assert not overlap.exists(), batch
         client.force_login(role_of("secretary").user)
         batch = batches.filter(status="ready").order_by("households").first()
-        response = client.get(f"/evaluation/slips/{batch.pk}/download/")
+        url = f"/evaluation/slips/{batch.pk}/download/"
+        with django_capture_on_commit_callbacks() as queued:
+            response = client.get(url)
+        assert response.status_code == 302  # to the list, which shows it 生成中 and polls
+        assert "生成中" in client.get(response["Location"]).content.decode()
+        for task in queued:  # the worker renders it
+            task()
+        response = client.get(url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF")
 

@@ -20,7 +20,7 @@ LIMITS = {
 def limits_on(settings, monkeypatch):
     monkeypatch.setattr(ratelimit, "_clock", lambda: 1_800_000_000.0)  # one window throughout
     settings.RATE_LIMITS_ENABLED = True
-    settings.RATE_LIMITS = LIMITS
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, **LIMITS}  # the others are named at import
     cache.clear()
     yield
     cache.clear()
@@ -87,6 +87,21 @@ def test_a_household_code_is_the_key_where_a_form_has_one(rf: RequestFactory):
     assert [post("K7Q2M9AB", "203.0.113.1") for _ in range(3)] == [None] * 3
     assert post("K7Q2M9AB", "198.51.100.2") == 60  # the same household from elsewhere
     assert post("P3R8N2CD", "203.0.113.1") is None  # another household on the same address
+
+
+def test_the_cache_keys_hold_a_keyed_hash_never_the_key_device_or_address(rf, monkeypatch):
+    keys = []
+    add = ratelimit.cache.add
+    monkeypatch.setattr(
+        ratelimit.cache, "add", lambda k, *a, **kw: keys.append(k) or add(k, *a, **kw)
+    )
+    request = rf.post("/", REMOTE_ADDR="203.0.113.44")
+    ratelimit.over_limit(request, "public_form", key="code:K7Q2M9AB")
+    request.COOKIES[ratelimit.COOKIE] = ratelimit.signing.dumps("my-device", salt=ratelimit.SALT)
+    ratelimit.over_limit(request, "public_form")
+    assert len(keys) == 4 and all(k.startswith("rl:public_form:") for k in keys)
+    assert not [k for k in keys if "K7Q2M9AB" in k or "my-device" in k or "203.0.113" in k]
+    assert len(set(keys)) == 3  # the code's, the device's, the address's (twice)
 
 
 def test_the_password_form_is_limited_too(people):

@@ -40,8 +40,9 @@ def batch(people, compound, building=None, *, status=CodeBatch.Status.READY, **e
 
 def matrix_objects(org, people) -> dict:
     """The matrix's batches, in a compound of 国奥社区 of their own (so that printing
-    国奥花园, the matrix's compound, is allowed): a ready batch of its 1号楼 whose PDF is made on
-    the first download, and a failed batch of its 2号楼 to make again."""
+    国奥花园, the matrix's compound, is allowed): a ready batch of its 1号楼 whose PDF the task
+    makes after the first download (which answers 生成中), and a failed batch of its 2号楼 to
+    make again."""
     compound = f.CompoundFactory(community=org.guoao, name="国奥小区", kind="old")
     first = building_with_households(compound, "1号楼", units=("1单元",), rooms=("101",))
     second = building_with_households(compound, "2号楼", units=("1单元",), rooms=("101",))

@@ -2,7 +2,8 @@
 evaluation/tests/url_matrix.py; tests/url_matrix.py explains the notation).
 
 Objects (evaluation/tests/slip_factories.py): `slip_batch`, a ready batch of 国奥社区's 国奥小区
-1号楼 (its PDF made on the first download); `slip_batch_failed`, a failed batch of its 2号楼.
+1号楼 without its file (its first download sends it back to 生成中 for the task: 302 to the
+list); `slip_batch_failed`, a failed batch of its 2号楼.
 Printing goes to 国奥花园 (`@compound`), which has no batch. `session` is a scheduled session of
 国奥社区's running project (projects/tests/session_matrix.py)."""
 
@@ -23,7 +24,10 @@ MATRIX = {
         "data": {"once": ONCE, "compound": "@compound", "building": ""},
     },
     "evaluation:slip_row": {"kwargs": "slip_batch", "GET": scoped(403, **PRINTERS)},
-    "evaluation:slip_download": {"kwargs": "slip_batch", "GET": scoped(403, **PRINTERS)},
+    "evaluation:slip_download": {
+        "kwargs": "slip_batch",
+        "GET": scoped(403, community_staff=302),
+    },
     "evaluation:slip_void": {
         "kwargs": "slip_batch",
         "GET": scoped(403, **PRINTERS),

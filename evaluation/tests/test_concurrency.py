@@ -5,6 +5,7 @@ PostgreSQL fails the run instead of skipping it (conftest.py).
 """
 
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -114,3 +115,91 @@ def test_one_phone_posting_twice_at_once_leaves_one_unverified_grade(org, people
 
     assert outcomes.count("ok") == 1
     assert Grade.objects.unverified().filter(project=project).count() == 1
+
+
+# --- a code voided while a grade with it is on its way -----------------------------------
+def _void_racing_a_grade(org, people, monkeypatch, grade) -> tuple[dict, str]:
+    """Void the slips of the household's compound (new codes, the households locked until it
+    commits) and, once the void holds the lock, submit `grade(old_code)`. Returns the
+    outcomes and the old code."""
+    from evaluation import slips
+
+    from .slip_factories import batch as make_batch
+
+    batch = make_batch(people, org.compound)
+    old = org.household.code
+    monkeypatch.setattr(slips, "_queue", lambda batch_id: None)  # no PDF in this test
+    renew = slips._renew_codes
+    renewed = threading.Event()
+
+    def slow_renew(*args, **kwargs):
+        count = renew(*args, **kwargs)
+        renewed.set()  # the new codes are written, the households locked, not committed
+        time.sleep(0.5)
+        return count
+
+    monkeypatch.setattr(slips, "_renew_codes", slow_renew)
+    outcomes: dict = {}
+
+    def run(label, call, wait=None):
+        try:
+            if wait is not None:
+                assert wait.wait(10), "the void never renewed the codes"
+            call()
+            outcomes[label] = "ok"
+        except ValidationError as exc:
+            outcomes[label] = exc.messages[0]
+        finally:
+            connection.close()
+
+    def void():
+        slips.batch_void(batch=batch, reason="户码条丢失", by=people.secretary)
+
+    threads = [
+        threading.Thread(target=run, args=("void", void)),
+        threading.Thread(target=run, args=("grade", lambda: grade(old), renewed)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return outcomes, old
+
+
+def test_a_grade_with_a_code_voided_meanwhile_is_refused(org, people, monkeypatch):
+    project = running_project(org, people)
+
+    outcomes, old = _void_racing_a_grade(
+        org,
+        people,
+        monkeypatch,
+        lambda code: services.grade_submit(
+            project=project, verdict="satisfied", channel=Channel.ONLINE, code=code
+        ),
+    )
+
+    assert outcomes == {"void": "ok", "grade": services.INVALID_CODE}
+    org.household.refresh_from_db()
+    assert org.household.code != old
+    assert not Grade.objects.filter(project=project).exists()
+
+
+def test_a_session_opened_by_a_code_voided_meanwhile_cannot_grade(org, people, monkeypatch):
+    project = running_project(org, people)
+    check = services.code_check(org.household)  # what the resident's session keeps
+
+    outcomes, _ = _void_racing_a_grade(
+        org,
+        people,
+        monkeypatch,
+        lambda code: services.grade_submit(
+            project=project,
+            verdict="satisfied",
+            channel=Channel.ONLINE,
+            household=org.household,
+            check=check,
+        ),
+    )
+
+    assert outcomes == {"void": "ok", "grade": services.INVALID_CODE}
+    assert not Grade.objects.filter(project=project).exists()

@@ -3,6 +3,7 @@ see the session."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.models import Activity
 from signups.tests.factories import announced_project, session
@@ -60,6 +61,18 @@ def test_a_cancelled_session_says_so_on_screen(client, people, feast):
     client.force_login(people.secretary)
     page = client.get(reverse("evaluation:session_poster", args=[feast.pk])).content.decode()
     assert "这场活动已取消" in page
+
+
+def test_a_poster_printed_before_the_day_says_when_grading_opens(client, people, feast):
+    """The feast is still to come: staff may print its poster now; the page it opens says
+    grading opens on the day (evaluation/public_views.py), not a 404."""
+    assert feast.date > timezone.localdate()
+    client.force_login(people.secretary)
+    page = client.get(reverse("evaluation:session_poster", args=[feast.pk])).content.decode()
+    assert "可以提前打印张贴" in page and f"{feast.date.month}月{feast.date.day}日" in page
+    client.logout()
+    opened = client.get(reverse("evaluation:onsite", args=[feast.pk]))
+    assert opened.status_code == 200 and "活动当天开放评价" in opened.content.decode()
 
 
 def test_the_session_page_links_its_poster(client, people, feast):

@@ -259,8 +259,9 @@ def test_new_codes_are_drawn_again_when_one_is_taken(org, people, tower, monkeyp
 
 
 # --- downloads ----------------------------------------------------------------------------
-def test_a_download_is_audited_streamed_privately_and_built_if_missing(client, org, people, tower):
-    batch = make_batch(people, org.compound, tower)  # ready, its PDF not made yet (the demo's)
+def test_a_download_is_audited_and_streamed_privately(client, org, people, tower):
+    batch = make_batch(people, org.compound, tower, status=Status.PREPARING)
+    slips.batch_render(batch_id=batch.pk)  # the task made its file
     client.force_login(people.worker)
 
     response = client.get(reverse("evaluation:slip_download", args=[batch.pk]))
@@ -273,8 +274,50 @@ def test_a_download_is_audited_streamed_privately_and_built_if_missing(client, o
     event = AuditEvent.objects.get(action="codebatch.download")
     assert event.actor == people.worker and event.object_id == str(batch.pk)
     batch.refresh_from_db()
-    assert batch.pdf  # kept for the next download
     assert not batch.pdf.url.startswith("/p/")
+
+
+def test_a_batch_without_its_file_is_made_again_by_the_task_not_in_the_request(
+    client, org, people, tower, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The demo's batches (ready, no file) and a file lost from the disk: the download does not
+    render it under the batch's lock; the batch goes back to 生成中, the task is queued on
+    commit, the list (which polls) shows it, and then it downloads."""
+    batch = make_batch(people, org.compound, tower)  # ready, its PDF not made yet (the demo's)
+    render = slips.render_pdf
+    rendered_in_request = []
+    monkeypatch.setattr(slips, "render_pdf", lambda b: rendered_in_request.append(b) or 1 / 0)
+    client.force_login(people.worker)
+    url = reverse("evaluation:slip_download", args=[batch.pk])
+
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("evaluation:slips") + f"#batch-{batch.pk}"
+    assert not rendered_in_request
+    batch.refresh_from_db()
+    assert batch.status == Status.PREPARING and not batch.pdf
+    assert AuditEvent.objects.filter(action="codebatch.remake").count() == 1
+    assert not AuditEvent.objects.filter(action="codebatch.download").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "生成中" in page and "正在生成" in page
+    assert reverse("evaluation:slip_row", args=[batch.pk]) in page  # the row polls
+
+    monkeypatch.setattr(slips, "render_pdf", render)
+    for task in queued:  # the worker's turn
+        task()
+    batch.refresh_from_db()
+    assert batch.status == Status.READY and batch.pdf
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+    batch.pdf.storage.delete(batch.pdf.name)  # lost from the disk: the same way back
+    with django_capture_on_commit_callbacks() as queued:
+        assert client.get(url).status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == Status.PREPARING and len(queued) == 1
 
 
 def test_a_voided_batch_cannot_be_downloaded(client, org, people, tower):

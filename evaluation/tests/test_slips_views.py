@@ -80,6 +80,25 @@ def test_the_building_select_follows_the_compound_with_htmx(client, org, people)
     assert "国奥花园 3号楼" in page and f"奥园 {other.number}" in page
 
 
+@pytest.mark.parametrize("compound", ["999999999999999999999999", "12x", "99999"])
+def test_a_bad_or_foreign_compound_in_the_htmx_request_is_a_404_not_a_500(
+    client, org, people, compound
+):
+    client.force_login(people.secretary)
+    url = reverse("evaluation:slip_create")
+    response = client.get(url, {"compound": compound}, headers={"HX-Request": "true"})
+    assert response.status_code == 404
+
+
+def test_an_oversized_compound_posted_is_a_422_not_a_500(client, org, people):
+    client.force_login(people.secretary)
+    url = reverse("evaluation:slip_create")
+    data = {"once": _token(client, url), "compound": "9" * 30, "building": "9" * 30}
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert not CodeBatch.objects.exists()
+
+
 def test_a_building_of_another_compound_is_refused(client, org, people):
     other = building_with_households(
         org.compound.__class__.objects.create(community=org.guoao, name="奥园", kind="old"),

@@ -6,14 +6,16 @@ import io
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from core import ratelimit
 from core.models import AuditEvent
+from core.workflow import Conflict
 from evaluation import services
 from evaluation.models import Channel, Grade, Verdict
 from evaluation.public_views import SESSION_KEY
-from projects.models import Status
+from projects.models import Activity, Status
 from tests import factories as f
 
 from .factories import households, running_project
@@ -149,7 +151,7 @@ def test_onsite_page_of_a_project_not_yet_carried_out_says_so(client, org, peopl
     from signups.tests.factories import announced_project, session
 
     announced = announced_project(org, people)
-    scheduled = session(announced, people)
+    scheduled = session(announced, people, days=0)  # today: the project's status stops it
     page = client.get(reverse("evaluation:onsite", args=[scheduled.pk]))
     assert page.status_code == 200 and "暂不能评价" in page.content.decode()
     refused = client.post(
@@ -157,6 +159,58 @@ def test_onsite_page_of_a_project_not_yet_carried_out_says_so(client, org, peopl
         {"once": f.once(), "verdict": "basic", "household_code": org.household.code},
     )
     assert refused.status_code == 409 and not Grade.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "status"),
+    [(1, "cancelled"), (0, "cancelled"), (3, "scheduled"), (-2, "cancelled")],
+)
+def test_onsite_page_of_a_cancelled_or_never_held_session_is_gone(
+    client, project, org, people, days_ago, status
+):
+    from .factories import held_session
+
+    gone = held_session(project, people, days_ago=days_ago, title="取消的场次")
+    Activity.objects.filter(pk=gone.pk).update(status=status)
+    url = reverse("evaluation:onsite", args=[gone.pk])
+    page = client.get(url)
+    assert page.status_code == 410
+    body = page.content.decode()
+    assert "该场活动尚未举办或已取消" in body and 'name="verdict"' not in body
+    refused = client.post(
+        url, {"once": f.once(), "verdict": "basic", "household_code": org.household.code}
+    )
+    assert refused.status_code == 410 and not Grade.objects.exists()
+
+
+def test_onsite_page_of_a_session_to_come_opens_on_the_day(client, project, org, people):
+    """A poster may be printed and put up before the session: its page says when it opens."""
+    from .factories import held_session
+
+    coming = held_session(project, people, days_ago=-3)
+    Activity.objects.filter(pk=coming.pk).update(status=Activity.Status.SCHEDULED)
+    url = reverse("evaluation:onsite", args=[coming.pk])
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200 and "活动当天开放评价" in body and 'name="verdict"' not in body
+    refused = client.post(
+        url, {"once": f.once(), "verdict": "basic", "household_code": org.household.code}
+    )
+    assert refused.status_code == 409 and not Grade.objects.exists()
+    with pytest.raises(Conflict):
+        services.grade_submit(
+            project=project,
+            verdict="basic",
+            channel=Channel.ONSITE,
+            session=Activity.objects.get(pk=coming.pk),
+            device="phone",
+        )
+
+    # The day comes (still 待举办: nobody marked it held yet): the form is there.
+    Activity.objects.filter(pk=coming.pk).update(date=timezone.localdate())
+    client.get(url)
+    done = client.post(url, {"once": f.once(), "verdict": "satisfied"})
+    assert done.status_code == 200 and Grade.objects.get().session_id == coming.pk
 
 
 def test_onsite_page_of_an_unpublished_project_is_404(client, org, people):
@@ -182,6 +236,36 @@ def test_public_grading_is_rate_limited_by_household_code(client, project, org, 
     ]
     assert statuses == [200, 200, 429]
     cache.clear()
+
+
+def test_no_rate_limit_key_in_the_cache_holds_the_household_code(
+    client, project, org, settings, monkeypatch
+):
+    settings.RATE_LIMITS_ENABLED = True
+    keys = []
+    add = ratelimit.cache.add
+    monkeypatch.setattr(
+        ratelimit.cache, "add", lambda key, *a, **kw: keys.append(key) or add(key, *a, **kw)
+    )
+    cache.clear()
+    session = project.activities.first()
+    client.get(reverse("evaluation:online"))
+    typed = f"{org.household.code[:4].lower()}-{org.household.code[4:]}"
+    assert client.post(reverse("evaluation:online"), {"household_code": typed}).status_code == 200
+    client.post(reverse("evaluation:onsite", args=[session.pk]), {"household_code": typed})
+    assert keys and all(key.startswith("rl:") for key in keys)
+    assert not [key for key in keys if org.household.code.lower() in key.lower()]
+    assert not [key for key in keys if "127.0.0.1" in key]  # nor the address
+    cache.clear()
+
+
+@pytest.mark.parametrize("name", ["online", "onsite"])
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "options"])
+def test_the_public_grading_pages_take_only_get_and_post(client, project, name, method):
+    args = [project.activities.first().pk] if name == "onsite" else []
+    response = getattr(client, method)(reverse(f"evaluation:{name}", args=args))
+    assert response.status_code == 405
+    assert not Grade.objects.exists()
 
 
 # --- 走访入户评 ----------------------------------------------------------------------------------
@@ -269,6 +353,35 @@ def test_export_of_a_project_out_of_scope_is_404(client, project, people):
 
 
 # --- step 7 on the project page ---------------------------------------------------------------
+def test_a_judge_granted_the_project_reads_it_but_never_its_residents_grades(
+    client, project, org, people, monkeypatch
+):
+    """A read-only grant (scoring's judges, projects.models.READ_GRANTS) opens the project's
+    page; the grades, comments and export stay with the staff of the project's own scope."""
+    from projects import models as project_models
+
+    grade(project, households(org.compound, 1)[0], comment="楼道灯终于亮了")
+    judge = people.judge
+    monkeypatch.setattr(
+        project_models,
+        "READ_GRANTS",
+        [lambda user: frozenset({project.pk}) if user.pk == judge.pk else frozenset()],
+    )
+    client.force_login(judge)
+    detail = client.get(reverse("projects:detail", args=[project.pk]))
+    assert detail.status_code == 200
+    body = detail.content.decode()
+    assert "满意率" in body  # the rate stays in sight…
+    assert reverse("evaluation:project_grades", args=[project.pk]) not in body  # …not the page
+    assert client.get(reverse("evaluation:project_grades", args=[project.pk])).status_code == 404
+    export = reverse("evaluation:export")
+    assert client.get(export, {"project": project.pk}).status_code == 404
+    assert project.title not in client.get(reverse("evaluation:index")).content.decode()
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(export).streaming_content))).active
+    assert sheet.max_row == 1  # the header alone
+    assert AuditEvent.objects.filter(action="access.denied", actor=judge).count() == 2
+
+
 def test_project_page_shows_the_structured_retrospective_and_the_grades(client, org, people):
     project = running_project(org, people, status=Status.RETROSPECTED)
     project.retro_worked, project.retro_missed, project.retro_changes = (

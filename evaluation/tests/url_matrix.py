@@ -50,6 +50,13 @@ MATRIX = {
         "project": RUNNING,
         "GET": scoped(403, **READ),
     },
+    # 国奥's project in street B's open scoring round: its assigned judge reads the project (and
+    # its satisfaction rate on the score sheet), never the residents' grades and comments.
+    "evaluation:project_grades@judged": {"kwargs": "round_project", "GET": scoped(403, **READ)},
+    "evaluation:export@judged": {
+        "query": {"project": "@round_project"},
+        "GET": scoped(403, **READ),
+    },
     "evaluation:export": {"GET": row(403, **READ)},
     "evaluation:export@project": {
         "query": {"project": "@project"},

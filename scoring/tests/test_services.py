@@ -309,7 +309,9 @@ def test_people_who_never_judged_pay_no_query_and_a_judge_one_at_most(
     secretary, street_b, judge, judge_again = (
         _next_request(u) for u in (people.secretary, people.street_b, people.judge, people.judge)
     )
-    judged_project_ids(_next_request(people.auditor))  # the first request fills the cache
+    judged_project_ids(_next_request(people.district))  # the first request fills the cache
+    for user in (secretary, street_b, judge, judge_again):
+        assert user.scope  # every request reads the person's roles before any page does
 
     with django_assert_num_queries(0):
         assert judged_project_ids(secretary) == frozenset()

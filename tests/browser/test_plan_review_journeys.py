@@ -86,7 +86,7 @@ def test_plan_meeting_review_with_conditions_filing_and_supervision(
     page.get_by_label("开始日期").fill(iso(start))
     page.get_by_label("结束日期").fill(iso(end.replace(year=end.year + 4)))
     page.get_by_label(org.compound.name).check()
-    page.get_by_label("项目类别").select_option(label=project_class.name)
+    page.get_by_label("项目类别", exact=True).select_option(label=project_class.name)
     page.get_by_label("户外公共空间").select_option(label=space.name)
     page.get_by_label("五微不至微项目").select_option(label="微议事")
     sec.click(page.get_by_role("button", name="保存目标与范围"), "plan-too-far", status=422)
@@ -94,7 +94,7 @@ def test_plan_meeting_review_with_conditions_filing_and_supervision(
     page.get_by_label("结束日期").fill(iso(end))
     sec.click(page.get_by_role("button", name="保存目标与范围"), "plan-saved")
     expect(messages(page)).to_contain_text("项目计划已保存。")
-    expect(page.get_by_label("项目类别")).to_have_value(str(project_class.pk))
+    expect(page.get_by_label("项目类别", exact=True)).to_have_value(str(project_class.pk))
     expect(page.get_by_label(org.compound.name)).to_be_checked()
 
     milestones = page.locator("#milestones")

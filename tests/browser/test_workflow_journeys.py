@@ -65,10 +65,12 @@ def test_secretary_runs_steps_5_to_7_and_a_stale_tab_is_told_why(
     other = journey("worker-stale-tab")
     other.login("secretary")
     other.goto(f"/projects/{project.pk}/retrospective/", "retrospective-form-stale")
-    other.page.locator("[name=retrospective]").fill("同事写的复盘:参与踊跃。")
+    other.page.locator("[name=retro_worked]").fill("同事写的复盘:参与踊跃。")
+    other.page.locator("[name=retro_changes]").fill("提前一周发布预告。")
 
     j.click(page.get_by_role("link", name="复盘", exact=True), "retrospective-form")
-    page.locator("[name=retrospective]").fill("120位居民参加,明年继续举办。")
+    page.locator("[name=retro_worked]").fill("120位居民参加,明年继续举办。")
+    page.locator("[name=retro_changes]").fill("增加老年人专场。")
     j.click(page.get_by_role("button", name="完成复盘"), "retrospected")
     expect(badge(page)).to_have_text("已复盘")
     steps = page.locator("ol.steps > li").evaluate_all("items => items.map(li => li.className)")
@@ -76,9 +78,10 @@ def test_secretary_runs_steps_5_to_7_and_a_stale_tab_is_told_why(
 
     other.click(other.page.get_by_role("button", name="完成复盘"), "stale-409", status=409)
     expect(other.page.locator("main")).to_contain_text("当前状态为“已复盘”,不能复盘")
-    expect(other.page.locator("[name=retrospective]")).to_have_value("同事写的复盘:参与踊跃。")
+    expect(other.page.locator("[name=retro_worked]")).to_have_value("同事写的复盘:参与踊跃。")
     project.refresh_from_db()
-    assert project.retrospective == "120位居民参加,明年继续举办。"
+    assert project.retro_worked == "120位居民参加,明年继续举办。"
+    assert project.retro_changes == "增加老年人专场。"
 
     public = journey("resident-sees-results")
     public.goto(f"/p/announcements/{project.pk}/", "public-results")
