@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .households import field_name, picker_state
+from .households import field_name, picker_state, picker_vals
 
 
 def _back(request) -> str:
@@ -26,12 +26,15 @@ def household_picker(request):
         raise PermissionDenied
     picker = picker_state(user=request.user, data=request.GET)
     back = _back(request)
+    name = field_name(request.GET.get("field"))
+    in_form = request.GET.get("mode") == "form"
     context = {
         "picker": picker,
-        "name": field_name(request.GET.get("field")),
+        "name": name,
         "back": back,
         "joiner": "&" if "?" in back else "?",
-        "in_form": request.GET.get("mode") == "form",
+        "in_form": in_form,
+        "vals": picker_vals(name, in_form=in_form, marks=picker.marks),
     }
     template = "accounts/household_picker.html"
     if request.htmx:

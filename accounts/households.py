@@ -7,7 +7,9 @@ never the whole list: every step reads a bounded number of rows, so a district o
 households costs what a compound of 36 does. The household code is never read or shown here.
 """
 
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
@@ -29,6 +31,26 @@ QUERY_MAX = 40
 FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
 # What the household fields of the picker read (never the code).
 HOUSEHOLD_FIELDS = ("id", "unit", "room", "building__number", "building__compound__name")
+
+
+@dataclass(frozen=True)
+class ResultMark:
+    """A picker used for one purpose marks the rooms already done for it (and disables them):
+    the GET parameter `param` names the object (e.g. `project=<id>`), `done(user=, value=,
+    household_ids=)` returns the ids of the rooms listed that are done, in one scoped query (an
+    object out of the user's scope marks nothing). Apps register theirs in AppConfig.ready:
+    accounts never imports them."""
+
+    param: str
+    label: str
+    done: Callable[..., set[int]]
+
+
+RESULT_MARKS: dict[str, ResultMark] = {}
+
+
+def register_mark(mark: ResultMark) -> None:
+    RESULT_MARKS[mark.param] = mark
 
 
 class _Scoped(QuerySet):
@@ -109,6 +131,10 @@ class Picker:
     units: list = field(default_factory=list)
     results: list = field(default_factory=list)
     more: bool = False
+    # The purpose the picker is used for ({param: value} of RESULT_MARKS) and what it marks.
+    marks: dict = field(default_factory=dict)
+    done: set = field(default_factory=set)
+    done_label: str = ""
 
     @property
     def searched(self) -> bool:
@@ -133,6 +159,7 @@ def picker_state(*, user, data, prefix: str = "pick_") -> Picker:
     picker = Picker(
         q=(data.get(f"{prefix}q") or "").strip()[:QUERY_MAX],
         unit=(data.get(f"{prefix}unit") or "").strip()[:10],
+        marks=picker_marks(data),
     )
     in_scope = households().visible_to(user)
     picker.compounds = list(
@@ -177,7 +204,31 @@ def picker_state(*, user, data, prefix: str = "pick_") -> Picker:
             )[: RESULT_LIMIT + 1]
         )
         picker.results, picker.more = rows[:RESULT_LIMIT], len(rows) > RESULT_LIMIT
+        if picker.results and picker.marks:
+            # One purpose at most, read in one query for the rooms listed (constant).
+            param, value = next(iter(picker.marks.items()))
+            mark = RESULT_MARKS[param]
+            picker.done = mark.done(
+                user=user, value=value, household_ids=[h.pk for h in picker.results]
+            )
+            picker.done_label = mark.label
     return picker
+
+
+def picker_marks(data) -> dict[str, str]:
+    """The purpose given to the picker (`?project=<id>`), as {param: value}: the first registered
+    parameter present, its value bounded (the mark's own function parses and scopes it)."""
+    for param in RESULT_MARKS:
+        value = (str(data.get(param) or "")).strip()[:20]
+        if value:
+            return {param: value}
+    return {}
+
+
+def picker_vals(name: str, *, in_form: bool, marks: dict) -> str:
+    """The htmx values every step of the picker sends along (its field, its mode, its purpose)."""
+    values = {"field": name, **({"mode": "form"} if in_form else {}), **marks}
+    return json.dumps(values, ensure_ascii=False)
 
 
 def field_name(value) -> str:
@@ -199,6 +250,8 @@ class HouseholdPickerWidget(forms.Widget):
         self.user = None
         self.queryset = Household.objects.none()
         self.back = ""
+        # The purpose the picker is used for ({"project": id}): rooms already done are marked.
+        self.marks = {}
 
     def value_from_datadict(self, data, files, name):
         return data.get(name)
@@ -219,6 +272,7 @@ class HouseholdPickerWidget(forms.Widget):
             if self.user is not None
             else []
         )
+        marks = {param: str(value) for param, value in self.marks.items()}
         return render_to_string(
             "accounts/household_picker_widget.html",
             {
@@ -228,6 +282,8 @@ class HouseholdPickerWidget(forms.Widget):
                 "picker": picker,
                 "fragment_url": reverse("accounts:household_picker"),
                 "back": self.back,
+                "marks": marks,
+                "vals": picker_vals(name, in_form=True, marks=marks),
             },
         )
 
@@ -248,13 +304,15 @@ class HouseholdField(forms.ModelChoiceField):
         if user is not None:
             self.set_user(user, back=back)
 
-    def set_user(self, user, *, back: str = "") -> None:
+    def set_user(self, user, *, back: str = "", marks: dict | None = None) -> None:
         """Scope the field to `user`; `back` (the form page's path) is where the picker's page
-        returns, with `?<field name>=<id>`, when scripts are off."""
+        returns, with `?<field name>=<id>`, when scripts are off; `marks` ({"project": id}, a
+        parameter of RESULT_MARKS) marks the rooms already done for that purpose."""
         self.queryset = households().visible_to(user).defer("code")
         self.widget.user = user
         self.widget.queryset = self.queryset
         self.widget.back = back
+        self.widget.marks = dict(marks or {})
 
     def label_from_instance(self, obj):
         return household_label(obj)

@@ -1,38 +1,77 @@
 """The main menu: each entry shown to whoever holds its permission (the rules of each app), never
-by role name. A context processor, so a page's menu costs one permission check per entry."""
+by role name. A context processor, so a page's menu costs one permission check per entry.
+
+The entries come in a few groups, each a dropdown in the navigation bar, so that the district's
+twenty-odd entries fit one line on a 1280 px screen. A group of which the user may open only one
+entry shows that entry as a plain link, and so does every group of a user who sees only one."""
+
+from dataclasses import dataclass
 
 from django.urls import get_script_prefix, reverse
 
-# (permission, URL name, label), in menu order.
+# (group, [(permission, URL name, label), …]), in menu order.
 MENU = (
-    ("projects.view_project", "projects:list", "领办项目"),
-    ("projects.view_review_queue", "projects:reviews", "待审核"),
-    ("projects.view_supervision", "projects:supervisions", "督办"),
-    ("projects.view_objections", "projects:objections", "公示异议"),
-    ("signups.view_signups", "signups:list", "活动报名"),
-    ("evaluation.view_grades", "evaluation:index", "居民评价"),
-    ("evaluation.print_slips", "evaluation:slips", "户码条"),
-    ("needs.view_need", "needs:list", "需求清单"),
-    ("partners.view_partner", "partners:list", "合伙人"),
-    ("scenes.view_scene", "scenes:scene_list", "小区场景"),
-    ("library.view_library", "library:tree", "百社百景库"),
-    ("library.view_nominations", "library:nomination_list", "入库推荐"),
-    ("streetwork.follow_streetwork", "streetwork:assessment_list", "研判"),
-    ("streetwork.follow_streetwork", "streetwork:visit_list", "实地调研"),
-    ("reports.view_report", "reports:report_list", "半年述职"),
-    ("reports.view_assessment", "reports:assessment_list", "年度考核"),
-    ("scoring.view_rounds", "scoring:round_list", "评审打分"),
-    ("dashboards.view_pipeline", "dashboards:pipeline", "项目进度"),
-    ("dashboards.view_overview", "dashboards:overview", "全区概览"),
-    ("accounts.view_leading_group", "accounts:leading_group", "领导小组"),
-    ("accounts.view_people", "accounts:people", "人员"),
-    ("core.view_auditevent", "core:audit_log", "审计日志"),
-    ("accounts.view_account_change", "accounts:changes", "账号变更"),
-    ("accounts.unlock_account", "accounts:lockouts", "账号锁定"),
-    ("accounts.reset_totp", "accounts:totp_devices", "动态口令"),
-    ("accounts.use_admin_site", "admin:index", "管理后台"),
-)
+    ("项目", (
+        ("projects.view_project", "projects:list", "领办项目"),
+        ("projects.view_review_queue", "projects:reviews", "待审核"),
+        ("projects.view_supervision", "projects:supervisions", "督办"),
+        ("projects.view_objections", "projects:objections", "公示异议"),
+        ("signups.view_signups", "signups:list", "活动报名"),
+        ("dashboards.view_pipeline", "dashboards:pipeline", "项目进度"),
+        ("dashboards.view_overview", "dashboards:overview", "全区概览"),
+    )),
+    ("社区资源", (
+        ("needs.view_need", "needs:list", "需求清单"),
+        ("partners.view_partner", "partners:list", "合伙人"),
+        ("scenes.view_scene", "scenes:scene_list", "小区场景"),
+    )),
+    ("百社百景库", (
+        ("library.view_library", "library:tree", "百社百景库"),
+        ("library.view_nominations", "library:nomination_list", "入库推荐"),
+    )),
+    ("评价与述职", (
+        ("evaluation.view_grades", "evaluation:index", "居民评价"),
+        ("evaluation.print_slips", "evaluation:slips", "户码条"),
+        ("scoring.view_rounds", "scoring:round_list", "评审打分"),
+        ("reports.view_report", "reports:report_list", "半年述职"),
+        ("reports.view_assessment", "reports:assessment_list", "年度考核"),
+    )),
+    ("街道工作", (
+        ("streetwork.follow_streetwork", "streetwork:assessment_list", "研判"),
+        ("streetwork.follow_streetwork", "streetwork:visit_list", "实地调研"),
+        ("accounts.view_leading_group", "accounts:leading_group", "领导小组"),
+    )),
+    ("管理", (
+        ("accounts.view_people", "accounts:people", "人员"),
+        ("core.view_auditevent", "core:audit_log", "审计日志"),
+        ("accounts.view_account_change", "accounts:changes", "账号变更"),
+        ("accounts.unlock_account", "accounts:lockouts", "账号锁定"),
+        ("accounts.reset_totp", "accounts:totp_devices", "动态口令"),
+        ("accounts.use_admin_site", "admin:index", "管理后台"),
+    )),
+)  # fmt: skip
 _paths: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Entry:
+    url: str
+    label: str
+    active: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    entries: tuple[Entry, ...]
+
+    @property
+    def active(self) -> bool:
+        return any(entry.active for entry in self.entries)
+
+    @property
+    def dropdown(self) -> bool:
+        return len(self.entries) > 1
 
 
 def _path(name: str) -> str:
@@ -41,13 +80,33 @@ def _path(name: str) -> str:
     return get_script_prefix() + _paths[name]
 
 
+def groups_for(user, path: str) -> list[Group]:
+    """The groups of entries `user` may open, the one for `path` marked active: the entry with the
+    longest URL that `path` starts with (/projects/reviews/… is 待审核, not 领办项目)."""
+    visible = [
+        (group, [(_path(name), label) for perm, name, label in entries if user.has_perm(perm)])
+        for group, entries in MENU
+    ]
+    visible = [(group, entries) for group, entries in visible if entries]
+    urls = [url for _, entries in visible for url, _ in entries if path.startswith(url)]
+    current = max(urls, key=len, default=None)
+    return [
+        Group(group, tuple(Entry(url, label, url == current) for url, label in entries))
+        for group, entries in visible
+    ]
+
+
 def menu(request) -> dict:
-    """`menu`: (url, label) of each entry the user may open, worked out only if a page shows it."""
+    """`menu`: the groups of entries the user may open, worked out only if a page shows it. A group
+    shown as a dropdown has two entries or more, and is not the user's only group."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": ()}
 
-    def entries():
-        return [(_path(name), label) for perm, name, label in MENU if user.has_perm(perm)]
+    def groups():
+        found = groups_for(user, request.path)
+        if len(found) == 1:
+            return [Group(entry.label, (entry,)) for entry in found[0].entries]
+        return found
 
-    return {"menu": entries}
+    return {"menu": groups}

@@ -1,8 +1,9 @@
 """What each role group must do next, the street's pipeline and the district's overview.
 
 Dashboards read every domain app; nothing below imports them. Every list is a real query, scoped
-through visible_to(user); which statuses count as "running" or "open" comes from the workflow
-table, never from a tuple written here.
+through visible_to(user) (without a judge's read-only grant, which stays on the round's pages);
+which statuses count as "running" or "open" comes from the workflow table, never from a tuple
+written here.
 """
 
 from datetime import timedelta
@@ -48,7 +49,7 @@ OPEN = [s for s in Status.values if not _final(s)]
 
 def status_counts(*, user) -> list[dict]:
     """Projects in scope by status, every status listed (zero included), in workflow order."""
-    rows = Project.objects.visible_to(user).values("status").annotate(n=Count("id"))
+    rows = Project.objects.visible_to(user, grants=False).values("status").annotate(n=Count("id"))
     found = {r["status"]: r["n"] for r in rows}
     return [{"status": s, "label": s.label, "n": found.get(s, 0)} for s in Status]
 
@@ -58,7 +59,7 @@ def overdue_projects(*, user):
     today = timezone.localdate()
     waiting_since = timezone.now() - timedelta(days=settings.REVIEW_OVERDUE_DAYS)
     return (
-        project_rows(Project.objects.visible_to(user))
+        project_rows(Project.objects.visible_to(user, grants=False))
         .filter(
             Q(status=Status.SUBMITTED, status_changed_at__lt=waiting_since)
             | Q(status__in=UNDERWAY, end_date__lt=today)
@@ -71,7 +72,7 @@ def street_pipeline(*, user):
     """The street's open projects by status, stuck longest first: per column the true count and
     the PIPELINE_COLUMN longest-waiting projects (one windowed query, whatever the data size)."""
     counts = {row["status"]: row["n"] for row in status_counts(user=user)}
-    items = longest_waiting(Project.objects.visible_to(user), OPEN, PIPELINE_COLUMN)
+    items = longest_waiting(Project.objects.visible_to(user, grants=False), OPEN, PIPELINE_COLUMN)
     return [
         {
             "label": Status(status).label,
@@ -103,7 +104,7 @@ def longest_waiting(projects, statuses, per_status: int) -> list[Project]:
 def district_overview(*, user):
     """Per street: projects by status, aggregated in the database."""
     rows = (
-        Project.objects.visible_to(user)
+        Project.objects.visible_to(user, grants=False)
         .values("community__street_id", "community__street__name", "status")
         .annotate(n=Count("id"))
         .order_by("community__street__name")
@@ -166,9 +167,17 @@ def step7_todo(user) -> dict:
             Nomination.objects.visible_to(user).filter(status=Nomination.Status.PENDING).count()
         )
     if user.has_perm("reports.review_report"):
-        todo["reports_to_read"] = (
-            HalfYearReport.objects.visible_to(user).filter(status=ReportStatus.SUBMITTED).count()
+        # Per half year, oldest first: each count links the side-by-side page of its period,
+        # whose 已提交 says the same number.
+        waiting = (
+            HalfYearReport.objects.visible_to(user)
+            .filter(status=ReportStatus.SUBMITTED)
+            .values("year", "half")
+            .annotate(n=Count("id"))
+            .order_by("year", "half")
         )
+        todo["reports_by_period"] = [(Period(r["year"], r["half"]), r["n"]) for r in waiting]
+        todo["reports_to_read"] = sum(n for _period, n in todo["reports_by_period"])
     elif user.has_perm("reports.draft_report"):
         period = Period.current()
         todo["period"] = period
@@ -183,7 +192,7 @@ def step7_todo(user) -> dict:
 
 def community_staff_home(user) -> dict:
     statuses = frozenset().union(*COMMUNITY_SECTIONS.values())
-    waiting = longest_waiting(Project.objects.visible_to(user), statuses, LIMIT)
+    waiting = longest_waiting(Project.objects.visible_to(user, grants=False), statuses, LIMIT)
     sections = {
         name: [p for p in waiting if p.status in wanted][:LIMIT]
         for name, wanted in COMMUNITY_SECTIONS.items()
@@ -200,7 +209,7 @@ def street_group_home(user) -> dict:
     # project may not start until it is made.
     deciding = objection_queue(user=user).filter(status__in=OBJECTION_WORKFLOW["dismiss"].sources)
     return {
-        "waiting": project_rows(Project.objects.visible_to(user))
+        "waiting": project_rows(Project.objects.visible_to(user, grants=False))
         .filter(status__in=PROJECT_WORKFLOW["approve"].sources)
         .order_by("status_changed_at", "id")[:LIMIT],
         "objections": deciding[:LIMIT],

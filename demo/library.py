@@ -9,22 +9,28 @@ with their own timelines inside their year and their own random stream, so they 
 every scale. No needs are linked: the demo's needs list is this year's.
 """
 
+import io
 import random
 from datetime import date, datetime, time, timedelta
 
+import docx
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Compound
+from core.models import Upload
+from core.uploads import store_upload
 from library.models import (
     ActivityItem,
     Guidance,
+    GuidanceAttachment,
     LibraryEntry,
     Nomination,
     ensure_library_tree,
 )
 from needs.models import NeedCategory
 from partners.models import PartnerCategory
-from projects.models import OutdoorCategory, Project, PublicSpaceKind, Status
+from projects.models import Activity, OutdoorCategory, Project, PublicSpaceKind, Status
 
 from . import catalog
 from . import plans as project_plans
@@ -92,6 +98,35 @@ TEMPLATES = [
     ("社区文化节", COM, "邻里音乐会"),
     ("社区文化节", RES, "社区文化艺术节"),
 ]
+
+# Where each kind of past project really happened (the builders draw a random place): an outdoor
+# place names its public space (广场/凉亭/步道, demo/plans.py reads it), an indoor one a room;
+# the works (维修服务进小区) are built in the compound, not held as activities.
+VENUES = {
+    "便民维修服务日": "{compound}步道旁",
+    "幸福集市": "{compound}中心广场",
+    "跳蚤市场": "{compound}中心广场",
+    "增设电动自行车充电桩": "{compound}新建的充电车棚",
+    "楼道照明改造": "{compound}各单元楼道",
+    "加装楼梯扶手": "{compound}多层住宅楼楼道",
+    "老年助餐点": "{community}老年助餐点",
+    "四点半课堂": "{community}党群服务中心",
+    "暑期托管班": "{community}党群服务中心",
+    "邻居节": "{compound}中心广场",
+    "百家宴": "{compound}中心广场",
+    "社区运动会": "{compound}中心广场",
+    "亲子运动会": "{compound}中心广场",
+    "亲子阅读角": "{compound}小区活动室",
+    "读书会": "{compound}凉亭下",
+    "春节写春联": "{compound}中心广场",
+    "中秋团圆会": "{compound}凉亭下",
+    "重阳敬老宴": "{community}党群服务中心",
+    "七一主题党日": "{community}党群服务中心",
+    "国庆升旗仪式": "{compound}中心广场",
+    "邻里音乐会": "{compound}中心广场",
+    "社区文化艺术节": "{compound}中心广场",
+}
+WORKS = {"增设电动自行车充电桩", "楼道照明改造", "加装楼梯扶手"}
 
 OPINION_BODY = """为深化“百社百景”计划,推动社区党组织领办治理服务项目,现提出如下意见。
 一、总体要求。坚持党建引领,以居民需求为导向,每个社区党组织每年至少领办一个治理服务项目,按“七步工作法”组织实施。
@@ -169,19 +204,80 @@ def _plans(tree: Org, rng: random.Random, years: tuple[int, int]) -> list[tuple]
     return rows
 
 
+def _place_projects(plans) -> None:
+    """Put every past project where its kind of project really happens (VENUES): the place in
+    its proposal, announcement and sessions, before demo/plans.py reads the place for the public
+    space. One UPDATE of the sessions per venue."""
+    projects, by_place = [], {}
+    for plan in plans:
+        place = VENUES[plan.idea.title].format(
+            compound=plan.compound.name, community=plan.community.name
+        )
+        if place == plan.place:
+            continue
+        project = plan.project
+        for field in ("proposal", "announcement"):
+            setattr(project, field, getattr(project, field).replace(plan.place, place))
+        for session in plan.sessions:
+            session.place = place
+        plan.place = place
+        projects.append(project)
+        by_place.setdefault(place, []).append(project.pk)
+    Project.objects.bulk_update(projects, ["proposal", "announcement"], batch_size=500)
+    for place, ids in by_place.items():
+        Activity.objects.filter(project_id__in=ids).update(place=place)
+
+
 def _case_study(plan) -> str:
     sessions = plan.sessions
     people = sum(a.participants for a in sessions)
     volunteers = sum(a.volunteers for a in sessions)
     kind = Compound.Kind(plan.compound.kind).label
+    if plan.idea.title in WORKS:
+        done = (
+            f"做法:{plan.community.name}党组织召开联席会领办项目,{plan.idea.goal};"
+            f"物业和共建单位在{plan.place}分{len(sessions)}批施工,党员和志愿者入户征求意见、"
+            "现场监督质量。"
+        )
+        result = f"成效:惠及居民{people}人次,志愿者{volunteers}人次,居民最着急的问题得到解决。"
+    else:
+        done = (
+            f"做法:{plan.community.name}党组织召开联席会领办项目,{plan.idea.goal};"
+            f"在{plan.place}开展活动{len(sessions)}次,合伙人和志愿者全程参与。"
+        )
+        result = f"成效:参与居民{people}人次,志愿者{volunteers}人次,居民从旁观者变成组织者。"
     return "\n".join(
         [
             f"背景:{plan.compound.name}是{kind},居民反映“{plan.idea.need_title}”。",
-            f"做法:{plan.community.name}党组织召开联席会领办项目,{plan.idea.goal};"
-            f"在{plan.place}开展活动{len(sessions)}次,合伙人和志愿者全程参与。",
-            f"成效:参与居民{people}人次,志愿者{volunteers}人次,居民从旁观者变成组织者。",
+            done,
+            result,
             "经验:需求从走访中来,方案在联席会上定,成效请居民来评;做法已纳入社区常态化服务。",
         ]
+    )
+
+
+def _document(title: str, paragraphs: list[str]) -> bytes:
+    """A short Word file of a guidance page (its signed text), made in memory."""
+    document = docx.Document()
+    document.add_heading(title, level=1)
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _attach(guidance: Guidance, by, name: str) -> None:
+    """The guidance page's Word version, stored as any upload is (core.uploads)."""
+    data = _document(guidance.title, guidance.paragraphs)
+    upload = store_upload(
+        uploaded_file=SimpleUploadedFile(name, data),
+        kind=Upload.Kind.DOCUMENT,
+        by=by,
+        owner=guidance,
+    )
+    GuidanceAttachment.objects.create(
+        guidance=guidance, upload=upload, title=f"{guidance.title}(Word 版)"[:100]
     )
 
 
@@ -208,6 +304,8 @@ def _guidance(tree: Org, now) -> list[Guidance]:
     guide.public_spaces.set(PublicSpaceKind.objects.all())
     guide.outdoor_categories.set(OutdoorCategory.objects.all())
     opinion.outdoor_categories.set(OutdoorCategory.objects.all())
+    _attach(opinion, district, "百社百景指导意见.docx")
+    _attach(guide, district, "拓展社区服务场景工作指南.docx")
     return [opinion, guide]
 
 
@@ -222,6 +320,7 @@ def build(tree: Org, now, partners) -> dict:
     plans = [plan for plan, _, _ in rows]
     builder = demo_projects.ProjectBuilder(tree, rng, now, [], partners)
     builder.build(plans)
+    _place_projects(plans)
     project_plans.build(tree, rng, now, plans)
     categories = {c.name: c for c in OutdoorCategory.objects.all()}
     items = {item.name: item for item in ActivityItem.objects.all()}
@@ -234,6 +333,9 @@ def build(tree: Org, now, partners) -> dict:
             outdoor.append(project)
         retrospected = plan.at["retrospected"]
         nominated_at = retrospected + timedelta(days=rng.randint(5, 20))
+        if outcome == "pending":
+            # What waits for the district was recommended in the last weeks.
+            nominated_at = now - timedelta(days=rng.randint(3, 25), hours=rng.randint(0, 8))
         year = timezone.localtime(retrospected).year
         decided_at = _moment(date(year, 12, rng.randint(10, 28)), 15)
         reason = (

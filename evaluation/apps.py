@@ -15,3 +15,10 @@ class EvaluationConfig(AppConfig):
             STEP_EVIDENCE_HOOKS.append(grades_evidence)
         if grades_section not in RETROSPECTIVE_HOOKS:
             RETROSPECTIVE_HOOKS.append(grades_section)
+
+        # The household picker used for a project (走访入户评) marks the households that graded it.
+        from accounts.households import ResultMark, register_mark
+
+        from .selectors import households_graded
+
+        register_mark(ResultMark(param="project", label="已评价", done=households_graded))

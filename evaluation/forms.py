@@ -80,7 +80,11 @@ class VisitGradeForm(OnceForm):
     def __init__(self, *args, user, project, back: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["household"]
-        field.set_user(user, back=back)
+        # The picker marks the households that graded this project already ("已评价").
+        field.set_user(user, back=back, marks={"project": project.pk})
+        # The worker enters what the household said: the labels speak of the household.
+        self.fields["verdict"].label = "该户的评价"
+        self.fields["comment"].label = "该户的意见或建议(可不填)"
         # Only the project's community: a household of another community the worker also
         # serves is refused like one that does not exist.
         field.queryset = field.queryset.filter(building__compound__community=project.community_id)

@@ -120,6 +120,20 @@ def graded_by(household: Household, project_ids) -> set[int]:
     )
 
 
+def households_graded(*, user, value, household_ids) -> set[int]:
+    """The household picker used for a project (`?project=<id>`, accounts.households.ResultMark):
+    the households among those listed that graded it already, in one query. A project out of the
+    user's own scope (or a bad id) marks nothing: the picker then tells nothing about it."""
+    value = str(value or "").strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 12):
+        return set()
+    return set(
+        Grade.objects.visible_to(user)
+        .filter(project_id=int(value), household_id__in=list(household_ids))
+        .values_list("household_id", flat=True)
+    )
+
+
 def overview(*, user):
     """The projects of the user's own scope (not a grant's) that residents grade (in progress or
     retrospected), for the evaluation home; rates come from grade_results for the page shown."""

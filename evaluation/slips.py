@@ -53,10 +53,10 @@ def grade_link() -> str:
 
 
 def where_label(batch: CodeBatch) -> str:
-    """ "国奥花园 3号楼" or "国奥花园（全部楼栋）"."""
+    """ "国奥花园 3号楼" or "国奥花园(全部楼栋)"."""
     if batch.building_id:
         return f"{batch.compound.name} {batch.building.number}"
-    return f"{batch.compound.name}（全部楼栋）"
+    return f"{batch.compound.name}(全部楼栋)"
 
 
 def _households_of(compound_id: int, building_id: int | None):

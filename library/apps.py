@@ -8,9 +8,10 @@ class LibraryConfig(AppConfig):
     def ready(self):
         from projects.selectors import PROJECT_PAGE_ACTIONS, PROJECT_PAGE_NOTES
 
-        from .selectors import ORIGIN_PATH, nominate_action, origin_note
+        from .selectors import ENTRY_PATH, ORIGIN_PATH, entry_note, nominate_action, origin_note
 
-        if not any(notes is origin_note for _, notes in PROJECT_PAGE_NOTES):
-            PROJECT_PAGE_NOTES.append((ORIGIN_PATH, origin_note))
+        for paths, note in ((ORIGIN_PATH, origin_note), (ENTRY_PATH, entry_note)):
+            if not any(notes is note for _, notes in PROJECT_PAGE_NOTES):
+                PROJECT_PAGE_NOTES.append((paths, note))
         if nominate_action not in PROJECT_PAGE_ACTIONS:
             PROJECT_PAGE_ACTIONS.append(nominate_action)

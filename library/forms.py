@@ -27,6 +27,24 @@ class StartForm(OnceForm):
     title = forms.CharField(label="新项目名称", max_length=100)
 
 
+class CloneForm(StartForm):
+    """借鉴此项目: the new draft's title and, optionally, the community's compound it is for
+    (its name replaces the source's compound names in the copied texts)."""
+
+    compound = forms.ModelChoiceField(
+        label="用于本社区的小区",
+        queryset=None,
+        required=False,
+        empty_label="暂不选(文中写作“本小区”)",
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = community.compounds.only(
+            "id", "name", "community_id"
+        ).order_by("name", "id")
+
+
 class NominationForm(OnceForm):
     """A street recommends one of its completed projects."""
 

@@ -2,7 +2,7 @@
 community reads (LibraryQuerySet.visible_to); nominations start from Nomination.visible_to(user).
 Every page reads a constant number of rows: lists are paginated or capped."""
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Max, Prefetch, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -11,7 +11,15 @@ from accounts.roles import STREET_RECOMMENDERS
 from core.scope import get_visible_or_404
 from projects.models import ActivityPhoto, Project, Status
 
-from .models import ActivityClass, ActivityItem, Guidance, LibraryEntry, Nomination, ProjectOrigin
+from .models import (
+    KIND_LABELS,
+    ActivityClass,
+    ActivityItem,
+    Guidance,
+    LibraryEntry,
+    Nomination,
+    ProjectOrigin,
+)
 
 ENTRIES_PER_ITEM = 4  # library projects the tree shows under each item; the rest on its page
 ENTRY_ROW_FIELDS = (
@@ -56,9 +64,6 @@ def tree(*, per_item: int = ENTRIES_PER_ITEM) -> list[ActivityClass]:
     )
 
 
-SUGGESTIONS = 5
-
-
 def compound_kinds_of(user) -> dict[str, int]:
     """kind → how many compounds of that kind the communities the user works in hold (one
     aggregate query; empty for whoever works in no community)."""
@@ -74,17 +79,25 @@ def compound_kinds_of(user) -> dict[str, int]:
     return {row["kind"]: row["n"] for row in rows}
 
 
-def suggested(classes: list[ActivityClass], kinds: dict[str, int]) -> list[ActivityItem]:
-    """The items that suit the user's compounds best (practical fixes for 老旧小区, 一老一小 for
-    安置小区, neighbourliness for 商住小区): those suiting the most of them first, from the tree
+def suggested(
+    classes: list[ActivityClass], kinds: dict[str, int]
+) -> list[tuple[str, list[ActivityItem]]]:
+    """For every compound kind the user's communities have (the kind with most compounds
+    first), the items suited to it (practical fixes for 老旧小区, 一老一小 for 安置小区,
+    neighbourliness for 商住小区): the items made for that kind alone first, from the tree
     already read."""
-    scored = [
-        (sum(kinds.get(k, 0) for k in item.compound_kinds), item.order, item)
-        for c in classes
-        for item in c.items.all()
-    ]
-    ranked = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
-    return [item for _, _, item in ranked[:SUGGESTIONS]]
+    items = [item for c in classes for item in c.items.all()]
+    groups = []
+    known = list(KIND_LABELS)  # 老旧小区, 安置小区, 商住小区: ties in that order
+    counted = [(kind, n) for kind, n in kinds.items() if kind in KIND_LABELS]
+    for kind, _n in sorted(counted, key=lambda pair: (-pair[1], known.index(pair[0]))):
+        suited = sorted(
+            (item for item in items if kind in item.compound_kinds),
+            key=lambda item: (len(item.compound_kinds), item.order),
+        )
+        if suited:
+            groups.append((str(KIND_LABELS[kind]), suited))
+    return groups
 
 
 def guidance_list(user=None):
@@ -132,6 +145,21 @@ def entry_get(*, user=None, pk: int) -> LibraryEntry:
     return get_visible_or_404(_entry_queryset(), user, pk=pk)
 
 
+def project_link(user, project) -> tuple[str, str]:
+    """(url, label) of “项目全过程” on a library page: the staff page when the user's own scope
+    covers the project's community (Scope.community_q's rule, decided without a query: the
+    project comes with its community), else the project's public page, which shows the whole
+    process to anyone."""
+    scope = user.scope
+    if (
+        scope.is_district_business
+        or project.community_id in scope.community_ids()
+        or project.community.street_id in scope.street_ids()
+    ):
+        return reverse("projects:detail", args=[project.pk]), "项目全过程"
+    return reverse("public:announcement", args=[project.pk]), "项目全过程(公开页)"
+
+
 def entry_photos(entry: LibraryEntry, cap: int = 30) -> list[ActivityPhoto]:
     """The project's public photos a write-up may show (at most `cap`)."""
     return list(
@@ -142,9 +170,10 @@ def entry_photos(entry: LibraryEntry, cap: int = 30) -> list[ActivityPhoto]:
 
 
 def entry_stats(entry: LibraryEntry) -> dict:
-    """Held sessions and participants of the library project (one aggregate query)."""
+    """Held sessions, participants and (one of) their places of the library project (one
+    aggregate query)."""
     return entry.project.activities.filter(status="held").aggregate(
-        sessions=Count("id"), participants=Sum("participants")
+        sessions=Count("id"), participants=Sum("participants"), place=Max("place")
     )
 
 
@@ -240,21 +269,37 @@ def nominate_action(user, project) -> list[tuple[str, str]]:
 
 
 # --- the project page's note (projects.selectors.PROJECT_PAGE_NOTES) ---------------------------
-ORIGIN_PATH = ("library_origin__item", "library_origin__entry__project")
+ORIGIN_PATH = ("library_origin__item", "library_origin__entry__project__community")
+ENTRY_PATH = ("library_entry__item",)
 
 
 def origin_note(project) -> list[tuple[str, str]]:
     """“来自百社百景库:…” on the page of a project started from the library (no query: project_get
-    joins the origin)."""
+    joins the origin). A draft borrowed from a library project also asks to rewrite what it
+    took from the other community."""
     try:
         origin = project.library_origin
     except ProjectOrigin.DoesNotExist:
         return []
     if origin.entry_id and origin.entry is not None:
-        return [
-            (
-                f"来自百社百景库:借鉴入库项目“{origin.entry.project.title}”({origin.item.name})",
-                origin.entry.get_absolute_url(),
+        source = origin.entry.project
+        if project.status == Status.DRAFT:
+            text = (
+                f"本草稿借鉴自{source.community.name}的入库项目“{source.title}”"
+                f"({origin.item.name}),请核对并改写为本社区的实际情况"
             )
-        ]
+        else:
+            text = f"来自百社百景库:借鉴入库项目“{source.title}”({origin.item.name})"
+        return [(text, origin.entry.get_absolute_url())]
     return [(f"来自百社百景库:按活动项目“{origin.item.name}”开展", origin.item.get_absolute_url())]
+
+
+def entry_note(project) -> list[tuple[str, str]]:
+    """“已入选百社百景库(…)” on the page of a library project (no query: project_get joins the
+    entry and its item). A pending nomination is not shown here: the nomination points to the
+    project, not back, so it would cost the page a query."""
+    try:
+        entry = project.library_entry
+    except LibraryEntry.DoesNotExist:
+        return []
+    return [(f"已入选百社百景库({entry.item.name})", entry.get_absolute_url())]

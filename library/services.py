@@ -3,6 +3,8 @@ table, library/workflow.py), the write-up kept up to date, the guidance pages, a
 new project started from an item or borrowed from a library project (through projects' own
 services, so the draft is made and audited as any other)."""
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
@@ -142,33 +144,65 @@ def project_start_from_item(
     return project
 
 
+def place_renamer(source: Project, community: Community, compound=None):
+    """A function that rewrites a text copied from `source` for `community`: the source
+    community's name becomes the new community's, its compounds' names the chosen compound's
+    (or “本小区”). Longest names first, so “听涛小区” is not half-replaced as “听涛…”."""
+    compound_name = compound.name if compound is not None else "本小区"
+    names = {source.community.name: community.name}
+    for name in source.community.compounds.values_list("name", flat=True):
+        if name and name != source.community.name:
+            names.setdefault(name, compound_name)
+    pairs = sorted(
+        ((old, new) for old, new in names.items() if old and old != new),
+        key=lambda pair: -len(pair[0]),
+    )
+    if not pairs:
+        return lambda text: text or ""
+    pattern = re.compile("|".join(re.escape(old) for old, _new in pairs))
+    mapping = dict(pairs)
+    return lambda text: pattern.sub(lambda m: mapping[m.group(0)], text) if text else (text or "")
+
+
 @transaction.atomic
 def project_clone_entry(
-    *, by: User, community: Community, entry: LibraryEntry, title: str
+    *, by: User, community: Community, entry: LibraryEntry, title: str, compound=None
 ) -> Project:
     """借鉴此项目: a draft of the community with the library project's title, theme, plan
     (goal, target groups, public space, outdoor category, class, budget lines) and proposal
-    as a starting point; dates, compounds, needs and partners are the community's own."""
+    as a starting point, the source community's and compounds' names in those texts replaced
+    with the new community's and the chosen compound's (or “本小区”); dates, needs and
+    partners are the community's own."""
     if not by.has_perm("library.start_project", community):
         raise PermissionDenied
     source = (
-        Project.objects.select_related("public_space", "outdoor_category", "project_class")
+        Project.objects.select_related(
+            "community", "public_space", "outdoor_category", "project_class"
+        )
         .prefetch_related("budget_lines")
         .get(pk=entry.project_id)
     )
+    rename = place_renamer(source, community, compound)
     project = project_services.project_create(
         by=by,
         community=community,
-        title=str(title).strip() or source.title,
-        summary=source.summary,
+        title=rename(str(title).strip() or source.title)[:100],
+        summary=rename(source.summary)[:2000],
         theme=source.theme,
+        compound=compound,
     )
     plan = {name: getattr(source, name) for name in CLONED_PLAN_FIELDS}
-    plan["proposal"] = source.proposal
+    plan["goal"] = rename(plan["goal"])[:2000]
+    plan["target_groups"] = rename(plan["target_groups"])[:200]
+    plan["proposal"] = rename(source.proposal)[:8000]
     project = project_services.project_update(project=project, by=by, data=plan)
     for line in list(source.budget_lines.all())[:MAX_CLONED_BUDGET_LINES]:
         project_services.budget_line_add(
-            project=project, by=by, item=line.item, amount=line.amount, source=line.source
+            project=project,
+            by=by,
+            item=rename(line.item)[:100],
+            amount=line.amount,
+            source=line.source,
         )
     project.refresh_from_db()
     origin = ProjectOrigin.objects.create(project=project, item=entry.item, entry=entry)

@@ -15,6 +15,7 @@ from core.paging import paginate
 from . import selectors, services
 from .forms import (
     AttachmentForm,
+    CloneForm,
     DeclineForm,
     GuidanceCreateForm,
     GuidanceForm,
@@ -24,6 +25,7 @@ from .forms import (
     StartForm,
     WriteUpForm,
 )
+from .models import Nomination
 from .workflow import NOMINATION_WORKFLOW
 
 VIEW = "library.view_library"
@@ -94,6 +96,7 @@ def _entry_page(request, entry, status=200):
         "entry": entry,
         "project": entry.project,
         "stats": selectors.entry_stats(entry),
+        "project_link": selectors.project_link(request.user, entry.project),
         "can_start": request.user.has_perm("library.start_project", None),
         "can_manage": request.user.has_perm("library.manage_library", entry),
     }
@@ -114,12 +117,21 @@ def entry_clone(request, pk):
         request,
         permission="library.start_project",
         heading=f"借鉴此项目:{entry.project.title}",
-        form=lambda data, community: StartForm(data, initial={"title": entry.project.title}),
+        form=lambda data, community: CloneForm(
+            data, community=community, initial={"title": entry.project.title}
+        ),
         template="library/start_form.html",
         create=lambda community, data: services.project_clone_entry(
-            by=request.user, community=community, entry=entry, title=data["title"]
+            by=request.user,
+            community=community,
+            entry=entry,
+            title=data["title"],
+            compound=data.get("compound"),
         ),
-        done="已借鉴入库项目建好草稿:计划、预算和方案已带入,请按本社区情况修改。",
+        done=(
+            f"已借鉴入库项目建好草稿:计划、预算和方案已带入。本草稿借鉴自"
+            f"{entry.project.community.name}的“{entry.project.title}”,请核对并改写为本社区的实际情况。"
+        ),
         context={"entry": entry, "item": entry.item},
     )
 
@@ -154,14 +166,21 @@ def entry_edit(request, pk):
 @login_required
 @permission_required("library.view_nominations", raise_exception=True)
 def nomination_list(request):
-    form = NominationFilterForm(request.GET or None)
+    deciding = request.user.has_perm("library.decide_nomination")
+    data = request.GET.copy()
+    if deciding and "status" not in data:
+        # District staff open this list to decide: it starts at what waits for them (the
+        # filter's 全部 still shows every nomination).
+        data["status"] = Nomination.Status.PENDING
+    form = NominationFilterForm(data)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     page = paginate(request, selectors.nomination_list(user=request.user, status=status))
     context = {
         "page": page,
         "form": form,
+        "status_label": Nomination.Status(status).label if status else "",
         "can_nominate": request.user.has_perm("library.nominate_project", None),
-        "deciding": request.user.has_perm("library.decide_nomination"),
+        "deciding": deciding,
     }
     return render(request, "library/nomination_list.html", context)
 
@@ -185,6 +204,12 @@ def nomination_create(request):
     return form_page(request, form, template="library/nomination_form.html", perform=perform)
 
 
+# The nomination page holds the select and the decline form, both with a “reason”: each form's
+# ids carry its own prefix so every label points to its own box (field names stay as they are).
+SELECT_ID = "id_select-%s"
+DECLINE_ID = "id_decline-%s"
+
+
 def _nomination_page(request, nomination, status=200, **forms):
     can = NOMINATION_WORKFLOW.available(request.user, nomination)
     project = nomination.project
@@ -192,12 +217,14 @@ def _nomination_page(request, nomination, status=200, **forms):
         "nomination": nomination,
         "project": project,
         "can": can,
+        "project_link": selectors.project_link(request.user, project),
         "select_form": forms.get("select_form")
         or SelectForm(
             project=project,
             initial={"item": nomination.item_id, "reason": nomination.reason},
+            auto_id=SELECT_ID,
         ),
-        "decline_form": forms.get("decline_form") or DeclineForm(),
+        "decline_form": forms.get("decline_form") or DeclineForm(auto_id=DECLINE_ID),
     }
     return render(request, "library/nomination_detail.html", context, status=status)
 
@@ -212,7 +239,11 @@ def nomination_detail(request, pk):
 
 def _decide(request, pk, action: str, form_class, call, done: str):
     nomination = selectors.nomination_get(user=request.user, pk=pk)
-    kwargs = {"project": nomination.project} if form_class is SelectForm else {}
+    kwargs = (
+        {"project": nomination.project, "auto_id": SELECT_ID}
+        if form_class is SelectForm
+        else {"auto_id": DECLINE_ID}
+    )
     form = form_class(request.POST, **kwargs)
     key = "select_form" if form_class is SelectForm else "decline_form"
     return perform_or_refuse(

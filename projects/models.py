@@ -55,7 +55,8 @@ class ProjectQuerySet(SoftDeleteQuerySet):
         and those a read-only grant opens to them (READ_GRANTS).
 
         With deleted=True, the soft-deleted ones of the same scope (the community's trash); with
-        grants=False, the user's own scope alone (residents' grades: never through a grant).
+        grants=False, the user's own scope alone: lists, dashboards and counts (a judge finds the
+        round's projects on the round's pages), residents' grades, sign-ups and objections.
         """
         records = self.deleted() if deleted else self.alive()
         scope = user.scope
@@ -729,7 +730,9 @@ class ObjectionStatus(models.TextChoices):
 
 class ObjectionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(project__in=Project.objects.visible_to(user))
+        """Objections of the projects in the user's own scope (never through a judge's grant:
+        they are residents' words, handled by the community and the street)."""
+        return self.filter(project__in=Project.objects.visible_to(user, grants=False))
 
     def shown(self):
         """What residents see on the public page: everything not hidden as abuse."""

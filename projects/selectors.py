@@ -80,8 +80,9 @@ def project_list(*, user, sort: str = "", **filters):
     """The projects the user sees, narrowed by the list's filters (listing.FILTERS: status, q,
     street, community, theme, kind, step, project_class) in the list's order (`sort`). The page
     and its Excel export both read this."""
+    # A judge's grant opens a round's projects to read from the round, not into their own lists.
     projects = (
-        Project.objects.visible_to(user)
+        Project.objects.visible_to(user, grants=False)
         .select_related("community__street", "compound", "project_class")
         .only(
             *ROW_FIELDS,

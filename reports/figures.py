@@ -226,11 +226,11 @@ GROUPS = (
         "居民评价",
         [
             ("满意率(满意 + 基本满意)", _rate, ""),
-            ("已核验评价", "grades.verified", " 份"),
+            ("已核实评价", "grades.verified", " 份"),
             ("满意", "grades.satisfied", " 份"),
             ("基本满意", "grades.basic", " 份"),
             ("不满意", "grades.dissatisfied", " 份"),
-            ("未核验评价(不计入满意率)", "grades.unverified", " 份"),
+            ("未核实评价(不计入满意率)", "grades.unverified", " 份"),
         ],
     ),
 )

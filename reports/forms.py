@@ -3,7 +3,14 @@ from django import forms
 from accounts.models import Street
 from core.once import OnceForm
 
-from .models import SECTION_MAX, AssessmentGrade, HalfYearReport, Period, YearlyAssessment
+from .models import (
+    REQUIRED_SECTIONS,
+    SECTION_MAX,
+    AssessmentGrade,
+    HalfYearReport,
+    Period,
+    YearlyAssessment,
+)
 
 
 class ReportStartForm(forms.Form):
@@ -42,6 +49,16 @@ class ReportForm(forms.ModelForm):
             "problems": "工作中遇到的困难和不足",
             "next_steps": "下半年的工作安排",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A half-written draft may be saved; the report goes up only with the required sections
+        # written (reports.workflow._submit_check). The form says which ones they are.
+        for name in REQUIRED_SECTIONS:
+            field = self.fields[name]
+            field.label = f"{field.label}(必填)"
+            field.widget.attrs.update({"required": True, "aria-required": "true"})
+            field.help_text = f"{field.help_text}。提交前必须填写"
 
 
 class ReturnForm(forms.Form):

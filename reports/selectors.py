@@ -99,9 +99,14 @@ class CompareRow:
     cells: list[str]
 
     @property
-    def waiting(self) -> bool:
-        """Not sent up yet: never submitted (未提交), or returned to the street."""
-        return self.report is None or self.report.status == ReportStatus.RETURNED
+    def unsent(self) -> bool:
+        """未提交: no report, or only the street's draft."""
+        return self.report is None
+
+    @property
+    def returned(self) -> bool:
+        """待修改: sent back to the street, which has not sent it up again."""
+        return self.report is not None and self.report.status == ReportStatus.RETURNED
 
 
 def report_compare(*, user, period: Period) -> dict:
@@ -128,16 +133,20 @@ def report_compare(*, user, period: Period) -> dict:
         )
         for street in streets
     ]
+    unsent = [row for row in rows if row.unsent]
+    returned = [row for row in rows if row.returned]
+    # One definition for the counts line and the box of streets still to act: 未提交 (no
+    # report or a draft) and 待修改 (returned) are each counted once, from the same rows.
     return {
         "columns": [label for label, _how in COMPARE_COLUMNS],
         "rows": rows,
-        "waiting": [row for row in rows if row.waiting],
+        "unsent": unsent,
+        "returned": returned,
         "counts": {
-            **{
-                status: sum(1 for r in sent.values() if r.status == status)
-                for status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED)
-            },
-            "unsent": sum(1 for row in rows if row.report is None),
+            "submitted": sum(1 for r in sent.values() if r.status == ReportStatus.SUBMITTED),
+            "accepted": sum(1 for r in sent.values() if r.status == ReportStatus.ACCEPTED),
+            "returned": len(returned),
+            "unsent": len(unsent),
         },
     }
 

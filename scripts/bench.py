@@ -570,7 +570,16 @@ def main() -> None:
         django.setup()
         from accounts.models import User
 
-        names = ["secretary", "secretary2", "street", "district", "auditor", "partner", "resident"]
+        names = [
+            "secretary",
+            "secretary2",
+            "street",
+            "expert",
+            "district",
+            "auditor",
+            "partner",
+            "resident",
+        ]
         users = {u.username: u for u in User.objects.filter(username__in=names)}
         cookies = {name: log_in(name) for name in names}
         page_list = pages(users)

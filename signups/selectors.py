@@ -31,7 +31,8 @@ class SessionQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         return self.filter(
-            project__in=Project.objects.visible_to(user), signup_capacity__isnull=False
+            project__in=Project.objects.visible_to(user, grants=False),
+            signup_capacity__isnull=False,
         )
 
 

@@ -384,6 +384,8 @@ class TestLoadedDemo:
         """The tree of 3 classes and 10 items, the guidance with the twelve outdoor categories,
         54 library projects with reasons and write-ups (not scaled), a few nominations waiting
         and declined; every past project completed within its year."""
+        from datetime import timedelta
+
         from django.utils import timezone
 
         from library.models import ActivityClass, ActivityItem, Guidance, LibraryEntry, Nomination
@@ -409,6 +411,15 @@ class TestLoadedDemo:
         assert guide.outdoor_categories.count() == 12 and guide.public_spaces.count() == 5
         assert len(guide.paragraphs) == 10
         assert Guidance.objects.filter(kind=Guidance.Kind.OPINION).exists()
+        # Every guidance page with its Word version; what waits was recommended lately; a
+        # write-up tells where its project happened (works are built, not held indoors).
+        assert not Guidance.objects.filter(attachments__isnull=True).exists()
+        recent = timezone.now() - timedelta(days=42)
+        waiting = Nomination.objects.filter(status=Nomination.Status.PENDING)
+        assert not waiting.filter(nominated_at__lt=recent).exists()
+        for entry in entries.filter(project__title__contains="充电桩"):
+            assert "活动室" not in entry.case_study and "施工" in entry.case_study, entry.pk
+            assert entry.project.activities.filter(place__contains="充电车棚").exists()
 
     def test_every_street_reports_its_half_year_and_has_last_years_assessment(self, demo):
         """半年述职 of the last half year for each of the 8 streets, drafted from its figures:
@@ -504,6 +515,39 @@ class TestLoadedDemo:
         assert all(r.overall.total for r in results.values())
         assert not running.filter(status="retrospected", retro_worked="").exists()
 
+    def test_grades_come_after_the_sessions_and_fit_the_project(self, demo):
+        """demo/grades.py: on site on the session's day; at home or online within weeks after
+        a session held, the 复盘 or the start; a comment of another kind of project never."""
+        from datetime import timedelta
+
+        from django.db.models import Max
+        from django.utils import timezone
+
+        from evaluation.models import Grade
+        from projects.models import Activity
+
+        onsite = Grade.objects.filter(channel="onsite").select_related("session")
+        assert all(timezone.localdate(g.created_at) == g.session.date for g in onsite)
+        held = dict(
+            Activity.objects.filter(status="held")
+            .values("project_id")
+            .annotate(last=Max("date"))
+            .values_list("project_id", "last")
+        )
+        spans = Grade.objects.values("project_id").annotate(z=Max("created_at"))
+        projects = Project.objects.in_bulk([s["project_id"] for s in spans])
+        for span in spans:
+            project = projects[span["project_id"]]
+            ends = [project.retrospected_at and timezone.localdate(project.retrospected_at)]
+            ends += [held.get(project.pk), project.start_date]
+            last = max(d for d in ends if d)
+            assert timezone.localdate(span["z"]) <= last + timedelta(days=22), project.title
+        assert (
+            not Grade.objects.filter(comment__contains="楼道干净了")
+            .exclude(project__theme="beauty")
+            .exists()
+        )
+
     def test_judges_scored_this_years_round_and_last_years_competition(self, demo):
         """demo/scoring.py: an open round with sheets submitted and drafts, judged by district
         staff and experts never on their own street's projects; a published competition with one
@@ -522,6 +566,12 @@ class TestLoadedDemo:
             judge__role_assignments__street=F("entry__community__street")
         ).exists()
         assert competition.status == "published"
+        # Last year's competition was scored under last year's rubric, written last year.
+        assert competition.rubric != review.rubric
+        assert f"{competition.year}版" in competition.rubric.name
+        assert competition.rubric.created_at.year == competition.year
+        assert competition.opens_on.year == competition.closes_on.year == competition.year
+        assert competition.published_at.year == competition.year
         communities = list(competition.entries.values_list("community_id", flat=True))
         assert len(communities) == len(set(communities)) >= 10
         rows = round_ranking(competition)

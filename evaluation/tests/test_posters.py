@@ -78,7 +78,9 @@ def test_a_poster_printed_before_the_day_says_when_grading_opens(client, people,
 def test_the_session_page_links_its_poster(client, people, feast):
     client.force_login(people.secretary)
     page = client.get(reverse("projects:session", args=[feast.pk])).content.decode()
-    assert reverse("evaluation:session_poster", args=[feast.pk]) in page
+    poster = reverse("evaluation:session_poster", args=[feast.pk])
+    # A button (a tap target of 44 px: .btn), not an inline link.
+    assert f'<a class="btn btn-outline-primary" href="{poster}">打印评价海报</a>' in page
 
 
 @pytest.mark.parametrize("n", [1, 3])

@@ -165,7 +165,7 @@ def test_a_second_batch_for_the_same_households_is_refused_while_one_is_live(org
 
 def test_a_building_batch_is_refused_while_the_whole_compound_is_live(org, people, tower):
     make_batch(people, org.compound, status=Status.READY)
-    with pytest.raises(ValidationError, match="国奥花园（全部楼栋）已有一批"):
+    with pytest.raises(ValidationError, match=re.escape("国奥花园(全部楼栋)已有一批")):
         _create(people, org, tower)
 
 

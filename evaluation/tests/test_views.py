@@ -90,6 +90,12 @@ def test_online_unknown_and_foreign_codes_get_the_same_answer(client, project, o
     assert not Grade.objects.exists()
 
 
+def test_the_residents_front_page_leads_to_grading_and_says_what_it_needs(client):
+    page = client.get(reverse("public:home")).content.decode()
+    assert "给项目打分(居民批卷子)" in page and "户码条上的 8 位户码" in page
+    assert f'href="{reverse("evaluation:online")}"' in page
+
+
 def test_online_grading_without_a_code_asks_for_it(client, project):
     response = client.post(
         reverse("evaluation:online_grade", args=[project.pk]),
@@ -296,6 +302,55 @@ def test_a_home_visit_grade_for_another_communitys_household_is_refused(
         {"once": f.once(), "household": foreign.pk, "verdict": "satisfied"},
     )
     assert response.status_code == 422 and not Grade.objects.exists()
+
+
+def test_the_visit_picker_marks_the_households_that_graded_the_project(
+    client, project, org, people, django_assert_max_num_queries
+):
+    """Used for a project, the picker shows "已评价" (disabled) on the households that graded it,
+    at one extra query whatever their number; the form speaks of the household, not "您"."""
+    client.force_login(people.worker)
+    form = client.get(reverse("evaluation:visit", args=[project.pk])).content.decode()
+    assert "该户的评价" in form and "您的评价" not in form
+    assert f"&quot;project&quot;: &quot;{project.pk}&quot;" in form  # every picker step sends it
+
+    homes = households(org.compound, 6)
+    building = homes[0].building
+    for home in homes[:4]:
+        grade(project, home, channel=Channel.VISIT)
+    params = {"mode": "form", "field": "household", "pick_building": building.pk}
+    url = reverse("accounts:household_picker")
+    with django_assert_max_num_queries(99) as plain:
+        client.get(url, params)
+    with django_assert_max_num_queries(len(plain.captured_queries) + 1):
+        page = client.get(url, {**params, "project": project.pk}).content.decode()
+    assert page.count('picker-done">已评价<') == 4
+    for home in homes[:4]:
+        assert f'value="{home.pk}" disabled>' in page
+    for home in homes[4:]:
+        assert f'value="{home.pk}">' in page  # the others can still be chosen
+    assert "已评价" not in client.get(url, params).content.decode()  # another use: no marks
+    # Without scripts (the picker's page, rooms as links back to the form): no link to a graded one.
+    back = reverse("evaluation:visit", args=[project.pk])
+    page = client.get(
+        url,
+        {"field": "household", "next": back, "pick_building": building.pk, "project": project.pk},
+    ).content.decode()
+    assert f'name="project" value="{project.pk}"' in page and page.count("picker-done") == 4
+    assert f"?household={homes[0].pk}" not in page and f"?household={homes[5].pk}" in page
+
+
+def test_the_picker_marks_nothing_for_a_project_out_of_scope(project, org, people):
+    from evaluation.selectors import households_graded
+
+    home = households(org.compound, 1)[0]
+    grade(project, home, channel=Channel.VISIT)
+    ids = [home.pk]
+    assert households_graded(user=people.worker, value=str(project.pk), household_ids=ids) == {
+        home.pk
+    }
+    assert not households_graded(user=people.secretary2, value=str(project.pk), household_ids=ids)
+    assert not households_graded(user=people.worker, value="x1", household_ids=ids)
 
 
 # --- staff pages ---------------------------------------------------------------------------

@@ -124,7 +124,7 @@ def test_secretary_clones_a_library_project_and_the_draft_shows_its_origin(clien
     assert project.community == org.guoao and project.status == Status.DRAFT
     assert ProjectOrigin.objects.get(project=project).entry == entry
     page = client.get(project.get_absolute_url()).content.decode()
-    assert "来自百社百景库" in page and "悦海百家宴" in page
+    assert "本草稿借鉴自悦海社区的入库项目" in page and "悦海百家宴" in page
 
 
 def test_the_origin_note_costs_the_project_page_no_query(client, org, people):
@@ -201,3 +201,133 @@ def test_the_street_is_offered_to_nominate_a_completed_project_from_its_page(cli
     assert "推荐入库" not in client.get(project.get_absolute_url()).content.decode()
     client.force_login(people.secretary)  # the community does not nominate itself
     assert "推荐入库" not in client.get(project.get_absolute_url()).content.decode()
+
+
+def _ids(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'\bid="([^"]+)"', page)
+
+
+def test_project_link_goes_to_the_public_page_for_whoever_cannot_open_the_staff_page(
+    client, org, people
+):
+    project = lf.completed_project(org.yuehai, people, title="悦海百家宴")
+    entry = lf.entry(project, people.district)
+    staff = reverse("projects:detail", args=[project.pk])
+    public = reverse("public:announcement", args=[project.pk])
+    client.force_login(people.secretary)  # 国奥社区: another street's project
+    page = client.get(reverse("library:entry", args=[entry.pk])).content.decode()
+    assert f'href="{public}"' in page and f'href="{staff}"' not in page
+    assert client.get(public).status_code == 200
+    for who in (people.secretary2, people.street_b, people.district):
+        client.force_login(who)
+        page = client.get(reverse("library:entry", args=[entry.pk])).content.decode()
+        assert f'href="{staff}"' in page, who
+        assert client.get(staff).status_code == 200
+
+
+def test_the_nomination_page_links_the_project_with_a_button(client, org, people):
+    nomination = lf.nomination(lf.completed_project(org.guoao, people), people.member)
+    client.force_login(people.district)
+    page = client.get(reverse("library:nomination", args=[nomination.pk])).content.decode()
+    staff = reverse("projects:detail", args=[nomination.project_id])
+    assert f'<a class="btn btn-outline-secondary" href="{staff}">项目全过程</a>' in page
+
+
+def test_the_nomination_page_gives_each_field_its_own_id(client, org, people):
+    nomination = lf.nomination(lf.completed_project(org.guoao, people), people.member)
+    client.force_login(people.district)
+    page = client.get(reverse("library:nomination", args=[nomination.pk])).content.decode()
+    ids = _ids(page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert 'for="id_decline-reason"' in page and 'id="id_decline-reason"' in page
+    assert 'for="id_select-reason"' in page and 'id="id_select-reason"' in page
+    # A refused decline shows the page again, still with unique ids.
+    response = client.post(reverse("library:nomination_decline", args=[nomination.pk]), {})
+    assert response.status_code == 422
+    ids = _ids(response.content.decode())
+    assert len(ids) == len(set(ids))
+
+
+def test_the_district_lands_on_the_pending_nominations(client, org, people):
+    waiting = lf.nomination(
+        lf.completed_project(org.guoao, people, title="待选项目"), people.member
+    )
+    lf.nomination(
+        lf.completed_project(org.guoao, people, title="落选项目"),
+        people.member,
+        status=Nomination.Status.DECLINED,
+    )
+    url = reverse("library:nomination_list")
+    client.force_login(people.district)
+    page = client.get(url).content.decode()
+    assert "入库推荐:待区级遴选" in page and "待选项目" in page and "落选项目" not in page
+    page = client.get(url + "?status=").content.decode()  # 全部
+    assert "入库推荐:全部" in page and "待选项目" in page and "落选项目" in page
+    page = client.get(url + "?status=declined").content.decode()
+    assert "入库推荐:未入选" in page and "待选项目" not in page and "落选项目" in page
+    home = client.get(reverse("dashboards:home")).content.decode()
+    assert f"{url}?status=pending" in home
+    client.force_login(people.street)  # the street sees all of its own by default
+    page = client.get(url).content.decode()
+    assert "待选项目" in page and "落选项目" in page
+    assert waiting.pk
+
+
+def test_suggestions_cover_every_compound_kind_of_the_community(client, org, people):
+    from tests import factories as f
+
+    f.CompoundFactory(community=org.guoao, name="国奥老院", kind="old")
+    client.force_login(people.secretary)
+    page = client.get(reverse("library:tree")).content.decode()
+    suggestions = page[page.index("适合本社区的小区类型") : page.index('id="h-class-')]
+    groups = {part.split(":")[0].split(">")[-1]: part for part in suggestions.split("<h3")[1:]}
+    old, commercial = groups["老旧小区"], groups["商住小区"]
+    assert "维修服务进小区" in old and "百家宴" not in old
+    assert "百家宴" in commercial and "维修服务进小区" not in commercial
+
+
+def test_a_cloned_draft_takes_the_new_community_and_compound_names(client, org, people):
+    from tests import factories as f
+
+    f.CompoundFactory(community=org.yuehai, name="听涛小区", kind="old")
+    source = lf.completed_project(org.yuehai, people, title="悦海社区百家宴")
+    source.summary = "听涛小区(老旧小区)居民反映邻里陌生,悦海社区党组织领办本项目。"
+    source.goal = "让听涛小区的邻居熟起来"
+    source.proposal = "悦海社区和听涛小区物业一起摆长桌宴。"
+    source.save(update_fields=["summary", "goal", "proposal"])
+    entry = lf.entry(source, people.district)
+    client.force_login(people.secretary)
+    url = reverse("library:entry_clone", args=[entry.pk])
+    form = client.get(url).content.decode()
+    assert "本草稿借鉴自悦海社区的“悦海社区百家宴”,请核对并改写为本社区的实际情况" in form
+    assert "国奥花园" in form  # the compound to write in
+    client.post(url, {"once": new_token(), "title": "悦海社区百家宴", "compound": org.compound.pk})
+    project = Project.objects.get(community=org.guoao)
+    assert project.title == "国奥社区百家宴" and project.compound == org.compound
+    assert project.summary == "国奥花园(老旧小区)居民反映邻里陌生,国奥社区党组织领办本项目。"
+    assert project.goal == "让国奥花园的邻居熟起来"
+    assert project.proposal == "国奥社区和国奥花园物业一起摆长桌宴。"
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "本草稿借鉴自悦海社区的入库项目" in page and "请核对并改写为本社区的实际情况" in page
+    client.post(url, {"once": new_token(), "title": "第二个"})  # no compound chosen
+    second = Project.objects.get(title="第二个")
+    assert second.compound is None and "悦海" not in second.summary + second.proposal
+    assert second.summary.startswith("本小区(老旧小区)") and "听涛" not in second.goal
+
+
+def test_a_library_project_page_says_it_is_in_the_library_without_a_query(client, org, people):
+    plain = lf.completed_project(org.guoao, people, title="普通项目")
+    selected = lf.completed_project(org.guoao, people, title="入库的项目")
+    entry = lf.entry(selected, people.district, name="邻里节")
+    client.force_login(people.secretary)
+    counts = []
+    for project in (plain, selected):
+        client.get(project.get_absolute_url())
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(project.get_absolute_url()).content.decode()
+        counts.append(len(ctx))
+    assert "已入选百社百景库(邻里节)" in page
+    assert reverse("library:entry", args=[entry.pk]) in page
+    assert counts[0] == counts[1], counts

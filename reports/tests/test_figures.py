@@ -124,6 +124,10 @@ def test_an_empty_street_has_zeros_and_no_rate(org):
     groups = dict(figure_groups(figures))
     assert ("满意率(满意 + 基本满意)", "—(暂无评价)") in groups["居民评价"]
     assert ("项目总数", "0 个") in groups["项目总体"]
+    # The glossary's words (已核实 / 未核实), as on the evaluation pages.
+    labels = [label for label, _value in groups["居民评价"]]
+    assert "已核实评价" in labels and "未核实评价(不计入满意率)" in labels
+    assert not any("核验" in label for label in labels)
 
 
 def test_a_missing_report_shows_dashes_in_the_side_by_side_table():

@@ -82,6 +82,32 @@ def test_the_district_returns_with_a_comment_the_street_reads(client, org, peopl
     assert "请补充满意率分析。" in page and "已退回修改" in page and "填写文字部分" in page
 
 
+def test_returning_does_only_the_return(
+    client, org, people, monkeypatch, django_assert_max_num_queries
+):
+    """The return is a status change, a comment, a timeline row, an audit row and one
+    notification per member of the street's group: no figures, no documents."""
+    import reports.documents
+    import reports.figures
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("returning a report must not compute figures or build documents")
+
+    report = submitted(ReportFactory(street=org.street_a, created_by=people.street), people.street)
+    monkeypatch.setattr(reports.figures, "compute", refuse)
+    for name in ("report_pdf", "report_docx"):
+        monkeypatch.setattr(reports.documents, name, refuse)
+    _login(client, people.district)
+    url = reverse("reports:report_return", args=[report.pk])
+
+    with django_assert_max_num_queries(16):
+        response = client.post(url, {"comment": "请补充满意率分析。"})
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+
+
 def test_user_text_is_escaped_on_the_page_and_in_the_pdf(client, org, people):
     report = ReportFactory(
         street=org.street_a, created_by=people.street, problems="<script>alert(1)</script>"
@@ -176,15 +202,55 @@ def test_the_side_by_side_page_names_who_has_not_submitted(client, org, people):
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "尚未提交(2 个街道)" in page and "未提交 2" in page
+    assert "未提交(2 个街道):" in page and "未提交 2" in page
     # A draft is only 未提交, like no report at all: no status, link, text or figures of it.
-    assert "八角街道(未提交)" in page and f"{street_c.name}(未提交)" in page
+    assert f"八角街道、{street_c.name}</p>" in page
     assert "起草中" not in page and "草稿里的半句话" not in page
     assert draft.get_absolute_url() not in page
     assert HalfYearReport.objects.get(street=org.street_a).get_absolute_url() in page
     row = re.search(r"<tr>\s*<th scope=\"row\">八角街道</th>(.*?)</tr>", page, re.S)
     assert row and re.findall(r"<td class=\"text-end\">([^<]*)</td>", row.group(1))
     assert set(re.findall(r"<td class=\"text-end\">([^<]*)</td>", row.group(1))) == {"—"}
+
+
+def test_the_side_by_side_counts_and_box_agree_on_a_returned_report(client, org, people):
+    """A returned report is 待修改 in the counts line and in the box, never also 未提交."""
+    street_c = f.StreetFactory(district=org.district, name="海港街道")
+    report = submitted(
+        ReportFactory(street=org.street_a, created_by=people.street, year=NOW.year, half=NOW.half),
+        people.street,
+    )
+    HalfYearReport.objects.filter(pk=report.pk).update(status=ReportStatus.RETURNED)
+
+    page = _login(client, people.district).get(reverse("reports:report_compare")).content.decode()
+
+    assert "已提交 0 · 已通过 0 · 待修改 1 · 未提交 2" in page
+    box = re.search(r'<div class="alert alert-warning" role="status">(.*?)</div>', page, re.S)
+    assert box, page
+    unsent = re.search(r"未提交\((\d+) 个街道\):</span>([^<]*)</p>", box.group(1))
+    assert unsent and unsent.groups() == ("2", f"{org.street_b.name}、{street_c.name}")
+    assert "待修改(1 个街道):" in box.group(1)
+    assert f'<a href="{report.get_absolute_url()}">{org.street_a.name}</a>' in box.group(1)
+    assert "尚未提交" not in page
+
+
+def test_the_edit_form_marks_the_sections_a_report_needs(client, org, people):
+    report = ReportFactory(street=org.street_a, created_by=people.street)
+
+    page = _login(client, people.street).get(reverse("reports:report_edit", args=[report.pk]))
+
+    textareas = dict(re.findall(r'<textarea name="(\w+)"([^>]*)>', page.content.decode()))
+    assert set(textareas) == {"practices", "achievements", "problems", "next_steps"}
+    for name in ("achievements", "problems", "next_steps"):
+        assert " required" in textareas[name], name
+    assert " required" not in textareas["practices"]
+    text = page.content.decode()
+    for heading in ("工作成效(必填)", "存在问题(必填)", "下步打算(必填)"):
+        assert heading in text
+    assert "主要做法(必填)" not in text
+    # A half-written draft still saves: only submitting needs the three.
+    saved = client.post(reverse("reports:report_edit", args=[report.pk]), {"practices": "先写做法"})
+    assert saved.status_code == 302
 
 
 def test_the_district_reads_a_report_only_once_submitted(client, org, people):

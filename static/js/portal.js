@@ -26,10 +26,12 @@
       window.print();
     }
   });
-  // Forms that need a second thought carry data-confirm="…".
+  // Forms that need a second thought carry data-confirm="…"; so may one button of a form
+  // (a sheet's "submit" beside its "save draft"): the pressed button's own question wins.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var message = form.getAttribute("data-confirm");
+    var button = event.submitter;
+    var message = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
     if (message && !window.confirm(message)) {
       event.preventDefault();
       return;

@@ -72,6 +72,13 @@ def test_residents_grade_through_three_channels_and_the_project_page_shows_the_r
     expect(wpage.locator("main")).to_contain_text("已保存")
     expect(wpage.locator("main")).to_contain_text("已录入 1 户")
     assert Grade.objects.get(household=neighbour).channel == "visit"
+    expect(wpage.get_by_role("group", name="该户的评价")).to_be_visible()
+    # The next door: the picker marks the household just entered as graded, and disables it.
+    wpage.get_by_label("查找住户").fill("2单元 502")
+    done = wpage.locator(".picker-results .list-group-item", has_text="3号楼 2单元 502")
+    expect(done).to_contain_text("已评价")
+    expect(done.locator("input")).to_be_disabled()
+    w.check("visit-picker-marks-graded")
 
     # The secretary writes the 复盘; the project page shows it with the grades.
     s = journey("secretary-retrospective")

@@ -32,11 +32,16 @@ def test_secretary_clones_street_nominates_district_selects_residents_see_it(
     expect(main).to_contain_text("悦海百家宴")
     s.click(main.get_by_role("link", name="悦海百家宴").first, "entry")
     expect(main).to_contain_text("典型案例")
+    # Another street's project: its public page shows the whole process (the staff page is 404).
+    s.click(page.get_by_role("link", name="项目全过程(公开页)"), "source-public-page")
+    expect(main).to_contain_text("悦海百家宴")
+    page.go_back()
     s.click(page.get_by_role("link", name="借鉴此项目"), "clone-form")
+    expect(page.locator("#clone-note")).to_contain_text("本草稿借鉴自悦海社区的“悦海百家宴”")
     page.locator("#id_title").fill("国奥百家宴")
     s.click(page.get_by_role("button", name="建立草稿"), "draft")
     expect(main).to_contain_text("已借鉴入库项目建好草稿")
-    expect(main).to_contain_text("来自百社百景库:借鉴入库项目“悦海百家宴”")
+    expect(main).to_contain_text("本草稿借鉴自悦海社区的入库项目“悦海百家宴”")
     draft = Project.objects.get(title="国奥百家宴")
     assert draft.community == org.guoao and draft.status == "draft"
     assert ProjectOrigin.objects.get(project=draft).entry.project == source
@@ -59,8 +64,11 @@ def test_secretary_clones_street_nominates_district_selects_residents_see_it(
     d.login("district")
     d.goto("/library/", "tree")
     d.click(dpage.get_by_role("link", name="待遴选的推荐"), "todo")
+    expect(dpage.locator("h1")).to_contain_text("入库推荐:待区级遴选")
     d.click(dpage.get_by_role("link", name="海韵读书会"), "nomination")
-    dpage.locator("#id_case_study").fill("背景:老旧小区缺少读书的地方。\n做法:凉亭下设共享书架。")
+    dpage.locator("#id_select-case_study").fill(
+        "背景:老旧小区缺少读书的地方。\n做法:凉亭下设共享书架。"
+    )
     d.click(dpage.get_by_role("button", name="入库并公开"), "selected")
     expect(dpage.locator("#nomination-status")).to_have_text("已入库")
     nomination = Nomination.objects.get(project=completed)

@@ -107,7 +107,9 @@ def test_the_secretary_picks_a_household_prints_voids_and_reissues_slips_and_a_p
 
     # The session's QR poster.
     s.goto(f"/projects/sessions/{feast.pk}/", "session")
-    s.click(page.get_by_role("link", name="打印评价海报"), "poster")
+    poster_link = page.get_by_role("link", name="打印评价海报")
+    assert poster_link.bounding_box()["height"] >= 44  # a tap target, not an inline link
+    s.click(poster_link, "poster")
     expect(main).to_contain_text("扫码评价")
     expect(main).to_contain_text("邻居节百家宴")
     expect(page.get_by_role("img", name="本场活动评价页面的二维码")).to_be_visible()
