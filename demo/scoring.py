@@ -1,7 +1,8 @@
-"""Judges' scores in the demo district: the district's rubric, this year's scoring round (open,
-judged by district staff and experts of four streets, sheets submitted, drafts and some still to
-do) and last year's 擂台比武, finished and published: one entrant per community that completed a
-project last year, chosen by its street's 组长, scored by district staff and six experts (at least
+"""Judges' scores in the demo district: the district's rubrics (last year's, and this year's
+copied from it), this year's scoring round (open, judged by district staff and experts of four
+streets, sheets submitted, drafts and some still to do) and last year's 擂台比武 under last
+year's rubric, finished and published: one entrant per community that completed a project last
+year, chosen by its street's 组长, scored by district staff and six experts (at least
 five sheets each, so the highest and lowest totals are dropped).
 
 Like the catalogue, these are fixed figures: `--scale` does not multiply them (the round takes the
@@ -67,21 +68,17 @@ def build(org: Org, now) -> dict:
     """Write the rubric, the round, the competition and their sheets; return the counts."""
     rng = random.Random(SEED)
     district = org.logins["district"]
-    rubric = Rubric.objects.create(
-        name=f"百社百景项目评分细则({now.year}版)",
-        description="每项满分即权重,合计 100 分。",
-        created_by=district,
-        created_at=now - datetime.timedelta(days=60),
+    year = timezone.localdate(now).year
+    # Last year's competition keeps last year's rubric; this year's is a copy of it.
+    last_rubric, last_criteria = _rubric(
+        district, year - 1, timezone.make_aware(datetime.datetime(year - 1, 11, 1, 9, 0))
     )
-    criteria = Criterion.objects.bulk_create(
-        [
-            Criterion(rubric=rubric, order=i, name=name, points=points, description=text)
-            for i, (name, points, text) in enumerate(CRITERIA, 1)
-        ]
+    rubric, criteria = _rubric(
+        district, year, now - datetime.timedelta(days=60), copied_from=last_rubric
     )
     experts = _experts(org, rng, set(ROUND_EXPERT_STREETS) | set(COMPETITION_EXPERT_STREETS))
     review = _review_round(org, rng, now, rubric, criteria, experts)
-    competition = _competition(org, rng, now, rubric, criteria, experts)
+    competition = _competition(org, rng, now, last_rubric, last_criteria, experts)
     cache.delete(JUDGES_KEY)  # bulk writes send no signals (scoring/access.py)
     return {
         "scoring_rounds": 2,
@@ -89,6 +86,24 @@ def build(org: Org, now) -> dict:
         "review_round_projects": review.entries.count(),
         "competition_entrants": competition.entries.count(),
     }
+
+
+def _rubric(by, year: int, created_at, copied_from=None) -> tuple[Rubric, list[Criterion]]:
+    """The district's rubric of `year` (its name says the year) with the CRITERIA."""
+    rubric = Rubric.objects.create(
+        name=f"百社百景项目评分细则({year}版)",
+        description="每项满分即权重,合计 100 分。",
+        copied_from=copied_from,
+        created_by=by,
+        created_at=created_at,
+    )
+    criteria = Criterion.objects.bulk_create(
+        [
+            Criterion(rubric=rubric, order=i, name=name, points=points, description=text)
+            for i, (name, points, text) in enumerate(CRITERIA, 1)
+        ]
+    )
+    return rubric, criteria
 
 
 def _experts(org: Org, rng: random.Random, street_names) -> dict[str, User]:

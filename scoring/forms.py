@@ -150,9 +150,10 @@ class SheetForm(forms.Form):
         label="评语", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, criteria, scores=None, **kwargs):
+    def __init__(self, *args, criteria, scores=None, submit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
+        self.submit = submit
         scores = scores or {}
         # Fields by position (c1, c2 …), the rubric's order: the same names in every round.
         for index, criterion in enumerate(self.criteria, 1):
@@ -166,6 +167,17 @@ class SheetForm(forms.Form):
                 required=False,
                 initial=scores.get(criterion.pk),
             )
+
+    def clean(self):
+        """Submitting needs every criterion scored: each empty one is marked beside its field,
+        in the same pass as the out-of-range ones (a draft may leave any empty)."""
+        cleaned = super().clean()
+        if self.submit:
+            for index in range(1, len(self.criteria) + 1):
+                name = f"c{index}"
+                if name not in self.errors and cleaned.get(name) is None:
+                    self.add_error(name, "提交前请为这一项打分。")
+        return cleaned
 
     def points(self) -> dict:
         """criterion id → points or None (not scored yet)."""

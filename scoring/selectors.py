@@ -12,10 +12,10 @@ import statistics
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
 
 from core.scope import get_visible_or_404
-from projects.models import Project
+from projects.models import PUBLIC_STATUSES, Project
 
 from .models import Entry, Round, Rubric, ScoreSheet, SheetStatus, TieBreak
 from .workflow import REVIEWABLE
@@ -84,6 +84,8 @@ class RankRow:
     rank: int | None = None
     tied: bool = False  # shares its exact mean with another row (the rule decided)
     rate_exact: Decimal | None = None  # the rate unrounded, for the tie-break (else `rate`)
+    public: bool = False  # the project has a public page (/p/announcements/<project id>/)
+    library_entry_id: int | None = None  # selected into the library (/p/library/<id>/)
 
 
 def _tie_keys(row: RankRow, rule: str) -> tuple:
@@ -137,8 +139,17 @@ def round_ranking(round_: Round, *, medians: bool = False) -> list[RankRow]:
     submitted = Q(sheets__status=SheetStatus.SUBMITTED)
     entries = list(
         round_.entries.select_related("project", "community__street")
-        .only("id", "project_id", "project__title", "community__name", "community__street__name")
+        .only(
+            "id",
+            "project_id",
+            "project__title",
+            "project__status",
+            "project__deleted_at",
+            "community__name",
+            "community__street__name",
+        )
         .annotate(
+            library_entry_id=F("project__library_entry__id"),
             n=Count("sheets", filter=submitted),
             total=Sum("sheets__total", filter=submitted),
             highest=Max("sheets__total", filter=submitted),
@@ -172,6 +183,8 @@ def round_ranking(round_: Round, *, medians: bool = False) -> list[RankRow]:
             rate=rates.get(e.project_id, (None, 0, None))[0],
             grades=rates.get(e.project_id, (None, 0, None))[1],
             rate_exact=rates.get(e.project_id, (None, 0, None))[2],
+            public=e.project.deleted_at is None and e.project.status in PUBLIC_STATUSES,
+            library_entry_id=e.library_entry_id,
         )
         for e in entries
     ]
@@ -272,6 +285,22 @@ def judge_entries(round_: Round, user):
         )
         .order_by("community__street__name", "community__name", "id")
     )
+
+
+def next_to_score(entry: Entry, user) -> Entry | None:
+    """The judge's next project of the round whose sheet is not submitted yet: the first after
+    `entry` in the judge's list, else the first before it (one query; None: all submitted)."""
+    pending = [
+        e
+        for e in judge_entries(entry.round, user)
+        if e.sheet_status != SheetStatus.SUBMITTED or e.pk == entry.pk
+    ]
+    ids = [e.pk for e in pending]
+    if entry.pk not in ids:
+        return pending[0] if pending else None
+    at = ids.index(entry.pk)
+    rest = pending[at + 1 :] + pending[:at]
+    return rest[0] if rest else None
 
 
 def entry_get(*, user, pk) -> Entry:

@@ -538,6 +538,7 @@ def _sheet_page(request, entry, form=None, status=200):
         comment = sheet.comment if sheet else ""
         form = SheetForm(criteria=criteria, scores=scores, initial={"comment": comment})
     rate = selectors.satisfaction_rates([entry.project_id]).get(entry.project_id)
+    locked = sheet is not None and sheet.status == SheetStatus.SUBMITTED
     context = {
         "entry": entry,
         "round": entry.round,
@@ -545,8 +546,9 @@ def _sheet_page(request, entry, form=None, status=200):
         "form": form,
         "criteria": criteria,
         "scores": [(c, scores.get(c.pk)) for c in criteria],
-        "locked": sheet is not None and sheet.status == SheetStatus.SUBMITTED,
+        "locked": locked,
         "accepting": entry.round.accepting_on(),
+        "next_entry": selectors.next_to_score(entry, request.user) if locked else None,
         "rate": rate,
     }
     return render(request, "scoring/sheet.html", context, status=status)
@@ -566,7 +568,12 @@ def _save(request, pk, *, submit: bool):
     if refused:
         return refused
     criteria = list(entry.round.rubric.criteria.all())
-    form = SheetForm(request.POST, criteria=criteria)
+    # A sheet already submitted is refused as such (409) before the form is read, and a round
+    # not taking scores says so: only a sheet that may still be scored gets empty fields marked.
+    sheet = ScoreSheet.objects.filter(entry=entry, judge=request.user).first()
+    action = "submit" if submit else "save"
+    admit = (lambda: SHEET_WORKFLOW.admit(request.user, sheet, action)) if sheet else None
+    form = SheetForm(request.POST, criteria=criteria, submit=submit and entry.round.accepting_on())
     done = "评分表已提交,不能再修改。" if submit else "已保存草稿,可以稍后继续打分。"
     return perform_or_refuse(
         request,
@@ -577,6 +584,7 @@ def _save(request, pk, *, submit: bool):
             comment=data.get("comment", ""),
             submit=submit,
         ),
+        admit=admit,
         form=form,
         form_shown=True,
         page=lambda status: _sheet_page(request, entry, form=form, status=status),

@@ -5,11 +5,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.models import AuditEvent
+from scoring.access import JUDGES_KEY
 from scoring.models import RoundKind, RoundStatus, ScoreSheet, SheetStatus
 from scoring.tests import factories as sf
 
@@ -360,3 +362,95 @@ def test_judge_search_is_the_districts(client, judging, people):
     assert client.get(url, {"q": "a"}).status_code == 403
     client.force_login(people.street)
     assert client.get(url, {"q": "a"}).status_code == 404
+
+
+def test_submitting_marks_every_missing_and_out_of_range_criterion_in_one_pass(
+    client, judging, people
+):
+    """One answer names every problem beside its field: the score above its full marks and
+    each criterion left empty (a draft may leave them empty; a submission may not)."""
+    _, guoao, _ = judging
+    client.force_login(people.judge)
+
+    response = client.post(
+        reverse("scoring:sheet_submit", args=[guoao.pk]), {"c1": "30", "c2": "20"}
+    )
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    form = response.context["form"]
+    assert set(form.errors) == {"c1", "c3", "c4", "c5"}
+    assert page.count("is-invalid") == 4
+    assert page.count("提交前请为这一项打分") == 3 * 2  # beside the field and in the list on top
+    assert "实施成效(满分 25 分):提交前请为这一项打分" in page
+    assert not ScoreSheet.objects.exists()
+    # The same partial sheet is a valid draft.
+    assert client.post(reverse("scoring:sheet", args=[guoao.pk]), {"c2": "20"}).status_code == 302
+
+
+def test_a_submitted_sheet_is_refused_as_locked_not_as_incomplete(client, judging, people):
+    _, guoao, _ = judging
+    sf.sheet(guoao, people.judge, 80)
+    client.force_login(people.judge)
+
+    response = client.post(reverse("scoring:sheet_submit", args=[guoao.pk]), {})
+
+    assert response.status_code == 409
+    assert "提交前请为这一项打分" not in response.content.decode()
+
+
+def test_the_submit_button_asks_before_locking_the_sheet(client, judging, people):
+    _, guoao, _ = judging
+    client.force_login(people.judge)
+
+    page = client.get(reverse("scoring:sheet", args=[guoao.pk])).content.decode()
+
+    button = next(line for line in page.splitlines() if "提交评分</button>" in line)
+    assert 'data-confirm="提交后评分表即锁定' in button
+    assert "保存草稿</button>" in page  # the draft button does not ask
+
+
+def test_a_locked_sheet_leads_to_the_next_project_to_score(
+    client, judging, org, people, django_assert_max_num_queries
+):
+    round_obj, guoao, _ = judging
+    haiyun = sf.entry(
+        round_obj, sf.retrospected(org.haiyun, people.secretary, "海韵睦邻角"), people.district
+    )
+    sf.sheet(guoao, people.judge, 80)
+    client.force_login(people.judge)
+    url = reverse("scoring:sheet", args=[guoao.pk])
+    client.get(url)
+    # As between requests in production: the judges' set is cached (never inside the test's
+    # transaction, see scoring/access.judge_ids).
+    cache.set(JUDGES_KEY, frozenset({people.judge.pk}))
+
+    with django_assert_max_num_queries(10):
+        page = client.get(url).content.decode()
+
+    assert "下一个待评项目" in page
+    assert reverse("scoring:sheet", args=[haiyun.pk]) in page
+    sf.sheet(haiyun, people.judge, 75)
+    page = client.get(url).content.decode()
+    assert "下一个待评项目" not in page and "需要您评分的项目都已提交" in page
+
+
+def test_competition_results_link_to_the_project_and_its_library_case(client, org, people):
+    from library.tests import factories as lf
+
+    competition = sf.round_(
+        people.district, kind=RoundKind.COMPETITION, status=RoundStatus.PUBLISHED, name="擂台"
+    )
+    fleamarket = sf.retrospected(org.guoao, people.secretary, "跳蚤市场")
+    banquet = sf.retrospected(org.yuehai, people.secretary2, "百家宴")
+    for project in (fleamarket, banquet):
+        sf.sheet(sf.entry(competition, project, people.street), people.district, 90)
+    case = lf.entry(banquet, people.district)
+
+    page = client.get(reverse("scoring:public_competition", args=[competition.pk]))
+
+    html = page.content.decode()
+    assert reverse("public:announcement", args=[fleamarket.pk]) in html
+    assert reverse("public:announcement", args=[banquet.pk]) in html
+    assert html.count('href="/p/library/') == 1
+    assert reverse("library:public_entry", args=[case.pk]) in html

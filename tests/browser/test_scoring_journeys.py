@@ -27,6 +27,9 @@ def test_a_judge_scores_a_sheet_submits_it_and_the_district_sees_the_ranking(
     sf.entry(
         round_obj, sf.retrospected(org.yuehai, people.secretary2, "悦海百家宴"), people.district
     )
+    haiyun = sf.entry(
+        round_obj, sf.retrospected(org.haiyun, people.secretary, "海韵睦邻角"), people.district
+    )
     sf.judge(round_obj, people.judge, people.district)
 
     j = journey("judge-scores")
@@ -45,10 +48,33 @@ def test_a_judge_scores_a_sheet_submits_it_and_the_district_sees_the_ranking(
     j.check("sheet-again")
     page.get_by_label("需求契合度(满分 25 分)").fill("22")
     page.get_by_label("群众参与度(满分 25 分)").fill("23.5")
+    page.get_by_label("创新性(满分 15 分)").fill("16")  # above its full marks
+    j.click(page.get_by_role("button", name="保存草稿"), "draft-invalid", status=422)
+    expect(page.get_by_label("创新性(满分 15 分)")).to_have_class(re.compile("is-invalid"))
+    page.get_by_label("创新性(满分 15 分)").fill("")
     j.click(page.get_by_role("button", name="保存草稿"), "draft")
     expect(main).to_contain_text("已保存草稿")
+    # Submitting locks the sheet: the button asks first; saying no posts nothing.
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        if accept:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.get_by_role("button", name="提交评分").click()
+    expect(page.get_by_role("button", name="提交评分")).to_be_enabled()
+    assert questions and "锁定" in questions[0]
+    assert ScoreSheet.objects.get(entry=guoao).status == SheetStatus.DRAFT
+    page.on("dialog", lambda dialog: answer(dialog, True))
     j.click(page.get_by_role("button", name="提交评分"), "incomplete", status=422)
-    expect(main).to_contain_text("请为“实施成效”打分")
+    # Every criterion still empty is marked beside its field at once.
+    for label in ("实施成效(满分 25 分)", "创新性(满分 15 分)", "可持续性(满分 10 分)"):
+        expect(page.get_by_label(label)).to_have_class(re.compile("is-invalid"))
+    expect(main).to_contain_text("实施成效(满分 25 分):提交前请为这一项打分")
     page.get_by_label("实施成效(满分 25 分)").fill("21")
     page.get_by_label("创新性(满分 15 分)").fill("12")
     page.get_by_label("可持续性(满分 10 分)").fill("8")
@@ -59,6 +85,10 @@ def test_a_judge_scores_a_sheet_submits_it_and_the_district_sees_the_ranking(
     expect(page.get_by_role("button", name="保存草稿")).to_have_count(0)
     sheet = ScoreSheet.objects.get(entry=guoao)
     assert (sheet.status, sheet.total) == (SheetStatus.SUBMITTED, Decimal("86.5"))
+    # The locked sheet leads on to the next project still to score.
+    j.click(page.get_by_role("link", name=re.compile("下一个待评项目")), "next-sheet")
+    assert page.url.endswith(f"/evaluation/rounds/entries/{haiyun.pk}/sheet/")
+    expect(main).to_contain_text("海韵睦邻角")
 
     d = journey("district-ranking")
     dmain = d.page.locator("main")
