@@ -453,11 +453,14 @@ def grade_submission() -> str:
     from concurrent.futures import ThreadPoolExecutor
 
     from evaluation.models import Grade
-    from projects.models import Activity, Project
+    from projects.models import Activity, Project, SessionStatus
 
     pairs = _grade_pairs(GRADES)
+    # A held session: its on-site page has a form (a session still to come or cancelled has none).
     session_id = (
-        Activity.objects.filter(project__in=Project.objects.published()).values_list("id").first()
+        Activity.objects.filter(project__in=Project.objects.published(), status=SessionStatus.HELD)
+        .values_list("id")
+        .first()
     )[0]
     before = Grade.objects.count()
     with ThreadPoolExecutor(GRADERS) as pool:

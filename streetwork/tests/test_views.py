@@ -273,7 +273,8 @@ def test_the_menu_shows_the_streets_work_to_the_street_and_the_district(client, 
     client.force_login(getattr(people, who))
     html = client.get("/streetwork/visits/").content.decode()
     assert 'href="/streetwork/assessments/">研判</a>' in html
-    assert 'href="/streetwork/visits/">实地调研</a>' in html
+    # The page's own entry is marked as the current one.
+    assert 'href="/streetwork/visits/" aria-current="page">实地调研</a>' in html
 
 
 def test_the_menu_has_no_street_work_for_community_staff(client, people):

@@ -22,10 +22,17 @@ pytestmark = pytest.mark.browser
 def queued(monkeypatch):
     """The PDF task is held back (ids kept) so the journey sees the batch being made, then
     runs it here: the page must notice by itself."""
-    from evaluation import tasks
+    from django.db import transaction
+
+    from evaluation import slips
 
     held: list[int] = []
-    monkeypatch.setattr(tasks.render_code_slips, "delay", held.append)
+    # The module's queueing function, not the task's `delay`: a Celery task is a proxy to the
+    # current app's task, and the current app is per thread (the live server's thread may hold
+    # another one than the test's after an in-process worker test).
+    monkeypatch.setattr(
+        slips, "_queue", lambda batch_id: transaction.on_commit(lambda: held.append(batch_id))
+    )
     return held
 
 
