@@ -73,12 +73,13 @@ class OnceForm(forms.Form):
             self.data["once"] = new_token()
 
 
-def claim(nonce: str) -> FormSubmission | None:
+def claim(nonce: str, *, result_url: str = "") -> FormSubmission | None:
     """Claim a token inside the caller's transaction; None if another post already holds it
-    (on PostgreSQL a concurrent post waits here until the first commits or rolls back)."""
+    (on PostgreSQL a concurrent post waits here until the first commits or rolls back). A page
+    that knows where a repeat post goes names it here: one write instead of two."""
     try:
         with transaction.atomic():
-            return FormSubmission.objects.create(nonce=nonce)
+            return FormSubmission.objects.create(nonce=nonce, result_url=result_url[:300])
     except IntegrityError:
         return None
 

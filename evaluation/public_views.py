@@ -132,7 +132,7 @@ def online_grade(request, pk):
     back = f"{reverse('evaluation:online')}#project-{project.pk}"
     try:
         with transaction.atomic():
-            claim = once.claim(data["once"])
+            claim = once.claim(data["once"], result_url=back)
             if claim is None:
                 messages.info(request, "这份评价已经提交过,没有重复保存。")
                 return redirect(back)
@@ -145,8 +145,6 @@ def online_grade(request, pk):
                 check=request.session[SESSION_KEY]["check"],  # checked again under the lock
                 by=request.user,
             )
-            claim.result_url = back
-            claim.save(update_fields=["result_url"])
     except ValidationError as exc:  # Conflict included
         for message in exc.messages:  # at the top: the project may not be on this page
             messages.error(request, f"“{project.title}”:{message}")
@@ -215,7 +213,7 @@ def onsite(request, pk):
     here = reverse("evaluation:onsite", args=[activity.pk])
     try:
         with transaction.atomic():
-            claim = once.claim(data["once"])
+            claim = once.claim(data["once"], result_url=here)
             if claim is None:
                 messages.info(request, "这份评价已经提交过,没有重复保存。")
                 return redirect(here)
@@ -229,8 +227,6 @@ def onsite(request, pk):
                 device=device_of(request),
                 by=request.user,
             )
-            claim.result_url = here
-            claim.save(update_fields=["result_url"])
     except ValidationError as exc:  # Conflict included
         form.add_error(None, ValidationError(exc.messages))
         return render(request, "evaluation/onsite_form.html", context, status=refusal_status(exc))
