@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "accounts",
     # steps 1 and 2
     "needs",
+    "surveys",
+    "outreach",
     "partners",
     # steps 3-7
     "projects",

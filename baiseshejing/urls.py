@@ -7,6 +7,10 @@ from core.views import healthz
 urlpatterns = [
     path("", include("dashboards.urls")),
     path("accounts/", include("accounts.urls")),
+    # Step 1's sources before needs/ itself: questionnaires, visits, meetings and boxes live under
+    # needs/ for staff and p/ for residents.
+    path("", include("surveys.urls")),
+    path("", include("outreach.urls")),
     path("needs/", include("needs.urls")),
     path("partners/", include("partners.urls")),
     path("projects/", include("projects.urls")),

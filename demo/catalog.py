@@ -7,7 +7,7 @@ generator so every load of the demo gives the same district.
 from dataclasses import dataclass
 
 from accounts.roles import Role
-from needs.models import NeedCategory
+from needs.models import SeededCategory
 from partners.models import PartnerCategory
 from projects.models import Project
 
@@ -94,7 +94,7 @@ NEED_SOURCE_WEIGHTS = {
 
 # Extra needs (beyond those behind the projects), by category.
 NEED_TITLES: dict[str, list[str]] = {
-    NeedCategory.ENVIRONMENT: [
+    SeededCategory.ENVIRONMENT: [
         "楼道堆放杂物,消防通道不畅",
         "垃圾桶满溢,清运不及时",
         "小区绿化带被占用种菜",
@@ -102,7 +102,7 @@ NEED_TITLES: dict[str, list[str]] = {
         "雨后路面积水,出行不便",
         "宠物粪便无人清理",
     ],
-    NeedCategory.CONVENIENCE: [
+    SeededCategory.CONVENIENCE: [
         "希望有便民维修服务",
         "遇到物业纠纷不知道找谁咨询法律问题",
         "希望小区附近有早餐点",
@@ -110,7 +110,7 @@ NEED_TITLES: dict[str, list[str]] = {
         "老年人不会用智能手机挂号缴费",
         "希望有理发、磨刀等便民服务日",
     ],
-    NeedCategory.ELDERLY_CHILDREN: [
+    SeededCategory.ELDERLY_CHILDREN: [
         "双职工家庭放学后孩子没人照看",
         "独居老人吃饭难,希望有助餐点",
         "老人上下楼困难,希望加装扶手",
@@ -118,7 +118,7 @@ NEED_TITLES: dict[str, list[str]] = {
         "希望定期开展老年健康讲座",
         "婴幼儿照护缺少交流指导",
     ],
-    NeedCategory.FACILITIES: [
+    SeededCategory.FACILITIES: [
         "电动车充电难,楼道飞线充电有隐患",
         "外墙保温层脱落,冬季屋里冷",
         "楼道灯坏了没人修,晚上不安全",
@@ -126,7 +126,7 @@ NEED_TITLES: dict[str, list[str]] = {
         "健身器材老化损坏",
         "单元门禁损坏",
     ],
-    NeedCategory.CULTURE: [
+    SeededCategory.CULTURE: [
         "希望有广场舞活动场地",
         "希望组织社区运动会",
         "孩子们缺少课外阅读的地方",
@@ -134,7 +134,7 @@ NEED_TITLES: dict[str, list[str]] = {
         "希望成立合唱队、书画班",
         "希望有篮球、乒乓球比赛",
     ],
-    NeedCategory.NEIGHBOURHOOD: [
+    SeededCategory.NEIGHBOURHOOD: [
         "住了好几年还不认识对门邻居",
         "楼上噪音扰民,希望协商解决",
         "希望多组织邻里聚会",
@@ -198,12 +198,12 @@ B, L, J, H = (
     Project.Theme.HEALTH,
 )
 F, E, C, EC, CU, N = (
-    NeedCategory.FACILITIES,
-    NeedCategory.ENVIRONMENT,
-    NeedCategory.CONVENIENCE,
-    NeedCategory.ELDERLY_CHILDREN,
-    NeedCategory.CULTURE,
-    NeedCategory.NEIGHBOURHOOD,
+    SeededCategory.FACILITIES,
+    SeededCategory.ENVIRONMENT,
+    SeededCategory.CONVENIENCE,
+    SeededCategory.ELDERLY_CHILDREN,
+    SeededCategory.CULTURE,
+    SeededCategory.NEIGHBOURHOOD,
 )
 P = PartnerCategory
 

@@ -3,7 +3,7 @@
 import random
 from datetime import datetime, timedelta
 
-from needs.models import Need, NeedCategory
+from needs.models import Need, SeededCategory
 from partners.models import Partner, PartnerCategory
 
 from . import catalog
@@ -24,7 +24,7 @@ def build_needs(
 ) -> list[Need]:
     """`count` needs: first the ones projects respond to (`wanted`), then others all over the
     district, in all six categories."""
-    categories = list(NeedCategory)
+    categories = list(SeededCategory)
     needs = []
     # Leave room for one need of each category, so that a small scale still shows all six.
     for spec in wanted[: max(count - len(categories), 0)]:
@@ -34,7 +34,7 @@ def build_needs(
                 compound=spec["compound"],
                 title=spec["title"],
                 description="由社区党组织梳理汇总,已纳入需求清单。",
-                category=spec["category"],
+                category_id=spec["category"],
                 source=_weighted(rng, catalog.NEED_SOURCE_WEIGHTS),
                 mentions=rng.randint(8, 90),
                 created_by=org.secretary_of[spec["community"].pk],
@@ -51,7 +51,7 @@ def build_needs(
                 community=community,
                 compound=compound if rng.random() < 0.8 else None,
                 title=rng.choice(catalog.NEED_TITLES[category]),
-                category=category,
+                category_id=category,
                 source=_weighted(rng, catalog.NEED_SOURCE_WEIGHTS),
                 mentions=rng.randint(1, 60),
                 created_by=org.secretary_of[community.pk],

@@ -3,7 +3,7 @@ from django import forms
 from accounts.models import Compound
 from core.once import OnceForm
 
-from .models import Need
+from .models import Category, Need
 
 
 class NeedForm(OnceForm, forms.ModelForm):
@@ -18,9 +18,14 @@ class NeedForm(OnceForm, forms.ModelForm):
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["compound"].queryset = Compound.objects.filter(community=community)
+        self.fields["category"].queryset = Category.objects.filter(active=True)
 
 
 class NeedFilterForm(forms.Form):
-    category = forms.ChoiceField(
-        label="类别", required=False, choices=[("", "全部类别"), *Need.Category.choices]
+    category = forms.ModelChoiceField(
+        label="类别",
+        required=False,
+        queryset=Category.objects.all(),
+        to_field_name="code",
+        empty_label="全部类别",
     )

@@ -1,4 +1,10 @@
-"""Step 1 (摸清需求): the categorised needs list of a community."""
+"""Step 1 (摸清需求): the categorised needs list of a community, where every need came from (its
+sources with counts), its status as residents read it, and the receipts residents hold.
+
+Questionnaires (surveys/) and visits, meetings and suggestion boxes (outreach/) sit a layer above:
+they create needs and mentions through needs.services and register merge hooks (needs.hooks), so
+this app never imports them, nor projects (a project links needs; an adoption reaches this app
+through needs.hooks, never an import)."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -8,15 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Community, Compound
 from core.links import object_url
-from core.models import SoftDeleteModel, SoftDeleteQuerySet
+from core.models import LabelsMixin, SoftDeleteModel, SoftDeleteQuerySet
 
 
-class NeedQuerySet(SoftDeleteQuerySet):
-    def visible_to(self, user):
-        return user.scope.within(self.alive())
+class SeededCategory(models.TextChoices):
+    """The six categories in use when the list became the district's to keep (Category): migration
+    0004 seeds them, and demo data and tests name them by these codes."""
 
-
-class NeedCategory(models.TextChoices):
     ENVIRONMENT = "environment", _("环境整治")
     CONVENIENCE = "convenience", _("便民服务")
     ELDERLY_CHILDREN = "elderly_children", _("一老一小")
@@ -25,17 +29,51 @@ class NeedCategory(models.TextChoices):
     NEIGHBOURHOOD = "neighbourhood", _("邻里关系")
 
 
+class Category(models.Model):
+    """A need category, kept by the district (区级) for every community."""
+
+    code = models.SlugField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("类别名称"), max_length=20, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    active = models.BooleanField(
+        _("启用"), default=True, help_text=_("停用后不能再选,已有需求不受影响")
+    )
+
+    class Meta:
+        verbose_name = _("需求类别")
+        verbose_name_plural = _("需求类别")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
 class NeedSource(models.TextChoices):
     QUESTIONNAIRE = "questionnaire", _("问卷调查")
     HOME_VISIT = "home_visit", _("入户走访")
-    OWNERS_MEETING = "owners_meeting", _("业主大会")
+    OWNERS_MEETING = "owners_meeting", _("居民会议")
     SUGGESTION_BOX = "suggestion_box", _("楼道意见箱")
     ONLINE = "online", _("线上留言")
+    ROUND_TABLE = "round_table", _("圆桌会")
+    OTHER = "other", _("其他")
+
+
+class NeedStatus(models.TextChoices):
+    COLLECTED = "collected", _("已收集")
+    STUDYING = "studying", _("研究中")
+    ADOPTED = "adopted", _("已纳入项目")
+    SOLVED = "solved", _("已解决")
+    DECLINED = "declined", _("暂不采纳")
+
+
+class NeedQuerySet(SoftDeleteQuerySet):
+    def visible_to(self, user):
+        return user.scope.within(self.alive())
 
 
 class Need(SoftDeleteModel):
-    Category = NeedCategory
     Source = NeedSource
+    Status = NeedStatus
 
     community = models.ForeignKey(
         Community, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="needs"
@@ -50,13 +88,38 @@ class Need(SoftDeleteModel):
     )
     title = models.CharField(_("需求"), max_length=100)
     description = models.TextField(_("详细说明"), blank=True, max_length=2000)
-    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
-    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    # The column keeps its name and its codes; the list of categories is the district's table.
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("类别"),
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="category",
+        related_name="needs",
+    )
+    # Where the need was first heard; every source since, with counts, is in `sources`.
+    source = models.CharField(_("首次来源"), max_length=20, choices=Source.choices)
+    # The sum of its sources' counts (kept by needs.services with every mention).
     mentions = models.PositiveIntegerField(
         _("反映人次"),
         default=1,
         validators=[MinValueValidator(1)],
         help_text=_("有多少居民反映了这条需求"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.COLLECTED
+    )
+    # What residents read with the status: why it is not adopted, how it was solved.
+    status_note = models.TextField(_("答复居民"), max_length=1000, blank=True)
+    status_changed_at = models.DateTimeField(_("状态更新时间"), default=timezone.now)
+    # A duplicate merged into another need: soft-deleted, pointing at the need that kept it all.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("已合并到"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -65,6 +128,7 @@ class Need(SoftDeleteModel):
         related_name="+",
     )
     created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = NeedQuerySet.as_manager()
 
@@ -72,7 +136,7 @@ class Need(SoftDeleteModel):
         verbose_name = _("需求")
         verbose_name_plural = _("需求清单")
         ordering = ["-created_at", "-id"]
-        # The list's order, for the district (all), a community and a category.
+        # The list's order, for the district (all), a community, a category and a status.
         indexes = [
             models.Index(
                 fields=[*lead, "-created_at", "-id"],
@@ -83,14 +147,15 @@ class Need(SoftDeleteModel):
                 ([], "recent"),
                 (["community"], "community_recent"),
                 (["category"], "category_recent"),
+                (["community", "status"], "community_status"),
             )
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(category__in=NeedCategory.values), name="need_category_valid"
+                condition=models.Q(source__in=NeedSource.values), name="need_source_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(source__in=NeedSource.values), name="need_source_valid"
+                condition=models.Q(status__in=NeedStatus.values), name="need_status_valid"
             ),
             models.CheckConstraint(
                 condition=models.Q(mentions__gte=1),
@@ -104,3 +169,88 @@ class Need(SoftDeleteModel):
 
     def get_absolute_url(self):
         return object_url("needs:detail", self.pk)
+
+
+class NeedMention(LabelsMixin, models.Model):
+    """Residents raising a need through one source: a questionnaire, a visit, a meeting, a box…
+
+    A need's `mentions` is the sum of its rows' counts; merging moves the rows to the kept need."""
+
+    Source = NeedSource
+
+    need = models.ForeignKey(
+        Need, verbose_name=_("需求"), on_delete=models.CASCADE, related_name="sources"
+    )
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    count = models.PositiveIntegerField(_("反映人次"), default=1, validators=[MinValueValidator(1)])
+    noted_on = models.DateField(_("日期"), default=timezone.localdate)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    # The record it came from, as "<app>.<model>:<id>" (a visit, a meeting, a suggestion, an
+    # answer), read by the app that made it; needs never follows it.
+    origin = models.CharField(max_length=40, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("需求来源")
+        verbose_name_plural = _("需求来源")
+        ordering = ["noted_on", "id"]
+        indexes = [models.Index(fields=["source", "need"], name="needmention_source_need")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source__in=NeedSource.values), name="needmention_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(count__gte=1), name="needmention_count_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()} ×{self.count}"
+
+
+class ReceiptKind(models.TextChoices):
+    SUGGESTION = "suggestion", _("意见建议")
+    SURVEY = "survey", _("问卷留言")
+
+
+class Receipt(LabelsMixin, models.Model):
+    """What a resident holds after leaving a suggestion or a questionnaire comment: an unguessable
+    code (only its keyed hash is kept) to look up on /p/receipts/ what became of it."""
+
+    Kind = ReceiptKind
+
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    community = models.ForeignKey(
+        Community, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    # The first words of what the resident wrote, so the lookup page can say which one it was.
+    excerpt = models.CharField(_("内容摘要"), max_length=80)
+    need = models.ForeignKey(
+        Need,
+        verbose_name=_("对应需求"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receipts",
+    )
+    # Closed without a need (not within the community's remit, a duplicate of nothing…): why.
+    declined_reason = models.TextField(_("不予采纳的理由"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("收到时间"), default=timezone.now)
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("回执")
+        verbose_name_plural = _("回执")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ReceiptKind.values), name="receipt_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.excerpt

@@ -8,14 +8,16 @@ from core.paging import paginate
 from core.scope import get_visible_or_404
 
 from .forms import NeedFilterForm, NeedForm
-from .models import Need
+from .models import Category, Need
 from .services import need_create
 
 
 @login_required
 def need_list(request):
     form = NeedFilterForm(request.GET or None)
-    needs = Need.objects.visible_to(request.user).select_related("community", "compound")
+    needs = Need.objects.visible_to(request.user).select_related(
+        "community", "compound", "category"
+    )
     if form.is_valid() and form.cleaned_data["category"]:
         needs = needs.filter(category=form.cleaned_data["category"])
     by_category = dict(
@@ -24,7 +26,7 @@ def need_list(request):
         .annotate(n=Count("id"))
         .values_list("category", "n")
     )
-    categories = [(label, by_category.get(value, 0)) for value, label in Need.Category.choices]
+    categories = [(c.name, by_category.get(c.code, 0)) for c in Category.objects.all()]
     page = paginate(request, needs)
     return render(
         request, "needs/need_list.html", {"page": page, "form": form, "categories": categories}
@@ -48,6 +50,8 @@ def need_create_view(request):
 @login_required
 def need_detail(request, pk):
     need = get_visible_or_404(
-        Need.objects.select_related("community", "compound", "created_by"), request.user, pk=pk
+        Need.objects.select_related("community", "compound", "created_by", "category"),
+        request.user,
+        pk=pk,
     )
     return render(request, "needs/need_detail.html", {"need": need})

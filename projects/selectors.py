@@ -124,7 +124,12 @@ def project_get(*, user, pk: int) -> Project:
     # Each relation with just what the page shows: no phone number decrypted, no account loaded
     # whole for a name in the timeline.
     queryset = Project.objects.select_related("community__street", "compound").prefetch_related(
-        Prefetch("needs", queryset=Need.objects.only("id", "title", "category", "mentions")),
+        Prefetch(
+            "needs",
+            queryset=Need.objects.select_related("category").only(
+                "id", "title", "category__name", "mentions"
+            ),
+        ),
         Prefetch("partners", queryset=Partner.objects.only("id", "name", "category", "community")),
         Prefetch(
             "events",

@@ -16,6 +16,9 @@ LAYERS = {
     "needs": 2,
     "partners": 2,
     "projects": 3,
+    # Step 1's sources (questionnaires; visits, meetings and boxes) file needs, beside projects.
+    "surveys": 3,
+    "outreach": 3,
     "signups": 4,
     "streetwork": 4,
     "scenes": 4,
@@ -29,7 +32,16 @@ LAYERS = {
 }
 # Apps of one layer that never import each other (DESIGN.md §3: needs and partners are steps 1
 # and 2 side by side; projects links them, not the reverse).
-APART = {("needs", "partners"), ("partners", "needs")}
+APART = {
+    ("needs", "partners"),
+    ("partners", "needs"),
+    *{
+        (a, b)
+        for a in ("surveys", "outreach", "projects")
+        for b in ("surveys", "outreach", "projects")
+        if a != b
+    },
+}
 # accounts and core may read each other's small pieces (core's audit reads the user's scope;
 # accounts uses core's fields); no domain app is allowed below them.
 BASE = {"core", "accounts"}

@@ -1,0 +1,40 @@
+"""How apps above needs hear from it and add to its pages, without needs importing them
+(tests/test_layers.py). Each hook list is filled at import time by the app that owns the data
+(its AppConfig.ready()).
+
+MERGE_HOOKS: `fn(old, new, by)`, called inside the merge's transaction with both needs locked,
+    after needs moved its own rows (mentions, receipts). Each app re-points what it links to the
+    old need (projects: the project's needs; surveys: answers; outreach: visits, meetings and
+    suggestions), avoiding duplicate links.
+ADOPTIONS: `fn(need_ids) -> {need_id: [Adoption, ...]}`, the projects that took up each need, for
+    the need's page, the list and the residents' receipt page. One query per hook for any number
+    of needs.
+NEED_PAGE_ACTIONS: `fn(request, need) -> [(label, url), ...]`, buttons on a need's page that
+    belong to another app (projects: 纳入项目 / 以此需求新建项目).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Adoption:
+    title: str  # the project's name
+    url: str  # its staff page
+    public_url: str  # its residents' page ("" when it has none yet)
+
+
+MERGE_HOOKS: list[Callable] = []
+ADOPTIONS: list[Callable] = []
+NEED_PAGE_ACTIONS: list[Callable] = []
+
+
+def adoptions(need_ids) -> dict[int, list[Adoption]]:
+    found: dict[int, list[Adoption]] = {}
+    ids = list(need_ids)
+    if not ids:
+        return found
+    for hook in ADOPTIONS:
+        for need_id, items in hook(ids).items():
+            found.setdefault(need_id, []).extend(items)
+    return found
