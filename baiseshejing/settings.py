@@ -225,6 +225,9 @@ RATE_LIMITS = {
     # Residents' grades (evaluation/): per household code (or device when none is typed), on top
     # of public_form's per-device limit; a whole 百家宴 grades from one Wi-Fi.
     "grading": {"device": "20/h", "ip": "3000/h"},
+    # Residents looking up a receipt code (needs/public_views.py): codes are unguessable, and this
+    # keeps anybody from trying many.
+    "receipt_lookup": {"device": "20/h", "ip": "600/h"},
 }
 
 AXES_FAILURE_LIMIT = 5

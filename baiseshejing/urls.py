@@ -15,6 +15,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("projects/", include("projects.urls")),
     path("streetwork/", include("streetwork.urls")),
+    path("p/", include("needs.public_urls")),
     path("p/", include("public.urls")),
     # Step 7 and the district's side: staff pages under library/ and evaluation/, residents' under p/.
     path("", include("library.urls")),

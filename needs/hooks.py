@@ -11,6 +11,9 @@ ADOPTIONS: `fn(need_ids) -> {need_id: [Adoption, ...]}`, the projects that took 
     of needs.
 NEED_PAGE_ACTIONS: `fn(request, need) -> [(label, url), ...]`, buttons on a need's page that
     belong to another app (projects: 纳入项目 / 以此需求新建项目).
+ORIGIN_LINKS: `fn(origins) -> {origin: (label, url)}` for NeedMention.origin values such as
+    "outreach.homevisit:12" or "surveys.response:7", so a need's page links each source to its
+    record. Each hook answers the origins of its own app (prefix) in one query and ignores others.
 """
 
 from collections.abc import Callable
@@ -27,6 +30,16 @@ class Adoption:
 MERGE_HOOKS: list[Callable] = []
 ADOPTIONS: list[Callable] = []
 NEED_PAGE_ACTIONS: list[Callable] = []
+ORIGIN_LINKS: list[Callable] = []
+
+
+def origin_links(origins) -> dict[str, tuple[str, str]]:
+    wanted = sorted({o for o in origins if o})
+    found: dict[str, tuple[str, str]] = {}
+    if wanted:
+        for hook in ORIGIN_LINKS:
+            found.update(hook(wanted))
+    return found
 
 
 def adoptions(need_ids) -> dict[int, list[Adoption]]:
