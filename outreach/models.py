@@ -164,7 +164,12 @@ class SuggestionBox(SoftDeleteModel):
         ]
 
     def __str__(self):
-        return f"{self.building} {self.unit}单元"
+        return f"{self.building} {self.unit_label}"
+
+    @property
+    def unit_label(self) -> str:
+        """The unit as people say it: households record "2单元" or just "2"."""
+        return self.unit if self.unit.endswith("单元") else f"{self.unit}单元"
 
     def get_absolute_url(self):
         return object_url("outreach:box", self.pk)
@@ -233,6 +238,8 @@ class Suggestion(LabelsMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    # Closed without a need: why (the resident reads it on the receipt page when there is one).
+    close_reason = models.TextField(_("不予采纳的理由"), max_length=1000, blank=True)
 
     objects = SuggestionQuerySet.as_manager()
 
