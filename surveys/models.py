@@ -246,6 +246,10 @@ class Response(LabelsMixin, models.Model):
     need = models.ForeignKey(
         Need, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The comment's triage: filed under a need, or declined with a reason (for a comment typed
+    # in from paper there is no receipt to carry the reason).
+    comment_handled_at = models.DateTimeField(_("意见处理时间"), null=True, blank=True)
+    comment_decline_reason = models.TextField(_("不予采纳的理由"), max_length=1000, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
 
     class Meta:
@@ -255,6 +259,12 @@ class Response(LabelsMixin, models.Model):
         indexes = [
             models.Index(fields=["survey", "channel"], name="response_survey_channel"),
             models.Index(fields=["survey", "-submitted_at"], name="response_survey_recent"),
+            # The results page's comments, newest first.
+            models.Index(
+                fields=["survey", "-submitted_at", "-id"],
+                condition=~models.Q(comment=""),
+                name="response_survey_comments",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
