@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Min
+from django.utils import timezone
 
 from accounts.households import HouseholdField
 from accounts.models import Compound, Household
@@ -9,7 +11,7 @@ from core.phone import PhoneFormField
 from needs.models import Category, Need
 
 from .models import MeetingKind, SuggestionChannel, SuggestionStatus
-from .services import NEW_NEEDS_MAX, TEXT_MAX
+from .services import MENTIONS_MAX, NEW_NEEDS_MAX, TEXT_MAX
 from .widgets import NeedPicker, posted_count
 
 
@@ -20,6 +22,26 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def search_text(value, limit: int = 50) -> str:
+    """What a search box sent, fit for a LIKE query: no NUL bytes (PostgreSQL refuses them),
+    trimmed and bounded."""
+    return str(value or "").replace("\x00", "").strip()[:limit]
+
+
+class NeedChoices(forms.ModelMultipleChoiceField):
+    """The needs ticked: ids only, and at most MENTIONS_MAX of them, judged before any query (a
+    forged id longer than the database's integers would otherwise fail inside the query)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            pk = str(pk)
+            if not (pk.isascii() and pk.isdigit() and len(pk) < 12):
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if len(set(value)) > MENTIONS_MAX:
+            raise ValidationError(f"一次最多选择 {MENTIONS_MAX} 条已有需求。", code="too_many")
+        return super()._check_values(value)
 
 
 def live_needs(community):
@@ -41,7 +63,7 @@ class NeedsPartForm(forms.Form):
     def add_needs_fields(self, community, data) -> None:
         picker = NeedPicker(counts=self.counts)
         picker.data = data
-        self.fields["mentions"] = forms.ModelMultipleChoiceField(
+        self.fields["mentions"] = NeedChoices(
             label="已有需求(再次反映)",
             queryset=live_needs(community),
             required=False,
@@ -130,6 +152,7 @@ class VisitForm(NeedsPartForm):
 
     def __init__(self, data=None, *, community, user, back: str = "", **kwargs):
         super().__init__(data, **kwargs)
+        self.fields["visited_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         field = self.fields["household"]
         field.set_user(user, back=back)
         # Only this community's households: another community the worker serves is refused.
@@ -160,7 +183,6 @@ class MeetingForm(NeedsPartForm):
     minutes = forms.FileField(
         label="会议纪要",
         required=False,
-        help_text="PDF、Word(docx)或照片,不超过规定大小;修改时不选则保留原文件",
     )
     summary = forms.CharField(
         label="会议情况",
@@ -171,6 +193,12 @@ class MeetingForm(NeedsPartForm):
 
     def __init__(self, data=None, files=None, *, community, **kwargs):
         super().__init__(data, files, **kwargs)
+        mb = 1024 * 1024
+        self.fields["minutes"].help_text = (
+            f"PDF 或 Word(docx)文件不超过 {settings.UPLOAD_DOCUMENT_MAX_BYTES // mb} MB,"
+            f"照片不超过 {settings.UPLOAD_IMAGE_MAX_BYTES // mb} MB;修改时不选则保留原文件"
+        )
+        self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["compound"].queryset = Compound.objects.filter(community=community)
         self.add_needs_fields(community, data)
 
@@ -226,6 +254,14 @@ class BoxForm(OnceForm):
     def box_data(self) -> dict:
         building, unit = self.cleaned_data["stairwell"]
         return {"building": building, "unit": unit, "location": self.cleaned_data["location"]}
+
+
+class BoxEditForm(forms.Form):
+    """Where the box hangs; its stairwell and code are fixed (the printed label names them)."""
+
+    location = forms.CharField(
+        label="位置说明", max_length=100, required=False, help_text="例如:一楼信报箱旁"
+    )
 
 
 TEXT_MESSAGES = {
@@ -314,14 +350,54 @@ class CloseForm(forms.Form):
 
 
 SELECT = {"class": "form-select"}
+# Ids in a query string: anything longer than the database's integers is refused by the field.
+ID_MAX = 2**63 - 1
 
 
 class MonthField(forms.DateField):
+    """A month (YYYY-MM) of the years records can have: the filter's range is computed from it."""
+
     widget = forms.DateInput(attrs={"type": "month", "class": "form-control"}, format="%Y-%m")
     input_formats = ["%Y-%m"]
+    default_error_messages = {"invalid": "请选择月份。"}
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not 2000 <= value.year <= 2100:
+            raise ValidationError("请选择 2000 年到 2100 年之间的月份。", code="out_of_range")
 
 
-class SuggestionFilterForm(forms.Form):
+class CompoundField(forms.ModelChoiceField):
+    """The compounds of the user's communities, named with their community (a street's or the
+    district's list holds several compounds of the same name)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label="小区",
+            queryset=Compound.objects.none(),
+            required=False,
+            empty_label="全部小区",
+            widget=forms.Select(attrs=SELECT),
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj):
+        return f"{obj.community.name} · {obj.name}"
+
+
+class FilterForm(forms.Form):
+    """A list's filters: a field sent wrong is left out, the others still filter."""
+
+    def __init__(self, *args, compounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = compounds
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return self.cleaned_data
+
+
+class SuggestionFilterForm(FilterForm):
     status = forms.ChoiceField(
         label="状态",
         choices=[("", "全部状态"), *SuggestionStatus.choices],
@@ -334,32 +410,27 @@ class SuggestionFilterForm(forms.Form):
         required=False,
         widget=forms.Select(attrs=SELECT),
     )
-    compound = forms.ModelChoiceField(
-        label="小区",
-        queryset=Compound.objects.none(),
-        required=False,
-        empty_label="全部小区",
-        widget=forms.Select(attrs=SELECT),
+    compound = CompoundField()
+    box = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=ID_MAX
     )
-    box = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     month = MonthField(label="月份", required=False)
 
-    def __init__(self, *args, compounds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["compound"].queryset = compounds
 
-
-class VisitFilterForm(forms.Form):
-    compound = forms.ModelChoiceField(
-        label="小区",
-        queryset=Compound.objects.none(),
-        required=False,
-        empty_label="全部小区",
-        widget=forms.Select(attrs=SELECT),
+class VisitFilterForm(FilterForm):
+    compound = CompoundField()
+    building = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=ID_MAX
     )
-    building = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     month = MonthField(label="月份", required=False)
 
-    def __init__(self, *args, compounds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["compound"].queryset = compounds
+
+class MeetingFilterForm(FilterForm):
+    kind = forms.ChoiceField(
+        label="会议类型",
+        choices=[("", "全部类型"), *MeetingKind.choices],
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+    )
+    compound = CompoundField()
+    month = MonthField(label="月份", required=False)

@@ -130,6 +130,22 @@ class ResidentMeeting(SoftDeleteModel):
         return object_url("outreach:meeting", self.pk)
 
 
+# Box codes: 10 characters of 31 unambiguous lower-case letters and digits (about 49 bits), in
+# the label's link /p/boxes/<code>/.
+BOX_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+BOX_CODE_LENGTH = 10
+
+
+def is_box_code(code) -> bool:
+    """Whether `code` could be a box's code at all (checked before any query: a link typed by
+    hand may hold anything, a NUL byte included)."""
+    return (
+        isinstance(code, str)
+        and len(code) == BOX_CODE_LENGTH
+        and all(char in BOX_ALPHABET for char in code)
+    )
+
+
 class SuggestionBox(SoftDeleteModel):
     """A box in one stairwell (a building's unit), with a QR label that opens the public form."""
 

@@ -4,8 +4,10 @@
 `p/suggest/` is the same form for a community picked by street and community (plain GET selects:
 no script needed in WeChat's browser). Both answer with the thank-you page and the receipt code
 (shown once, never stored); a second post of the same form is sent back to the form. Every POST
-counts against the `public_form` limit per device, with a high per-address cap: 429 past it."""
+counts against the `public_form` limit per device, with a high per-address cap: 429 past it; so
+does a GET of a code that names no live box (nobody tries codes for long)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Community, Street
 from core import once
 from core.http import refusal_status
-from core.ratelimit import device_of, rate_limited
+from core.ratelimit import device_of, over_limit, rate_limited
 
 from . import selectors, services
 from .forms import SuggestionForm
@@ -48,6 +50,18 @@ def _submit(request, form, *, here, context, template, box=None, community=None)
     return render(request, "outreach/public_done.html", done)
 
 
+def _missing(request):
+    """An unknown or deactivated box: one page for both. A GET that misses counts against the
+    device's public_form limit (POSTs are counted by the decorator), so trying codes one after
+    another soon meets 429 while a resident with a torn label never notices."""
+    if request.method == "GET" and settings.RATE_LIMITS_ENABLED:
+        seconds = over_limit(request, "public_form")
+        if seconds is not None:
+            minutes = max(1, round(seconds / 60))
+            return render(request, "429.html", {"minutes": minutes}, status=429)
+    return render(request, "outreach/public_box_missing.html", status=404)
+
+
 @require_http_methods(["GET", "POST"])
 @rate_limited("public_form")
 def box_form(request, code):
@@ -55,7 +69,7 @@ def box_form(request, code):
     try:
         box = selectors.public_box(code)
     except Http404:
-        return render(request, "outreach/public_box_missing.html", status=404)
+        return _missing(request)
     form = SuggestionForm(request.POST if request.method == "POST" else None)
     context = {"box": box, "community": box.community, "form": form}
     if request.method != "POST":

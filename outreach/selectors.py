@@ -4,6 +4,7 @@ queries whatever the size of the data."""
 import datetime
 
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from accounts.households import compounds as scoped_compounds
 from accounts.models import Building, Compound, Household
 from core.scope import get_visible_or_404
 
-from .models import HomeVisit, ResidentMeeting, Suggestion, SuggestionBox
+from .models import HomeVisit, ResidentMeeting, Suggestion, SuggestionBox, is_box_code
 
 
 def month_range(month: datetime.date | None) -> tuple[datetime.date, datetime.date] | None:
@@ -155,8 +156,10 @@ def box_get(*, user, pk) -> SuggestionBox:
 
 
 def public_box(code: str) -> SuggestionBox:
-    """The live box a label's link names; an unknown or deactivated one is a 404."""
-    code = str(code or "")[:20]
+    """The live box a label's link names; an unknown or deactivated one is a 404, and so is
+    anything that is not a code (asked of no database)."""
+    if not is_box_code(code):
+        raise Http404
     return get_object_or_404(
         SuggestionBox.objects.alive().select_related("community__street", "building__compound"),
         code=code,

@@ -30,6 +30,8 @@ from needs.services import (
 )
 
 from .models import (
+    BOX_ALPHABET,
+    BOX_CODE_LENGTH,
     HomeVisit,
     MeetingKind,
     ResidentMeeting,
@@ -44,10 +46,6 @@ TEXT_MAX = 500
 NEW_NEEDS_MAX = 3
 # Existing needs one visit or meeting may mention.
 MENTIONS_MAX = 20
-# Box codes: 10 characters of 31 unambiguous lower-case letters and digits (about 49 bits), in
-# the label's link; guessing one costs a rate-limited request each.
-BOX_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
-BOX_CODE_LENGTH = 10
 EARLIEST = datetime.date(2000, 1, 1)
 
 
@@ -224,13 +222,24 @@ def _meeting_fields(community: Community, data: dict) -> dict:
     return fields
 
 
+MINUTES_TYPES = (
+    "会议纪要只接受 PDF、Word(docx)文件或照片(JPG、PNG);旧版 Word(doc)请另存为 docx 或 PDF。"
+)
+
+
 def _minutes(meeting: ResidentMeeting, upload_file, by: User) -> Upload:
-    """The minutes as an upload owned by the meeting: PDF, Word or a photo of the paper."""
+    """The minutes as an upload owned by the meeting: PDF, Word or a photo of the paper. What is
+    neither is refused with the types the field takes, not as "an unreadable photo"."""
     head = upload_file.read(8)
     upload_file.seek(0)
     document = head.startswith((b"%PDF-", b"PK\x03\x04"))
     kind = Upload.Kind.DOCUMENT if document else Upload.Kind.IMAGE
-    return store_upload(uploaded_file=upload_file, kind=kind, by=by, owner=meeting)
+    try:
+        return store_upload(uploaded_file=upload_file, kind=kind, by=by, owner=meeting)
+    except ValidationError as exc:
+        if exc.code in ("image_invalid", "image_type", "document_type"):
+            raise ValidationError(MINUTES_TYPES, code="minutes_type") from None
+        raise
 
 
 @transaction.atomic
@@ -347,6 +356,20 @@ def box_create(*, by: User, community: Community, data: dict) -> SuggestionBox:
         raise ValidationError("这个单元已经登记了意见箱。") from None
     audit(actor=by, action="suggestionbox.create", obj=box, detail={"building": building.pk})
     return box
+
+
+@transaction.atomic
+def box_update(*, box: SuggestionBox, by: User, data: dict) -> SuggestionBox:
+    """Correct where a box hangs (its location note); the stairwell and the label's code stay,
+    so the printed label keeps working."""
+    locked = _locked(SuggestionBox, box, by, "outreach.change_record")
+    location = str(data.get("location") or "").replace("\x00", "").strip()[:100]
+    changed = ["location"] if location != locked.location else []
+    if changed:
+        locked.location = location
+        locked.save(update_fields=changed)
+    audit(actor=by, action="suggestionbox.update", obj=locked, detail={"fields": changed})
+    return locked
 
 
 @transaction.atomic

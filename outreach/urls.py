@@ -25,6 +25,7 @@ urlpatterns = [
     path("needs/boxes/new/", views.box_create, name="box_create"),
     path("needs/boxes/labels.pdf", views.box_labels, name="box_labels"),
     path("needs/boxes/<int:pk>/", views.box_detail, name="box"),
+    path("needs/boxes/<int:pk>/edit/", views.box_edit, name="box_edit"),
     path("needs/boxes/<int:pk>/deactivate/", views.box_deactivate, name="box_deactivate"),
     path("needs/boxes/<int:pk>/label.png", views.box_label, name="box_label"),
     path("needs/boxes/<int:pk>/slips/", views.box_slips, name="box_slips"),

@@ -6,7 +6,7 @@ Residents' pages are in public_views.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
 from accounts.choice import community_or_choice
+from accounts.households import compounds
 from core.http import form_page, perform_or_refuse
 from core.paging import paginate
 from core.phone import reveal_phone
@@ -21,19 +22,22 @@ from core.scope import get_visible_or_404
 
 from . import export, labels, selectors, services
 from .forms import (
+    BoxEditForm,
     BoxForm,
     CloseForm,
     FileForm,
     FileNewForm,
     MeetingCreateForm,
+    MeetingFilterForm,
     MeetingForm,
     SlipForm,
     SuggestionFilterForm,
     VisitCreateForm,
     VisitFilterForm,
     VisitForm,
+    search_text,
 )
-from .models import MeetingKind, SuggestionBox
+from .models import SuggestionBox
 from .services import SUGGESTION_WORKFLOW
 
 
@@ -55,7 +59,7 @@ def _picker_options(request, form) -> HttpResponse | None:
     context = widget.picker_context(
         "mentions",
         request.GET.getlist("mentions"),
-        q=request.GET.get("mentions_q", ""),
+        q=search_text(request.GET.get("mentions_q")),
         attrs={"id": form["mentions"].auto_id},
         data=request.GET,
     )
@@ -94,7 +98,7 @@ def _record_page(request, *, heading, template, make_form, create, done, context
 def visit_list(request):
     compounds = selectors.visible_compounds(request.user)
     form = VisitFilterForm(request.GET or None, compounds=compounds)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = form.filters() if form.is_bound else {}
     visits = selectors.visit_list(
         user=request.user,
         compound=data.get("compound"),
@@ -209,8 +213,6 @@ def visit_delete(request, pk):
 @login_required
 def visit_compound(request, pk):
     """One compound's buildings: households visited this year, the last visit, the visits."""
-    from accounts.households import compounds
-
     compound = get_visible_or_404(
         compounds().select_related("community__street"), request.user, pk=pk
     )
@@ -229,13 +231,18 @@ def visit_compound(request, pk):
 @login_required
 @permission_required("outreach.view_outreach", raise_exception=True)
 def meeting_list(request):
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in MeetingKind.values else ""
-    meetings = selectors.meeting_list(user=request.user, kind=kind)
+    compounds = selectors.visible_compounds(request.user)
+    form = MeetingFilterForm(request.GET or None, compounds=compounds)
+    data = form.filters() if form.is_bound else {}
+    meetings = selectors.meeting_list(
+        user=request.user,
+        kind=data.get("kind", ""),
+        compound=data.get("compound"),
+        month=data.get("month"),
+    )
     context = {
         "page": paginate(request, meetings),
-        "kind": kind,
-        "kinds": MeetingKind.choices,
+        "form": form,
         "can_add": request.user.has_perm("outreach.add_record", None),
     }
     return render(request, "outreach/meeting_list.html", context)
@@ -403,6 +410,29 @@ def box_detail(request, pk):
     return _box_page(request, selectors.box_get(user=request.user, pk=pk))
 
 
+@login_required
+def box_edit(request, pk):
+    """The box's location note; the stairwell and the label stay."""
+    box = selectors.box_get(user=request.user, pk=pk)
+    admit = lambda: _admit(request.user, "outreach.change_record", box)  # noqa: E731
+    form = BoxEditForm(_posted(request), initial={"location": box.location})
+
+    def perform(data):
+        services.box_update(box=box, by=request.user, data=data)
+        messages.success(request, "意见箱的位置说明已保存。")
+        return redirect(box)
+
+    return form_page(
+        request,
+        form,
+        template="outreach/box_edit.html",
+        context={"box": box},
+        perform=perform,
+        admit=admit,
+        back=box,
+    )
+
+
 @require_POST
 @login_required
 def box_deactivate(request, pk):
@@ -426,25 +456,45 @@ def box_label(request, pk):
     return response
 
 
+def _ids(values) -> list[int] | None:
+    """Ids from a query string; None if any of them is not one."""
+    ids = [v for v in values if v.isascii() and v.isdigit() and len(v) < 12]
+    return [int(v) for v in ids] if len(ids) == len(values) else None
+
+
 @require_GET
 @login_required
 @permission_required("outreach.view_outreach", raise_exception=True)
 def box_labels(request):
     """The labels of a compound's boxes (?compound=<id>) or of the boxes ticked (?box=…), as
-    an A4 sheet to print."""
+    an A4 sheet to print. A compound or a box the user does not see is a 404 (audited), as on
+    every object URL."""
     boxes = SuggestionBox.objects.visible_to(request.user).select_related("building__compound")
-    wanted = [v for v in request.GET.getlist("box") if v.isascii() and v.isdigit() and len(v) < 10]
-    compound = request.GET.get("compound", "")
+    wanted, compound = request.GET.getlist("box"), request.GET.get("compound", "")
     if wanted:
-        boxes = boxes.filter(pk__in=wanted)
-    elif compound.isascii() and compound.isdigit() and len(compound) < 10:
-        boxes = boxes.filter(building__compound_id=int(compound))
+        ids = _ids(wanted)
+        if ids is None or len(ids) > labels.SHEET_MAX:
+            raise Http404
+        boxes = list(boxes.filter(pk__in=ids).order_by("building__number", "unit", "id"))
+        if len(boxes) != len(set(ids)):
+            missing = sorted(set(ids) - {box.pk for box in boxes})
+            get_visible_or_404(SuggestionBox, request.user, pk=missing[0])  # audits, 404
+            raise Http404
+    elif compound:
+        ids = _ids([compound])
+        if ids is None:
+            raise Http404
+        found = get_visible_or_404(compounds(), request.user, pk=ids[0])
+        boxes = list(
+            boxes.filter(building__compound=found).order_by("building__number", "unit", "id")[
+                : labels.SHEET_MAX
+            ]
+        )
     else:
         messages.error(request, "请选择一个小区,或勾选要打印标签的意见箱。")
         return redirect("outreach:box_list")
-    boxes = list(boxes.order_by("building__number", "unit", "id")[: labels.SHEET_MAX])
     if not boxes:
-        messages.error(request, "没有可以打印的意见箱。")
+        messages.error(request, "这个小区还没有登记意见箱。")
         return redirect("outreach:box_list")
     response = HttpResponse(labels.box_labels_pdf(boxes), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="suggestion-box-labels.pdf"'
@@ -481,7 +531,7 @@ def box_slips(request, pk):
 def _suggestion_filters(request):
     compounds = selectors.visible_compounds(request.user)
     form = SuggestionFilterForm(request.GET or None, compounds=compounds)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = form.filters() if form.is_bound else {}
     return form, {
         "status": data.get("status", ""),
         "channel": data.get("channel", ""),
@@ -526,7 +576,7 @@ def _suggestion_page(request, suggestion, status=200, number="", **forms):
     }
     if context["can"]["file"]:
         # Only searched needs are listed: the field validates any live need of the community.
-        q = request.GET.get("q", "").strip()[:50]
+        q = search_text(request.GET.get("q"))
         needs = context["file_form"].fields["need"].queryset
         if q:
             needs = needs.filter(title__icontains=q)

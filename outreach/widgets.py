@@ -57,7 +57,7 @@ class NeedPicker(forms.Widget):
 
     def matches(self, q: str, exclude) -> tuple[list, bool]:
         found = self.queryset.exclude(pk__in=[row.pk for row in exclude])
-        q = q.strip()[:50]
+        q = str(q or "").replace("\x00", "").strip()[:50]
         if q:
             found = found.filter(title__icontains=q)
         found = list(found.order_by("-pk")[: LIMIT + 1])

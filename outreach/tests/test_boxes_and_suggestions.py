@@ -50,6 +50,34 @@ def test_a_box_goes_only_in_a_unit_households_live_in(org, people):
         services.box_create(by=people.secretary, community=org.guoao, data=data)
 
 
+def test_a_box_moves_within_its_stairwell_and_keeps_its_label(client, org, people, box):
+    client.force_login(people.worker)
+    url = reverse("outreach:box_edit", args=[box.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"location": "  二楼楼梯口  ", "code": "hijacked", "unit": "9"})
+    assert response.status_code == 302 and response["Location"] == box.get_absolute_url()
+    moved = SuggestionBox.objects.get(pk=box.pk)
+    assert (moved.location, moved.code, moved.unit) == ("二楼楼梯口", box.code, box.unit)
+    event = AuditEvent.objects.get(action="suggestionbox.update")
+    assert (event.actor, event.detail) == (people.worker, {"fields": ["location"]})
+    assert client.post(url, {"location": "长" * 101}).status_code == 422
+    client.force_login(people.street)
+    assert client.post(url, {"location": "x"}).status_code == 403
+    client.force_login(people.secretary2)
+    assert client.post(url, {"location": "x"}).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.box_update(box=box, by=people.secretary2, data={"location": "x"})
+    assert SuggestionBox.objects.get(pk=box.pk).location == "二楼楼梯口"
+
+
+def test_a_suggestion_of_a_deactivated_box_does_not_link_to_it(client, people, box):
+    suggestion = SuggestionFactory(box=box)
+    services.box_deactivate(box=box, by=people.secretary)
+    client.force_login(people.secretary)
+    page = client.get(reverse("outreach:suggestion", args=[suggestion.pk])).content.decode()
+    assert "(已撤下)" in page and f'href="{box.get_absolute_url()}"' not in page
+
+
 def test_another_communitys_staff_cannot_register_a_box_here(org, people):
     data = {"building": org.household.building, "unit": "1单元"}
     with pytest.raises(PermissionDenied):

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.once import new_token
 from needs import hooks as needs_hooks
 from needs.models import Category, Need, NeedMention
 from outreach import services
@@ -292,3 +293,70 @@ def test_visit_and_meeting_pages_keep_their_query_count(
     ):
         with django_assert_max_num_queries(most):
             assert client.get(url).status_code == 200
+
+
+def test_the_meeting_list_filters_by_kind_compound_and_month(client, org, people):
+    other = f.CompoundFactory(community=org.guoao, name="国奥小区")
+    march = datetime.date(2026, 3, 31)
+    ResidentMeetingFactory(community=org.guoao, compound=org.compound, held_on=march, title="甲")
+    ResidentMeetingFactory(community=org.guoao, compound=other, held_on=march, title="乙")
+    ResidentMeetingFactory(
+        community=org.guoao,
+        compound=org.compound,
+        held_on=march.replace(month=4, day=1),
+        title="丙",
+    )
+    ResidentMeetingFactory(
+        community=org.guoao, compound=org.compound, held_on=march, kind="building", title="丁"
+    )
+    client.force_login(people.secretary)
+    url = reverse("outreach:meeting_list")
+    titles = lambda **q: sorted(m.title for m in client.get(url, q).context["page"])  # noqa: E731
+    assert titles() == ["丁", "丙", "乙", "甲"]
+    assert titles(compound=org.compound.pk) == ["丁", "丙", "甲"]
+    assert titles(compound=org.compound.pk, month="2026-03") == ["丁", "甲"]
+    assert titles(compound=org.compound.pk, month="2026-03", kind="owners") == ["甲"]
+    # The compounds offered are named with their community (a street reads several).
+    client.force_login(people.street)
+    assert "国奥社区 · 国奥小区" in client.get(url).content.decode()
+
+
+def test_a_refusal_of_the_service_is_shown_on_the_form(client, org, people):
+    # The form takes any date; the service refuses a future one. The page must say why.
+    client.force_login(people.secretary)
+    response = client.post(
+        reverse("outreach:visit_create"),
+        {
+            "once": new_token(),
+            "household": org.household.pk,
+            "visited_on": (TODAY + datetime.timedelta(days=2)).isoformat(),
+            "visitors": "王书记",
+        },
+    )
+    assert response.status_code == 422
+    assert "走访日期不能晚于今天" in response.content.decode()
+    assert not HomeVisit.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("纪要.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64), ("a.exe", b"MZ\x90\x00")],
+)
+def test_minutes_of_another_type_are_refused_with_the_types_taken(
+    client, org, people, name, content
+):
+    client.force_login(people.secretary)
+    response = client.post(
+        reverse("outreach:meeting_create"),
+        {
+            "once": new_token(),
+            "kind": "owners",
+            "title": "业主大会",
+            "held_on": TODAY.isoformat(),
+            "attendance": "30",
+            "minutes": SimpleUploadedFile(name, content),
+        },
+    )
+    assert response.status_code == 422
+    assert "会议纪要只接受 PDF、Word(docx)文件或照片" in response.content.decode()
+    assert not ResidentMeeting.objects.exists()

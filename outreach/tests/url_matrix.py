@@ -9,8 +9,9 @@ from tests.url_matrix import ONCE, OTHER_STREET, everyone, row, scoped
 READ = {"community_staff": 200, "street_group": 200, "district_business": 200}
 CREATE = {"secretary_haiyun": 404, "secretary2": 404}
 PUBLIC = row(200, anon=200)
-# Street B's group reads outreach pages but sees none of 国奥社区's boxes.
-NO_BOXES = {name: 302 for name in OTHER_STREET}
+# Readers who do not see 国奥社区's compound or boxes: another community's staff and street B's
+# group (the labels sheet names them in its query string).
+NOT_GUOAO = {"secretary_haiyun": 404, "secretary2": 404, **OTHER_STREET}
 VISIT = {
     "household": "@visit_household",
     "visited_on": "2026-01-05",
@@ -109,13 +110,27 @@ MATRIX = {
         "data": {"once": ONCE, "stairwell": "@free_stairwell", "location": "一楼"},
         "POST": _create(302),
     },
-    # Labels of a compound's boxes: the other communities' staff find none to print (302 back
-    # to the list with a message).
+    # Labels of a compound's boxes, or of the boxes ticked: 404 for whoever does not see them.
     "outreach:box_labels": {
         "query": {"compound": "@compound"},
-        "GET": row(403, **READ, secretary_haiyun=302, secretary2=302, **NO_BOXES),
+        "GET": row(403, **READ, **NOT_GUOAO),
+    },
+    "outreach:box_labels@ticked": {
+        "query": {"box": "@box"},
+        "GET": row(403, **READ, **NOT_GUOAO),
     },
     "outreach:box": {"kwargs": "box", "GET": scoped(200)},
+    "outreach:box_edit": {
+        "kwargs": "box",
+        "data": {"location": "二楼楼梯口"},
+        "GET": scoped(community_staff=200),
+        "POST": scoped(community_staff=302),
+    },
+    "outreach:box_edit@invalid": {
+        "kwargs": "box",
+        "data": {"location": "长" * 101},
+        "POST": scoped(community_staff=422),
+    },
     "outreach:box_deactivate": {
         "kwargs": "box",
         "GET": everyone(405),
@@ -198,6 +213,7 @@ FUZZ = {
     "outreach:meeting_edit": ("worker", MEETING),
     "outreach:meeting_delete": ("secretary", {}),
     "outreach:box_create": ("secretary", {"once": ONCE, "stairwell": "@free_stairwell"}),
+    "outreach:box_edit": ("worker", {"location": "二楼楼梯口"}),
     "outreach:box_deactivate": ("secretary", {}),
     "outreach:box_slips": ("worker", {"once": ONCE, "text": "电梯经常停运", "phone": ""}),
     "outreach:suggestion_file": ("secretary", {"need": "@need"}),

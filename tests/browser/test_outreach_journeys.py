@@ -3,15 +3,16 @@ stairwell box's QR label, leaves a suggestion and gets a receipt code; the secre
 a need in the inbox; the resident types the code on /p/receipts/ and reads the need's status. A
 worker records a home visit with the household picker that creates one need and mentions another,
 and the compound's page shows the building visited. A worker types paper slips with the keyboard
-alone."""
+alone. The secretary registers a box, corrects its location, takes it down (asked once more), and
+records an owners' meeting with its minutes, found again by compound and month."""
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from needs.models import Need, NeedMention, ensure_categories
-from outreach.models import HomeVisit, Suggestion
-from outreach.tests.factories import SuggestionBoxFactory
+from outreach.models import HomeVisit, ResidentMeeting, Suggestion, SuggestionBox
+from outreach.tests.factories import ResidentMeetingFactory, SuggestionBoxFactory
 from tests import factories as f
 
 pytestmark = pytest.mark.browser
@@ -127,3 +128,67 @@ def test_paper_slips_are_typed_with_the_keyboard_alone(transactional_db, org, pe
     slips = Suggestion.objects.filter(channel="paper").order_by("id")
     assert [s.text for s in slips] == ["电梯经常停运", "楼下垃圾没人清", "希望多组织义诊"]
     assert slips[1].phone.masked == "139****1111" and slips[1].entered_by == people.worker
+
+
+def test_secretary_registers_a_box_moves_it_takes_it_down_and_records_a_meeting(
+    transactional_db, org, people, journey, tmp_path
+):
+    f.HouseholdFactory(building=org.household.building, unit="2单元", room="201")
+
+    s = journey("secretary-box-and-meeting")
+    page = s.page
+    s.login("secretary")
+    s.goto("/needs/boxes/new/", "box-new")
+    page.get_by_label("楼道(楼栋、单元)").select_option(label="3号楼 2单元")
+    page.get_by_label("位置说明").fill("一楼信报箱旁")
+    s.click(page.get_by_role("button", name="登记"), "box")
+    box = SuggestionBox.objects.get()
+    main = page.locator("main")
+    expect(main).to_contain_text("国奥花园 3号楼 2单元")
+    sheet = page.request.get(s.url(f"/needs/boxes/labels.pdf?box={box.pk}"))
+    assert sheet.status == 200 and sheet.body().startswith(b"%PDF")
+
+    s.click(page.get_by_role("link", name="修改位置"), "box-edit")
+    page.get_by_label("位置说明").fill("二楼楼梯口")
+    s.click(page.get_by_role("button", name="保存"), "box-moved")
+    expect(main).to_contain_text("二楼楼梯口")
+    box.refresh_from_db()
+    assert box.location == "二楼楼梯口" and box.deleted_at is None
+
+    # Taking a box down asks once more: the first tap only opens the question.
+    page.get_by_text("撤下意见箱", exact=True).click()
+    s.check("box-confirm")
+    box.refresh_from_db()
+    assert box.deleted_at is None
+    s.click(page.get_by_role("button", name="确认撤下"), "box-taken-down")
+    box.refresh_from_db()
+    assert box.deleted_at is not None
+
+    r = journey("resident-scans-a-box-taken-down")
+    r.goto(f"/p/boxes/{box.code}/", "box-missing", status=404)
+    expect(r.page.locator("main")).to_contain_text("找不到这个意见箱")
+    r.close()
+
+    minutes = tmp_path / "纪要.pdf"
+    minutes.write_bytes(b"%PDF-1.4\n%minutes\n%%EOF\n")
+    held = timezone.localdate()
+    s.goto("/needs/meetings/new/", "meeting-new")
+    page.get_by_label("会议类型").select_option(label="业主大会")
+    page.get_by_label("会议主题").fill("国奥花园业主大会")
+    page.get_by_label("召开日期").fill(held.isoformat())
+    page.get_by_label("小区").select_option(label="国奥花园")
+    page.get_by_label("参会人数").fill("86")
+    page.get_by_label("会议纪要").set_input_files(str(minutes))
+    s.click(page.get_by_role("button", name="保存会议记录"), "meeting")
+    expect(main).to_contain_text("下载 纪要.pdf")
+    meeting = ResidentMeeting.objects.get()
+    assert meeting.minutes is not None and meeting.compound == org.compound
+
+    other = f.CompoundFactory(community=org.guoao, name="国奥小区")
+    ResidentMeetingFactory(community=org.guoao, compound=other, title="国奥小区楼栋会")
+    s.goto("/needs/meetings/", "meetings")
+    page.get_by_label("小区").select_option(label="国奥社区 · 国奥花园")
+    page.get_by_label("月份").fill(f"{held:%Y-%m}")
+    s.click(page.get_by_role("button", name="筛选"), "meetings-filtered")
+    expect(main).to_contain_text("国奥花园业主大会")
+    expect(main).not_to_contain_text("国奥小区楼栋会")
