@@ -4,6 +4,7 @@ one question per screen with the page's script) and the paper entry form (one sm
 per question: an option's number, digits for several, a score, a text)."""
 
 import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -169,6 +170,9 @@ class AnswerForm(QuestionFields, OnceForm):
     def __init__(self, *args, questions, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup(questions)
+        # The page's button says 提交问卷, not 保存 (OnceField's words).
+        expired = "页面停留太久,请再点一次“提交问卷”。"
+        self.fields["once"].error_messages.update({"required": expired, "invalid": expired})
         fields = {}
         for number, question in enumerate(questions, start=1):
             label = f"{number}. {question.text}"
@@ -221,20 +225,33 @@ class AnswerForm(QuestionFields, OnceForm):
 
 # --- paper entry -------------------------------------------------------------------------------------
 SPLIT = re.compile(r"[\s,,、;;/]+")
+DIGITS = re.compile(r"[0-9]{1,12}")
+
+
+def typed_number(raw: str) -> str:
+    """What a worker typed for a number, as plain ASCII: a Chinese input method's full-width
+    "１３５" or "１，３" reads as "135" or "1,3" (NFKC)."""
+    return unicodedata.normalize("NFKC", raw).strip()
+
+
+def as_number(raw: str) -> int | None:
+    """ASCII digits only: str.isdigit() also says yes to "²" or "①", which int() refuses."""
+    return int(raw) if DIGITS.fullmatch(raw) else None
 
 
 def parse_options(raw: str, options: int = 9) -> list[int] | None:
     """ "135", "1,3,5", "1 3 5", "1、3" → [0, 2, 4] (option numbers from 1); None if not digits.
     With up to nine options the digits may run together; beyond, they must be separated."""
-    raw = raw.strip()
+    raw = typed_number(raw)
     if not raw:
         return []
     parts = [p for p in SPLIT.split(raw) if p]
-    if len(parts) == 1 and parts[0].isdigit() and len(parts[0]) > 1 and options <= 9:
+    if len(parts) == 1 and as_number(parts[0]) is not None and len(parts[0]) > 1 and options <= 9:
         parts = list(parts[0])
-    if not all(p.isdigit() for p in parts):
+    numbers = [as_number(p) for p in parts]
+    if any(n is None for n in numbers):
         return None
-    return [int(p) - 1 for p in parts]
+    return [n - 1 for n in numbers]
 
 
 class EntryForm(QuestionFields, OnceForm):
@@ -290,12 +307,14 @@ class EntryForm(QuestionFields, OnceForm):
             if not raw:
                 found[question.pk] = None
             elif question.kind == QuestionKind.SINGLE:
-                found[question.pk] = int(raw) - 1 if raw.isdigit() else raw
+                number = as_number(typed_number(raw))
+                found[question.pk] = number - 1 if number is not None else raw
             elif question.kind == QuestionKind.MULTIPLE:
                 parsed = parse_options(raw, len(question.options))
                 found[question.pk] = parsed if parsed is not None else [raw]
             elif question.kind == QuestionKind.RATING:
-                found[question.pk] = int(raw) if raw.isdigit() else raw
+                number = as_number(typed_number(raw))
+                found[question.pk] = number if number is not None else raw
             else:
                 found[question.pk] = raw
         return found

@@ -4,12 +4,14 @@
 words to residents and then the questions: one long plain form that works without scripts, which
 static/js/surveys-answer.js turns into one question per screen with 上一题 / 下一题 and a progress
 bar. A template's link lists its communities' copies. Before the first day the page says when it
-opens; after the last day or once closed it answers 410; a draft is not there (404).
+opens; after the last day or once closed it answers 410; a draft or a deleted survey is not there:
+the same 404 as an unknown code, so a link cannot tell them apart or show a draft's title.
 
 One answer per device per copy (a keyed hash of the device cookie, core/ratelimit.device_of),
 unless the copy allows more: a second try gets the friendly "已经填写过" page (409). Bad input shows
 the form again with the messages (422), never half-saved. A comment gets a receipt code, shown once
-on the thank-you page. Every POST counts against the `public_form` limit (429 past it).
+on the thank-you page, which no cache may keep (a shared phone's back button). Every POST counts
+against the `public_form` limit (429 past it).
 """
 
 from django.contrib import messages
@@ -18,6 +20,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import once
@@ -29,17 +32,19 @@ from .forms import AnswerForm, show_errors
 from .models import Response, Survey
 from .workflow import answering_state
 
-STATUS = {"upcoming": 200, "closed": 410, "draft": 404}
+STATUS = {"upcoming": 200, "closed": 410}
 
 
 def _public_survey(short_code: str) -> Survey:
+    """The survey behind a short link; 404 for an unknown code, a draft and a deleted survey
+    alike (one page: nothing tells them apart)."""
     code = str(short_code or "").strip().lower()[:8]
     survey = (
         Survey.objects.select_related("community__street", "street", "district")
         .filter(short_code=code)
         .first()
     )
-    if survey is None:
+    if survey is None or answering_state(survey) == "draft":
         raise Http404
     return survey
 
@@ -103,7 +108,9 @@ def answer(request, short_code):
             status = refusal_status(exc)
         else:
             context = {"survey": survey, "receipt_code": submitted.receipt_code}
-            return render(request, "surveys/public_thanks.html", context)
+            thanks_page = render(request, "surveys/public_thanks.html", context)
+            add_never_cache_headers(thanks_page)  # the receipt code is shown once
+            return thanks_page
     return render(
         request, "surveys/public_answer.html", {"survey": survey, "form": form}, status=status
     )

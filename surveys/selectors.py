@@ -33,13 +33,15 @@ def _count(queryset, path: str, *, total: str = "id", how=Count):
 
 def survey_list(user, *, copies: bool):
     """The surveys the user sees, with the copies handed out and returned (a template's over its
-    copies). Without `copies`, the communities' copies of templates are left out (a street or
-    the district reads them on the template's page)."""
+    copies). Without `copies`, the communities' copies of templates the user sees are left out
+    (a street or the district reads them on the template's page); a copy of a template the user
+    does not see (the district's, for a street) is listed on its own, or the street would never
+    learn of the district's survey in its communities."""
     surveys = Survey.objects.visible_to(user).select_related(
         "community__street", "street", "district", "template"
     )
     if not copies:
-        surveys = surveys.filter(template__isnull=True)
+        surveys = surveys.exclude(template__in=Survey.objects.visible_to(user).values("pk"))
     return surveys.annotate(
         returned=_count(Response.objects.all(), "survey"),
         handed=_count(Distribution.objects.all(), "survey", total="copies", how=Sum),

@@ -35,6 +35,7 @@ from .forms import (
     QuestionForm,
     SurveyCreateForm,
     SurveyEditForm,
+    as_number,
     show_errors,
 )
 from .models import Channel, Question, Response, Survey
@@ -104,11 +105,11 @@ def survey_create(request):
         raise PermissionDenied
     wanted = request.GET.get("place", "")
     if wanted:
-        place = next((p for key, _label, p in places if key == wanted), None)
+        place, label = next(((p, lb) for key, lb, p in places if key == wanted), (None, ""))
         if place is None:
             raise Http404
     elif len(places) == 1:
-        place = places[0][2]
+        _key, label, place = places[0]
     else:
         choices = [(label, urlencode({"place": key})) for key, label, _p in places]
         return render(request, "surveys/place_choice.html", {"choices": choices})
@@ -122,7 +123,7 @@ def survey_create(request):
         request,
         SurveyCreateForm(request.POST if request.method == "POST" else None),
         template="surveys/survey_form.html",
-        context={"heading": "新建问卷", "place": place},
+        context={"heading": "新建问卷", "place": place, "place_label": label},
         perform=perform,
     )
 
@@ -146,6 +147,9 @@ def _detail(request, survey: Survey, *, status: int = 200, forms: dict | None = 
         "distribution_form": forms.get("distribution") or DistributionForm(),
         "runs": runs,
         "can_read": user.has_perm("surveys.view_results", survey),
+        # A community does not see the street's or the district's template: no link to a 404.
+        "template_visible": survey.template_id is not None
+        and user.has_perm("surveys.view_results", survey.template),
         "link": posters.short_link(survey),
     }
     return render(request, "surveys/survey_detail.html", context, status=status)
@@ -349,9 +353,9 @@ class _Back(Exception):
         self.url = url
 
 
-def _count_param(request) -> int:
-    raw = request.GET.get("n", "0")
-    return min(int(raw), 100_000) if raw.isdigit() else 0
+def _count_param(request, name: str) -> int:
+    """A whole number from the query string (ASCII digits: "²" passes isdigit()), else 0."""
+    return as_number(request.GET.get(name, "")) or 0
 
 
 @login_required
@@ -365,7 +369,7 @@ def survey_entry(request, pk):
     except _Back as back:
         return redirect(back.url)
     questions = selectors.questions_of(survey)
-    count = _count_param(request)
+    count = min(_count_param(request, "n"), 100_000)
     channel = request.GET.get("channel", Channel.PAPER)
     if channel not in (Channel.PAPER, Channel.VISIT):
         channel = Channel.PAPER
@@ -398,9 +402,9 @@ def survey_entry(request, pk):
     else:
         form = EntryForm(questions=questions, initial={"channel": channel})
     last = None
-    if (raw := request.GET.get("last", "")).isdigit():
+    if last_pk := _count_param(request, "last"):
         last = (
-            Response.objects.filter(survey=survey, pk=int(raw)).prefetch_related("answers").first()
+            Response.objects.filter(survey=survey, pk=last_pk).prefetch_related("answers").first()
         )
     context = {
         "survey": survey,

@@ -63,8 +63,8 @@ def date_reasons(starts_on, ends_on, *, template=None):
         latest = template.ends_on + datetime.timedelta(days=COPY_GRACE_DAYS)
         if starts_on < template.starts_on or ends_on > latest:
             yield (
-                f"本社区副本的日期须在上级问卷的开始日期({template.starts_on:%Y-%m-%d})之后、"
-                f"截止日期后 {COPY_GRACE_DAYS} 天({latest:%Y-%m-%d})之内。"
+                f"本社区副本的开始日期不能早于上级问卷的开始日期({template.starts_on:%Y-%m-%d}),"
+                f"截止日期不能晚于{latest:%Y-%m-%d}(上级问卷截止后 {COPY_GRACE_DAYS} 天)。"
             )
 
 

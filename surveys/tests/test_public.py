@@ -1,9 +1,12 @@
 """Residents answer at /p/q/<code>/ without an account: the plain form, one answer per device,
 the dates, the receipt for a comment, bad input, the rate limit."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from core.ratelimit import COOKIE
 from needs.models import Receipt
@@ -172,3 +175,143 @@ def test_answering_is_rate_limited_per_device(client, survey, settings):
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_the_answer_page_takes_only_get_and_post(client, survey, method):
     assert getattr(client, method)(_url(survey)).status_code == 405
+
+
+# --- hostile input, privacy, what a shared phone shows --------------------------------------------
+def _page_text(response) -> str:
+    """The page without what differs on every request (nonces, tokens)."""
+    html = response.content.decode()
+    return re.sub(r'(nonce|value|content)="[^"]*"', "", html)
+
+
+def test_a_draft_or_deleted_survey_is_the_same_404_as_an_unknown_code(client, org, people):
+    draft = sf.survey(
+        community=org.guoao, created_by=people.secretary, status="draft", title="秘密草稿"
+    )
+    gone = sf.survey(community=org.guoao, created_by=people.secretary, title="已删问卷")
+    gone.deleted_at = timezone.now()
+    gone.save(update_fields=["deleted_at"])
+    unknown = client.get("/p/q/zzzzzzzz/")
+    for survey in (draft, gone):
+        for path in (_url(survey), _url(survey) + "thanks/"):
+            response = client.get(path)
+            assert response.status_code == 404, path
+            assert survey.title not in response.content.decode()
+            assert _page_text(response) == _page_text(unknown)
+        assert client.post(_url(survey), VALID).status_code == 404
+
+
+def test_the_thank_you_page_with_the_receipt_code_is_never_cached(client, survey):
+    _, token = _open(client, survey)
+    response = client.post(_url(survey), {**VALID, "once": token, "comment": "路灯坏了"})
+    assert response.context["receipt_code"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_reloading_the_thank_you_page_does_not_show_the_code_again(client, survey):
+    _, token = _open(client, survey)
+    posted = client.post(_url(survey), {**VALID, "once": token, "comment": "路灯坏了"})
+    code = posted.context["receipt_code"]
+    again = client.post(_url(survey), {**VALID, "once": token, "comment": "路灯坏了"})
+    thanks = client.get(_url(survey) + "thanks/")
+    for page in (again, thanks):
+        assert code not in page.content.decode()
+    assert Response.objects.count() == 1 and Receipt.objects.count() == 1
+
+
+def test_a_forged_device_cookie_is_refused_and_replaced(client, survey):
+    _, token = _open(client, survey)
+    client.cookies[COOKIE] = "forged-device-id"
+    response = client.post(_url(survey), {**VALID, "once": token})
+    assert response.status_code == 422 and "重新打开问卷" in response.content.decode()
+    assert not Response.objects.exists()
+    assert response.cookies[COOKIE].value != "forged-device-id"  # a real one to try again with
+
+
+def test_a_post_without_a_device_cookie_counts_against_the_address(client, survey, settings):
+    settings.RATE_LIMITS_ENABLED = True
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "public_form": {"device": "2/h", "ip": "100/h"}}
+    cache.clear()
+    statuses = []
+    for _ in range(3):
+        client.cookies.clear()  # a script that never keeps the cookie
+        statuses.append(client.post(_url(survey), VALID).status_code)
+    assert statuses == [422, 422, 429]
+    cache.clear()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"q4": "长" * 200_000},
+        {"comment": "x" * 200_000},
+        {"q4": "a\x00b"},
+        {"comment": "a\x00b"},
+        {"q1": "1\x00"},
+        {"q1": ["0", "9"]},
+        {"q3": ["-3"]},
+        {"q1": "-1"},
+        {"q3": "0"},
+        {"q3": "9" * 5000},
+        {"q1": "²"},
+        {"q2": ["-1"]},
+        {"q2": ["٣", "①"]},
+        {"once": ["a", "b"]},
+        {"once": "forged"},
+        {"q1": "", "q2": "", "q3": ""},
+    ],
+)
+def test_hostile_input_is_refused_whole(client, survey, data):
+    _, token = _open(client, survey)
+    response = client.post(_url(survey), {**VALID, "once": token, **data})
+    assert response.status_code == 422
+    assert not Response.objects.exists() and not Answer.objects.exists()
+    assert not Receipt.objects.exists()
+
+
+def test_emoji_control_characters_and_unknown_fields_are_taken_as_plain_text(client, survey):
+    _, token = _open(client, survey)
+    data = {
+        **VALID,
+        "once": token,
+        "q4": "希望多办活动😀\x01",
+        "comment": "👍🏽 路灯",
+        "q99": "x",
+        "community": "999",
+        "channel": "paper",
+        "device_hash": "mine",
+    }
+    assert client.post(_url(survey), data).status_code == 200
+    saved = Response.objects.get()
+    assert saved.channel == "online" and saved.comment == "👍🏽 路灯"
+    assert saved.survey_id == survey.pk and saved.device_hash != "mine"
+
+
+def test_a_phone_or_id_number_left_in_free_text_is_kept_masked(client, survey):
+    _, token = _open(client, survey)
+    data = {
+        **VALID,
+        "once": token,
+        "q4": "有事打 139 8765 4321",
+        "comment": "东门停车乱,电话13812345678,身份证370602198001011234",
+    }
+    assert client.post(_url(survey), data).status_code == 200
+    saved = Response.objects.get()
+    assert saved.comment == "东门停车乱,电话138****5678,身份证370***************"
+    assert Answer.objects.get(response=saved, question__kind="text").text == "有事打 139****4321"
+    assert "13812345678" not in Receipt.objects.get().excerpt
+
+
+def test_an_expired_page_says_to_tap_the_submit_button_again(client, survey):
+    _open(client, survey)
+    response = client.post(_url(survey), {**VALID, "once": "expired"})
+    assert response.status_code == 422 and "再点一次“提交问卷”" in response.content.decode()
+
+
+def test_a_district_surveys_link_lists_the_communities_street_by_street(client, org, people):
+    template = sf.survey(district=org.district, created_by=people.district)
+    html = client.get(_url(template)).content.decode()
+    assert html.count("<summary") == 2  # 长江路街道 and 八角街道, folded
+    assert "长江路街道(2 个社区)" in html and "八角街道(1 个社区)" in html
+    for copy in Survey.objects.filter(template=template):
+        assert _url(copy) in html

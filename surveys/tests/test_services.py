@@ -154,7 +154,7 @@ def test_a_community_adjusts_its_copy_within_the_templates_dates_and_closes_it(o
     )
     copy.refresh_from_db()
     assert copy.ends_on == later and copy.allow_repeat
-    with pytest.raises(ValidationError, match="副本的日期"):
+    with pytest.raises(ValidationError, match="副本的开始日期"):
         services.survey_adjust(
             survey=copy,
             by=people.worker,
@@ -363,3 +363,35 @@ def test_an_option_becomes_a_need_with_its_count(org, people):
         data={"category": Category.objects.get(code="environment")},
     )
     assert (need.title, need.mentions) == ("环境卫生", 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("电话13812345678", "电话138****5678"),
+        ("138 1234 5678 找我", "138****5678 找我"),
+        ("+86-138-1234-5678", "138****5678"),
+        ("１３８１２３４５６７８", "138****5678"),
+        ("身份证37060219800101123X号", "身份证370***************号"),
+        ("编号 2026113012345678901", "编号 2026113012345678901"),
+        ("3号楼2单元，共12户", "3号楼2单元，共12户"),
+        ("邻居节😀", "邻居节😀"),
+    ],
+)
+def test_free_text_keeps_no_phone_or_id_number(text, kept):
+    assert services.mask_personal(text) == kept
+
+
+def test_a_phone_number_on_a_paper_copy_is_typed_in_masked(org, people):
+    survey = sf.survey(community=org.guoao, created_by=people.secretary)
+    questions = list(Question.objects.filter(survey=survey))
+    answers = {questions[0].pk: 0, questions[1].pk: [1], questions[2].pk: 3}
+    saved = services.response_submit(
+        survey=survey,
+        answers={**answers, questions[3].pk: "联系 13900001111"},
+        comment="有事找我 13812345678",
+        channel=Channel.PAPER,
+        by=people.worker,
+    ).response
+    assert saved.comment == "有事找我 138****5678"
+    assert saved.answers.get(question=questions[3]).text == "联系 139****1111"

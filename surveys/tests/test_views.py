@@ -366,3 +366,84 @@ def test_merging_needs_moves_the_filed_comments(org, people, survey):
         hook(old, new, people.secretary)
     response.refresh_from_db()
     assert response.need == new
+
+
+# --- what a review found ------------------------------------------------------------------------
+ENTRY = {"channel": "paper", "q1": "2", "q2": "13", "q3": "4", "q4": ""}
+
+
+@pytest.mark.parametrize(
+    ("typed", "status"),
+    [
+        ({"q1": "²"}, 302),  # str.isdigit() says yes, int() says no: read as 2 (NFKC)
+        ({"q2": "1²"}, 302),
+        ({"q2": "①③"}, 302),
+        ({"q3": "٥٥"}, 422),
+        ({"q1": "9" * 5000}, 422),
+        ({"q2": "1,x"}, 422),
+    ],
+)
+def test_paper_entry_reads_or_refuses_any_digits_but_never_fails(
+    client, people, survey, typed, status
+):
+    client.force_login(people.worker)
+    page = _entry(client, survey)
+    url = reverse("surveys:entry", args=[survey.pk])
+    response = client.post(url, {"once": _once(page), **ENTRY, **typed})
+    assert response.status_code == status
+    assert Response.objects.count() == (1 if status == 302 else 0)
+
+
+def test_paper_entry_reads_a_chinese_input_methods_full_width_digits(client, people, survey):
+    client.force_login(people.worker)
+    page = _entry(client, survey)
+    url = reverse("surveys:entry", args=[survey.pk])
+    typed = {"q1": "２", "q2": "１，３", "q3": "５"}
+    assert client.post(url, {"once": _once(page), **ENTRY, **typed}).status_code == 302
+    saved = Response.objects.get()
+    chosen = sorted(saved.answers.values_list("question__order", "option", "rating"))
+    assert chosen == [(1, 1, None), (2, 0, None), (2, 2, None), (3, None, 5)]
+
+
+@pytest.mark.parametrize("query", ["?n=²", "?last=²", "?n=-1", "?last=" + "9" * 40, "?n=1e9"])
+def test_odd_numbers_in_the_entry_pages_address_are_ignored(client, people, survey, query):
+    client.force_login(people.worker)
+    page = _entry(client, survey, query)
+    assert page.status_code == 200 and page.context["last"] is None
+
+
+def test_a_copy_names_a_template_its_community_cannot_open_without_a_link(client, org, people):
+    template = sf.survey(district=org.district, created_by=people.district, title="全区调查")
+    copy = Survey.objects.get(template=template, community=org.guoao)
+    client.force_login(people.secretary)
+    html = client.get(copy.get_absolute_url()).content.decode()
+    assert template.get_absolute_url() not in html and "区级问卷的社区副本" in html
+    assert client.get(template.get_absolute_url()).status_code == 404
+    client.force_login(people.district)
+    assert template.get_absolute_url() in client.get(copy.get_absolute_url()).content.decode()
+
+
+def test_a_street_lists_its_communities_copies_of_a_district_survey(client, org, people):
+    template = sf.survey(district=org.district, created_by=people.district, title="全区调查")
+    own = sf.survey(street=org.street_a, created_by=people.street, title="街道调查")
+    client.force_login(people.street)
+    listed = set(client.get(reverse("surveys:list")).context["page"].object_list)
+    district_copies = set(Survey.objects.filter(template=template, community__street=org.street_a))
+    assert district_copies and district_copies <= listed
+    assert own in listed and not listed & set(Survey.objects.filter(template=own))
+    client.force_login(people.district)
+    listed = set(client.get(reverse("surveys:list")).context["page"].object_list)
+    assert template in listed and not any(s.template_id for s in listed)
+
+
+def test_a_district_template_is_made_knowing_it_is_one(client, people):
+    client.force_login(people.district)
+    html = client.get(reverse("surveys:create")).content.decode()
+    assert "区级模板,各社区填写副本" in html
+
+
+def test_the_results_page_shows_the_questions_before_a_hundred_copies(client, org, people):
+    template = sf.survey(street=org.street_a, created_by=people.street)
+    client.force_login(people.street)
+    html = client.get(reverse("surveys:results", args=[template.pk])).content.decode()
+    assert html.index('id="h-questions"') < html.index('id="h-copies"')

@@ -133,7 +133,9 @@ def test_worker_types_in_ten_paper_copies_with_the_keyboard_alone(
         keyboard.press("Enter")
         if n == 0:
             keyboard.type("希望多办活动")
-        keyboard.press("Enter")  # on to the comment (left empty)
+        keyboard.press("Enter")  # on to the comment
+        if n == 0:
+            keyboard.type("东门路灯不亮")
         keyboard.press("Enter")  # on to the paper copy's number (left empty)
         keyboard.press("Enter")  # on to the save button
         with page.expect_navigation():
@@ -147,3 +149,24 @@ def test_worker_types_in_ten_paper_copies_with_the_keyboard_alone(
     paper = page.locator("tr", has_text="纸质问卷")
     expect(paper).to_contain_text("10")
     expect(page.locator("#returned-total")).to_have_text("10")
+    # The folded forms open with a finger (Journey.check() does not measure a <summary>).
+    for name in ("转为需求", "处理这条留言"):
+        box = page.locator("summary", has_text=name).first.bounding_box()
+        assert box and box["height"] >= 44, (name, box)
+    page.locator("summary", has_text="处理这条留言").click()
+    w.check("results-triage-open")
+
+
+def test_a_resident_finds_their_community_on_a_district_surveys_poster_link(
+    transactional_db, org, people, journey
+):
+    template = sf.survey(district=org.district, created_by=people.district, title="全区需求调查")
+    copy = Survey.objects.get(template=template, community=org.haiyun)
+    r = journey("survey-district-link")
+    page = r.page
+    r.goto(f"/p/q/{template.short_code}/", "district-link")
+    page.get_by_text("长江路街道(2 个社区)").click()
+    r.check("district-link-street-open")
+    r.click(page.get_by_role("link", name="海韵社区"), "district-link-copy")
+    assert page.url.endswith(f"/p/q/{copy.short_code}/")
+    expect(page.locator("main")).to_contain_text("海韵社区")
