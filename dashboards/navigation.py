@@ -22,6 +22,9 @@ MENU = (
     )),
     ("社区资源", (
         ("needs.view_need", "needs:list", "需求清单"),
+        ("surveys.view_survey", "surveys:list", "问卷调查"),
+        ("outreach.view_outreach", "outreach:suggestion_list", "意见建议"),
+        ("outreach.view_outreach", "outreach:visit_list", "走访与意见箱"),
         ("partners.view_partner", "partners:list", "合伙人"),
         ("scenes.view_scene", "scenes:scene_list", "小区场景"),
     )),

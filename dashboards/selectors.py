@@ -17,6 +17,8 @@ from django.utils import timezone
 from accounts.roles import RESIDENTS
 from core.models import AuditEvent, Notification
 from library.models import Nomination
+from needs.models import Need, NeedStatus
+from outreach.models import Suggestion, SuggestionStatus
 from partners.models import Partner
 from projects.models import Project, Status, Supervision
 from projects.notice import OBJECTION_WORKFLOW, objection_queue
@@ -26,6 +28,7 @@ from reports.models import HalfYearReport, Period, ReportStatus
 from scenes.selectors import scene_figures
 from scoring.access import judge_round_ids, own_street_ids
 from scoring.models import Entry, RoundStatus, SheetStatus
+from surveys.models import Survey, SurveyStatus
 
 LIMIT = 10
 # Per column the ten that waited longest: enough to act on, short enough for a phone; the column
@@ -190,6 +193,22 @@ def step7_todo(user) -> dict:
     return todo
 
 
+def step1_todo(user) -> dict:
+    """Step 1's to-dos on a community's home page: residents' suggestions nobody has filed yet,
+    needs collected but not yet looked at, and the questionnaires open today (one count each)."""
+    today = timezone.localdate()
+    return {
+        "suggestions": Suggestion.objects.visible_to(user)
+        .filter(status=SuggestionStatus.NEW)
+        .count(),
+        "collected": Need.objects.visible_to(user).filter(status=NeedStatus.COLLECTED).count(),
+        "surveys": Survey.objects.visible_to(user)
+        .filter(status=SurveyStatus.OPEN, starts_on__lte=today, ends_on__gte=today)
+        .exclude(community=None)
+        .count(),
+    }
+
+
 def community_staff_home(user) -> dict:
     statuses = frozenset().union(*COMMUNITY_SECTIONS.values())
     waiting = longest_waiting(Project.objects.visible_to(user, grants=False), statuses, LIMIT)
@@ -201,6 +220,7 @@ def community_staff_home(user) -> dict:
         **sections,
         "supervisions": supervision_list(user=user, status=Supervision.Status.OPEN)[:LIMIT],
         "unread": Notification.objects.for_user(user).unread()[:LIMIT],
+        "step1": step1_todo(user),
     }
 
 

@@ -16,18 +16,22 @@ from django.utils import timezone
 
 from accounts.models import District, User
 from accounts.roles import Role
+from needs.models import ensure_categories
 from projects.models import Activity, Project, ensure_district_lists
 from scenes.models import MicroProject, Scene
 from signups.models import SignUp
 
 from . import catalog, library, notices, org, projects, records, scenes, streetwork
 from . import grades as resident_grades
+from . import needs as need_depth
+from . import outreach as face_to_face
 from . import plans as project_plans
 from . import reports as half_year_reports
 from . import scoring as judges_scores
 from . import sessions as programme
 from . import signups as resident_signups
 from . import slips as code_slips
+from . import surveys as questionnaires
 
 SEED = 2024  # the same district on every load
 DEFAULT_PASSWORD = "demo-pass-2024"  # noqa: S105 - public by design (DESIGN.md §4)
@@ -62,6 +66,7 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     rng = random.Random(SEED)
     now = timezone.now()
     ensure_district_lists()  # made by a migration; a flushed test database has lost them
+    ensure_categories()  # the six need categories (needs migration 0004), likewise
     tree = org.build_tree(rng)
     # One hash for everybody: PBKDF2 costs ~0.5 s per call.
     org.build_people(tree, rng, make_password(password))
@@ -92,6 +97,13 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     scoring_counts = judges_scores.build(tree, now)
     # Last: the reports' figures are drafted from everything above (grades included).
     report_counts = half_year_reports.build(tree, now)
+    # The needs list in depth: each need's sources and status (adopted where a project links it).
+    need_counts = need_depth.build(rng, now, needs)
+    # Boxes with their suggestions, home visits and meetings: more sources of those needs.
+    outreach_counts = face_to_face.build(tree, rng, now, scale)
+    # Questionnaires: 2,900 copies handed out at scale 1, about four in five returned; comments
+    # filed under the needs above (their counts go up by the mentions they add).
+    survey_counts = questionnaires.build(tree, now, needs, scale)
 
     summary = Summary(scale=scale)
     summary.counts = {
@@ -117,6 +129,9 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
         **scoring_counts,
         **report_counts,
         **slip_counts,
+        **need_counts,
+        **outreach_counts,
+        **survey_counts,
     }
     summary.compound_kinds = Counter(c.kind for c in tree.compounds)
     summary.project_kinds = Counter(p.compound.kind for p in built)

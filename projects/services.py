@@ -15,6 +15,7 @@ from accounts.roles import STREET_GROUP
 from accounts.selectors import people_holding
 from core.audit import audit
 from core.notifications import notify
+from needs.services import need_adopt
 from partners.models import Partner
 
 from .models import (
@@ -68,6 +69,8 @@ def project_create(
         status=PROJECT_WORKFLOW.initial,
     )
     project.needs.set(needs)
+    for need in needs:  # the needs list shows them adopted (需求 → 已纳入项目)
+        need_adopt(need=need, by=by)
     PROJECT_WORKFLOW.created(
         project,
         by=by,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import notice_views, session_views, views
+from . import adoption, notice_views, session_views, views
 
 app_name = "projects"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("export.xlsx", views.project_export, name="export"),
     path("new/", views.project_create, name="create"),
+    # A need taken up by one of the community's projects (projects/adoption.py).
+    path("adopt-need/<int:pk>/", adoption.adopt_need_view, name="adopt_need"),
     path("trash/", views.project_trash, name="trash"),
     path("reviews/", views.review_queue, name="reviews"),
     path("filings/", views.filing_list, name="filings"),

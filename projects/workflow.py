@@ -19,6 +19,7 @@ from core.dates import years_after
 from core.notifications import notify
 from core.uploads import store_upload
 from core.workflow import Action, Step, Workflow, mark_deleted, mark_restored, stamp
+from needs.services import need_adopt
 
 from .models import (
     Activity,
@@ -276,7 +277,11 @@ def all_of(*checks):
 def save_edit(step: Step) -> None:
     data, project = step.data, step.obj
     if "needs" in data:
+        linked = set(project.needs.values_list("pk", flat=True))
         project.needs.set(data["needs"])
+        for need in data["needs"]:  # a need the project gains is adopted (needs/workflow.py)
+            if need.pk not in linked:
+                need_adopt(need=need, by=step.by)
     if "compounds" in data:
         project.compounds.set(data["compounds"])
     names = [f for f in (*BASIC_FIELDS, *PLAN_FIELDS, *PROPOSAL_FIELDS) if f in data]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.models import Upload
 from core.paging import paginate
 from projects.models import ActivityPhoto, Project, Status
+from surveys.selectors import open_surveys
 
 from . import selectors
 
@@ -35,7 +36,8 @@ def home(request):
         street=place["street"], community=place["community"]
     )
     page = paginate(request, announcements, 12)
-    return render(request, "public/home.html", {"page": page, **place})
+    surveys = open_surveys(street=place["street"], community=place["community"])
+    return render(request, "public/home.html", {"page": page, "surveys": surveys, **place})
 
 
 def announcement_detail(request, pk):

@@ -11,6 +11,7 @@ from rules.contrib.views import permission_required
 from accounts.choice import create_page
 from core.http import form_page, perform_or_refuse
 from core.paging import paginate
+from outreach.selectors import visited_buildings
 
 from . import selectors, services
 from .forms import (
@@ -163,6 +164,8 @@ def compound_detail(request, pk):
         **selectors.compound_page(compound=compound, user=request.user),
     }
     context["can_add"] = request.user.has_perm("scenes.add_scene", compound.community)
+    # Which buildings were visited this year (入户走访), in one aggregate query.
+    context["visited_buildings"] = visited_buildings(compound)
     return render(request, "scenes/compound_detail.html", context)
 
 

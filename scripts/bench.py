@@ -8,7 +8,8 @@ requests/s at 4 and 16 connections, p50/p95/p99 at 4, queries, rows' size, and t
 BENCH_REPEAT runs. Cleans up after itself (server, database, Redis db).
 
 Overrides: BENCH_SCALE (10), BENCH_SECONDS (2), BENCH_REPEAT (3), BENCH_PAGES (a regex on page
-names; "grade submission" names the grading step), BENCH_GRADES (400), BENCH_PORT (8777), BENCH_DB (baiseshejing_bench), BENCH_REDIS_URL
+names; "grade submission" and "survey submission" name the public posting steps), BENCH_GRADES
+(400), BENCH_ANSWERS (400), BENCH_PORT (8777), BENCH_DB (baiseshejing_bench), BENCH_REDIS_URL
 (redis://127.0.0.1:6379/14), PGHOST/PGPORT/PGUSER/PGPASSWORD, BENCH_KEEP=1 keeps the database.
 """
 
@@ -225,6 +226,10 @@ def pages(users: dict) -> list[Page]:
     from scoring.models import Round
 
     review_round = Round.objects.get(kind="review")
+    from surveys.models import Survey
+
+    street_survey = Survey.objects.get(level="street")
+    guoao_survey = Survey.objects.get(community=guoao, title="邻居节活动意见征集")
     n_projects, n_needs = Project.objects.count(), Need.objects.count()
     n_partners = Partner.objects.count()
     guoao_partners = Partner.objects.filter(community=guoao).count()
@@ -331,6 +336,28 @@ def pages(users: dict) -> list[Page]:
             "list",
         ),
         Page("public competitions", "/p/competitions/", None, "public"),
+        # Questionnaires (surveys/): a street template's roll-up, a community's copy, the list.
+        Page(
+            "survey results, street template (street)",
+            f"/needs/surveys/{street_survey.pk}/results/",
+            "street",
+            "detail",
+        ),
+        Page(
+            "survey results, 邻居节 (secretary)",
+            f"/needs/surveys/{guoao_survey.pk}/results/",
+            "secretary",
+            "detail",
+        ),
+        Page("survey list (district)", "/needs/surveys/", "district", "list"),
+        # Step 1's suggestions inbox (outreach/): the district's, and a community's new ones.
+        Page("suggestions inbox (district)", "/needs/suggestions/", "district", "list"),
+        Page(
+            "suggestions inbox, new (secretary)",
+            "/needs/suggestions/?status=new",
+            "secretary",
+            "list",
+        ),
     ]
     lists = [
         ("projects", "/projects/", "/bench-admin/projects/project/", n_projects, "q=邻居节"),
@@ -357,6 +384,19 @@ def pages(users: dict) -> list[Page]:
             Page(f"{name} list filtered (district)", f"{path}?{query}", "district", "list"),
             Page(f"{name} list (secretary)", path, "secretary", "list"),
         ]
+    # The needs list (issue 12): every filter at once, grouped by category, the street's with its
+    # per-community breakdown, and the charts fragment.
+    result += [
+        Page(
+            "needs list, all filters (district)",
+            "/needs/?category=environment&source=home_visit&status=studying&period=year&q=楼",
+            "district",
+            "list",
+        ),
+        Page("needs list, grouped (district)", "/needs/?group=on", "district", "list"),
+        Page("needs list (street)", "/needs/", "street", "list"),
+        Page("needs charts (district)", "/needs/charts/", "district", "detail"),
+    ]
     result.append(
         Page(
             f"partners list p.{deep(guoao_partners)} (secretary)",
@@ -482,6 +522,85 @@ def grade_submission() -> str:
     )
 
 
+ANSWERS = int(os.environ.get("BENCH_ANSWERS", "400"))
+
+
+def _answer_page(opener, code: str) -> tuple[str, str]:
+    """(csrf token, one-time token) of the questionnaire's page opened in this browser."""
+    page = opener.open(f"{BASE}/p/q/{code}/").read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    once = re.search(r'name="once" value="([^"]+)"', page).group(1)
+    return csrf, once
+
+
+def _answer_form(code: str, data: dict) -> tuple:
+    """A resident's phone opens the questionnaire's short link (the device cookie comes with
+    it): (their browser, the answer post's address, its data, the page's csrf token)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+    csrf, once = _answer_page(opener, code)
+    body = urllib.parse.urlencode({**data, "once": once, "csrfmiddlewaretoken": csrf}, doseq=True)
+    return opener, f"{BASE}/p/q/{code}/", body.encode(), csrf
+
+
+def _again(form: tuple, code: str, data: dict) -> tuple:
+    """The same phone posts once more with a fresh one-time token (its own page has no form
+    any more: the token comes from a stranger's page; tokens are not tied to a phone)."""
+    opener, url, _, csrf = form
+    stranger = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+    )
+    once = _answer_page(stranger, code)[1]
+    body = urllib.parse.urlencode({**data, "once": once, "csrfmiddlewaretoken": csrf}, doseq=True)
+    return opener, url, body.encode()
+
+
+def survey_submission() -> str:
+    """BENCH_ANSWERS residents answer an open questionnaire on their phones, GRADERS at a time
+    (each opened the page first; the answer posts are timed), then each phone once more: the
+    first round must all be saved, the second all refused (one answer per device, 409), and
+    the database must hold exactly the saved ones (none lost, none doubled)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.utils import timezone
+
+    from surveys.models import Question, Response, Survey
+
+    today = timezone.localdate()
+    survey = (
+        Survey.objects.filter(
+            level="community",
+            status="open",
+            allow_repeat=False,
+            starts_on__lte=today,
+            ends_on__gte=today,
+            deleted_at__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+    values = {"single": "0", "multiple": ["0", "1"], "rating": "4", "text": "希望多办活动"}
+    questions = Question.objects.filter(survey_id=survey.question_source_id)
+    data = {f"q{n}": values[q.kind] for n, q in enumerate(questions, start=1)}
+    before = Response.objects.filter(survey=survey).count()
+    with ThreadPoolExecutor(GRADERS) as pool:
+        forms = list(pool.map(lambda _: _answer_form(survey.short_code, data), range(ANSWERS)))
+        started = time.monotonic()
+        first = list(pool.map(lambda form: _grade_post(form[:3]), forms))
+        seconds = time.monotonic() - started
+        again = list(pool.map(lambda f: _grade_post(_again(f, survey.short_code, data)), forms))
+    saved = first.count(200)
+    written = Response.objects.filter(survey=survey).count() - before
+    rate = ANSWERS / seconds
+    ok = saved == ANSWERS == written and again.count(409) == ANSWERS and rate >= 100
+    return (
+        f"survey submission: {ANSWERS} residents' answers to “{survey.title}” ({GRADERS} at a "
+        f"time, after opening the page) in {seconds:.1f} s = {rate:.0f} answers/s; saved "
+        f"{saved}, written {written}, the same phones again refused {again.count(409)}/{ANSWERS}"
+        f" — target ≥ 100 answers/s, none lost or doubled: {'ok' if ok else 'MISSES'}"
+    )
+
+
 def measure(binary: str, page_list: list[Page], cookies: dict) -> None:
     for page in page_list:
         if page.kind == "baseline":
@@ -594,6 +713,9 @@ def main() -> None:
         if ONLY.search("grade submission"):
             say("grade submission through the public online form")
             table += "\n\n" + grade_submission()
+        if ONLY.search("survey submission"):
+            say("survey submission through the public answer form")
+            table += "\n\n" + survey_submission()
         print("\n" + table)
         out = ROOT / "artifacts" / "bench.md"
         out.parent.mkdir(exist_ok=True)

@@ -52,6 +52,12 @@ def _pages() -> dict[str, tuple[str | None, str]]:
 
     review = Round.objects.get(kind="review")
     competition = Round.objects.get(kind="competition")
+    from surveys.models import Survey
+
+    # Questionnaires (surveys/): the street's template over its communities' copies, 国奥社区's
+    # 邻居节 questionnaire (with its comments' triage), the district's list.
+    street_template = Survey.objects.get(level="street")
+    guoao_copy = Survey.objects.get(community__name="国奥社区", title="邻居节活动意见征集")
     return {
         "library tree": ("secretary", "/library/"),
         "library item": ("secretary", f"/library/items/{item.pk}/"),
@@ -71,6 +77,15 @@ def _pages() -> dict[str, tuple[str | None, str]]:
         "ranking board": ("district", f"/evaluation/rounds/{review.pk}/ranking/"),
         "judge's round": ("district", f"/evaluation/rounds/{review.pk}/"),
         "public competition": (None, f"/p/competitions/{competition.pk}/"),
+        "survey results, street template": (
+            "street",
+            f"/needs/surveys/{street_template.pk}/results/",
+        ),
+        "survey results, community survey": (
+            "secretary",
+            f"/needs/surveys/{guoao_copy.pk}/results/",
+        ),
+        "survey list (district)": ("district", "/needs/surveys/"),
         "sign-up list": ("secretary2", f"/signups/sessions/{upcoming.pk}/"),
         "compound page": ("secretary", f"/scenes/compounds/{compound.pk}/"),
         "public compound page": (None, f"/p/compounds/{compound.pk}/"),

@@ -107,6 +107,9 @@ SCORING_ROUND = {
 }
 # The matrix's rubric has five criteria (25, 25, 25, 15, 10), posted by position.
 SCORE_SHEET = {"c1": "20", "c2": "21.5", "c3": "22", "c4": "12", "c5": "8", "comment": "扎实"}
+from outreach.tests.url_matrix import FUZZ as OUTREACH_FUZZ  # noqa: E402
+from surveys.tests.url_matrix import FUZZ as SURVEYS_FUZZ  # noqa: E402
+
 FUZZ = {
     "accounts:login": ("anon", {"username": "secretary", "password": "Demo-pass-2024!"}),
     "accounts:logout": ("secretary", {}),
@@ -164,10 +167,30 @@ FUZZ = {
             "description": "",
         },
     ),
+    "needs:edit": (
+        "secretary",
+        {"title": "楼道灯不亮", "category": "environment", "compound": "", "description": ""},
+    ),
+    "needs:delete": ("secretary", {}),
+    "needs:status": ("secretary", {"action": "decline", "note": "不在社区职责范围内"}),
+    "needs:mention": (
+        "secretary",
+        {
+            "once": "@once",
+            "source": "round_table",
+            "count": "3",
+            "noted_on": "2026-01-05",
+            "note": "",
+        },
+    ),
+    "needs:merge": ("secretary", {"into": "@need_other"}),
+    "needs:categories": ("district", {"op": "add", "category": "", "name": "安全隐患"}),
+    "needs_public:receipt": ("anon", {"code": "ABCD-EFGH-JKMN"}),
     "partners:create": (
         "secretary",
         {"once": "@once", "name": "国奥物业", "category": "property", "skills": "", "phone": ""},
     ),
+    "projects:adopt_need": ("secretary", {"project": "@project"}),
     "projects:create": (
         "secretary",
         {"once": "@once", "title": "邻居节", "compound": "", "theme": "joy", "summary": ""},
@@ -407,6 +430,10 @@ FUZZ = {
     "scoring:sheet": ("district", SCORE_SHEET),
     "scoring:sheet_submit": ("district", SCORE_SHEET),
     "scoring:sheet_reopen": ("district", {"reason": "创新性一项漏看了材料"}),
+    # Visits, meetings, boxes and suggestions (outreach/tests/url_matrix.py).
+    **OUTREACH_FUZZ,
+    # Questionnaires (surveys/tests/url_matrix.py).
+    **SURVEYS_FUZZ,
 }
 # Fields a client might add to change what it may not: posting them must change nothing.
 PROTECTED = ["status", "community", "created_by", "score", "id", "deleted_at"]
@@ -460,6 +487,8 @@ WATCHED = [
     "projects.ReviewCondition",
     "projects.Supervision",
     "needs.Need",
+    "needs.NeedEvent",
+    "needs.Category",
     "partners.Partner",
     "core.Upload",
     "core.Notification",
@@ -499,6 +528,19 @@ WATCHED = [
     "scoring.Judge",
     "scoring.ScoreSheet",
     "scoring.Score",
+    "outreach.HomeVisit",
+    "outreach.HomeVisit_needs",
+    "outreach.ResidentMeeting",
+    "outreach.ResidentMeeting_needs",
+    "outreach.SuggestionBox",
+    "outreach.Suggestion",
+    "needs.NeedMention",
+    "needs.Receipt",
+    "surveys.Survey",
+    "surveys.Question",
+    "surveys.Distribution",
+    "surveys.Response",
+    "surveys.Answer",
 ]
 
 

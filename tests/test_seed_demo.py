@@ -179,6 +179,35 @@ class TestLoadedDemo:
         # each of the six categories (a project is submitted only with a need).
         assert needs.count() == max(scaled(125, float(SCALE)), 64 + 6)
         assert len(set(needs.values_list("category", flat=True))) == 6
+        # The needs list in depth (demo/needs.py): every status; each need's count is the sum
+        # of its sources; a need is adopted exactly when a project links it (solved once the
+        # project is retrospected).
+        from django.db.models import Sum
+
+        from needs.models import NeedMention
+
+        assert set(needs.values_list("status", flat=True)) == set(Need.Status.values)
+        sums = dict(NeedMention.objects.values_list("need").annotate(n=Sum("count")))
+        assert all(sums.get(pk) == n for pk, n in needs.values_list("pk", "mentions"))
+        linked = set(Project.needs.through.objects.values_list("need_id", flat=True))
+        adopted = set(needs.filter(status="adopted").values_list("pk", flat=True))
+        assert adopted <= linked
+        assert linked <= adopted | set(needs.filter(status="solved").values_list("pk", flat=True))
+        assert not needs.filter(status="declined", status_note="").exists()
+        # Step 1 face to face (demo/outreach.py): the seed's 55 boxes at scale, each in a unit its
+        # building's households live in, 国奥社区 among them; suggestions in every status; the
+        # invariant above holds with their mentions, the visits' and the meetings'.
+        from outreach.models import HomeVisit, ResidentMeeting, Suggestion, SuggestionBox
+
+        boxes = SuggestionBox.objects.select_related("community")
+        assert boxes.count() == scaled(55, float(SCALE))
+        assert boxes.filter(community__name="国奥社区").exists()
+        stairwells = set(Household.objects.values_list("building_id", "unit"))
+        assert all((b.building_id, b.unit) in stairwells for b in boxes)
+        statuses = set(Suggestion.objects.values_list("status", flat=True))
+        assert statuses == {"new", "filed", "closed"}
+        assert not Suggestion.objects.filter(status="filed", need__isnull=True).exists()
+        assert HomeVisit.objects.exists() and ResidentMeeting.objects.exists()
         partners = Partner.objects.all()
         assert partners.count() == scaled(4568, float(SCALE))
         assert len(set(partners.values_list("category", flat=True))) == 9
@@ -578,6 +607,33 @@ class TestLoadedDemo:
         assert all(row.score.sheets >= 5 and row.score.dropped for row in rows)
         assert [row.rank for row in rows][:1] == [1]
         assert login("expert") is not None
+
+    def test_questionnaires_hand_out_the_seeds_copies_and_get_most_back(self, demo):
+        from django.db.models import Sum
+
+        from surveys.models import Answer, Distribution, Question, Response, Survey
+
+        handed = Distribution.objects.aggregate(n=Sum("copies"))["n"]
+        returned = Response.objects.count()
+        assert handed == scaled(2900, float(SCALE))
+        assert 0.75 <= returned / handed <= 0.85
+        assert set(Response.objects.values_list("channel", flat=True)) == {
+            "online",
+            "paper",
+            "visit",
+        }
+        district = Survey.objects.get(level="district")
+        assert Survey.objects.filter(template=district).count() == Community.objects.count()
+        assert Survey.objects.filter(level="street").exists()
+        # Every copy's answers point at its template's questions.
+        copies = Answer.objects.filter(response__survey__template__isnull=False)
+        assert not copies.exclude(question__survey_id=F("response__survey__template_id")).exists()
+        assert all(
+            5 <= Question.objects.filter(survey=s).count() <= 8
+            for s in Survey.objects.filter(template__isnull=True)
+        )
+        online = Response.objects.filter(channel="online").exclude(comment="")
+        assert online.exists() and not online.filter(receipt__isnull=True).exists()
 
     def test_running_twice_loads_once(self, demo):
         counts = (User.objects.count(), Project.objects.count(), Partner.objects.count())

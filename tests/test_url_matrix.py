@@ -69,6 +69,17 @@ SCOPED_OBJECTS = {
     "published_competition",
     "slip_batch",
     "slip_batch_failed",
+    "home_visit",
+    "meeting",
+    "box",
+    "suggestion",
+    "suggestion_filed",
+    "survey",
+    "survey_draft",
+    "survey_template",
+    "survey_copy",
+    "survey_closed",
+    "survey_response",
 }
 
 # Cases where the app is wrong today. The matrix keeps the right answer; these run as strict xfail,
@@ -126,6 +137,7 @@ def test_each_app_declares_its_own_urls_once():
         for key in matrix:
             name = key.split("@")[0]
             namespace = name.split(":")[0] if ":" in name else "core"  # healthz: core's view
+            namespace = namespace.removesuffix("_public")  # an app's residents' URLs (needs_public)
             assert namespace == label, f"{key} is declared in {label}'s matrix"
 
 

@@ -195,6 +195,8 @@ class World:
         self.objects = {
             "project": project,
             "need": f.NeedFactory(community=org.guoao, compound=org.compound, created_by=secretary),
+            # A second need of 国奥社区, for a merge (needs/tests/url_matrix.py).
+            "need_other": f.NeedFactory(community=org.guoao, created_by=secretary),
             "partner": f.PartnerFactory(
                 community=org.guoao, created_by=secretary, user=people.partner
             ),
@@ -276,6 +278,14 @@ class World:
         from evaluation.tests.slip_factories import matrix_objects as slip_objects
 
         self.objects.update(slip_objects(org, people))
+        # Visits, meetings, boxes and suggestions of 国奥社区 (outreach/tests/url_matrix.py).
+        from outreach.tests.factories import matrix_objects as outreach_objects
+
+        self.objects.update(outreach_objects(org, people))
+        # Questionnaires of 国奥社区 and street A's template (surveys/tests/url_matrix.py).
+        from surveys.tests.factories import matrix_objects as survey_objects
+
+        self.objects.update(survey_objects(org, people))
         people.resident.phone = "13900001111"
         people.resident.save(update_fields=["phone", "phone_hash"])
         for linked in (p for (_, _, linked, _), p in self.projects.items() if linked):
@@ -408,6 +418,8 @@ class World:
         else:
             obj = self.get(kind, entry)
             kwargs = {"uuid": obj.uuid} if kind == "upload" else {"pk": obj.pk}
+            if lookup := entry.get("lookup"):  # a URL naming the object otherwise: {"code": …}
+                kwargs = {lookup: getattr(obj, lookup)}
             # More URL arguments: {"number": 1}, {"condition_pk": "@condition"}.
             kwargs.update({k: self._value(v, entry) for k, v in entry.get("extra", {}).items()})
             url = reverse(name, kwargs=kwargs)

@@ -104,7 +104,7 @@ def test_needs_list_counts_by_category_within_scope(client, org, people):
     f.NeedFactory(community=org.yuehai, category="culture")
     client.force_login(people.secretary)
     response = client.get("/needs/")
-    assert dict(response.context["categories"])["文体活动"] == 1
+    assert dict(response.context["category_counts"])["文体活动"] == 1
     assert response.context["page"].paginator.count == 2
     client.force_login(people.district)
     assert client.get("/needs/").context["page"].paginator.count == 3

@@ -25,6 +25,17 @@ MATRIX = {
         "data": {"once": ONCE, "title": "楼道点亮行动", "theme": "beauty"},
         "POST": row(403, community_staff=302),
     },
+    # 纳入已有项目 (projects/adoption.py): the need's community picks one of its draft projects.
+    "projects:adopt_need": {
+        "kwargs": "need",
+        "GET": scoped(community_staff=200),
+        "POST": scoped(community_staff=422),
+    },
+    "projects:adopt_need@valid": {
+        "kwargs": "need",
+        "data": {"project": "@project"},
+        "POST": scoped(community_staff=302),
+    },
     "projects:detail": {"kwargs": "project", "GET": scoped(200)},
     # A retrospected project of 国奥 in an open scoring round (scoring/tests/factories.py): its
     # assigned judge (an expert of street B) reads it, and acts on nothing; an unassigned one
