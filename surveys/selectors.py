@@ -7,10 +7,12 @@ An answer points at the template's question, so a template's figures are the ans
 questions, and a copy's are those of its own responses.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from needs.models import Category, Need
 
@@ -93,6 +95,43 @@ def copies_of(template: Survey) -> list[Survey]:
         .filter(template=template)
         .select_related("community__street")
         .order_by("community__street__name", "community__name", "pk")
+    )
+
+
+# --- paper entry ------------------------------------------------------------------------------------
+TYPED_TODAY_SHOWN = 20
+
+
+def _number(survey_id):
+    """A returned copy's place in its survey (第 N 份): the copies returned before it, and it."""
+    before = (
+        Response.objects.filter(survey_id=survey_id, pk__lte=OuterRef("pk"))
+        .order_by()
+        .values("survey_id")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(before, output_field=IntegerField()), Value(0))
+
+
+def copy_number(response: Response) -> int:
+    return Response.objects.filter(survey_id=response.survey_id, pk__lte=response.pk).count()
+
+
+def typed_today(survey: Survey, user) -> list[Response]:
+    """The copies `user` typed into `survey` today (paper or home visit), newest first, each with
+    its number in the survey (one query, at most TYPED_TODAY_SHOWN rows)."""
+    today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+    return list(
+        Response.objects.filter(
+            survey_id=survey.pk,
+            entered_by=user,
+            channel__in=(Channel.PAPER, Channel.VISIT),
+            submitted_at__gte=today,
+        )
+        .only("id", "survey_id", "channel", "paper_no", "submitted_at")
+        .annotate(number=_number(survey.pk))
+        .order_by("-submitted_at", "-id")[:TYPED_TODAY_SHOWN]
     )
 
 
@@ -299,8 +338,6 @@ def open_surveys(*, street=None, community=None) -> list[Survey]:
     """Questionnaires residents can answer today, for /p/: a community's open surveys and
     copies; without a community, the open templates (whose link lists the copies) and the
     communities' own surveys of the street or district. At most FRONT_PAGE_SURVEYS."""
-    from django.utils import timezone
-
     today = timezone.localdate()
     surveys = Survey.objects.alive().filter(status="open", starts_on__lte=today, ends_on__gte=today)
     if community is not None:

@@ -7,6 +7,8 @@ lock what they change and write the audit log here.
                                                       district's template
     response_submit(survey=, answers=, comment=, channel=, device=, by=, paper_no=)
                                                       one returned copy → Submitted(response, code)
+    response_correct(response=, answers=, comment=, channel=, by=, paper_no=)
+                                                      a typed copy's answers replaced
     distribution_add(survey=, by=, data=)             copies handed out through one channel
     comment_file / comment_new_need / comment_decline  a comment's triage (needs.services)
     option_to_need(survey=, question=, option=, by=, data=)  a chosen option becomes a need
@@ -295,6 +297,22 @@ def _check_channel(survey: Survey, channel: str, by, device) -> str:
     return ""
 
 
+def _typed_copy(survey: Survey, answers: dict, comment, paper_no) -> tuple[list, str, str]:
+    """A returned copy's Answer rows, its comment (masked) and paper number, checked alike for a
+    new copy and a corrected one; ValidationError per question ("q<id>"), "comment", "paper_no"."""
+    rows = answer_rows(questions_of(survey), answers)
+    comment = str(comment or "").strip()
+    if len(comment) > TEXT_MAX or "\x00" in comment:
+        raise ValidationError({"comment": f"意见建议不能超过{TEXT_MAX}字。"})
+    comment = mask_personal(comment)
+    if not rows and not comment:
+        raise ValidationError("请至少回答一道题。")
+    paper_no = str(paper_no or "").strip()
+    if len(paper_no) > 20 or "\x00" in paper_no:
+        raise ValidationError({"paper_no": "纸质问卷编号不能超过20个字符。"})
+    return rows, comment, paper_no
+
+
 def response_submit(
     *,
     survey: Survey,
@@ -313,16 +331,7 @@ def response_submit(
     if survey.level != Level.COMMUNITY:
         raise Conflict(STATE_REFUSALS["template"], code="template")
     hashed = _check_channel(survey, channel, by, device)
-    rows = answer_rows(questions_of(survey), answers)
-    comment = str(comment or "").strip()
-    if len(comment) > TEXT_MAX or "\x00" in comment:
-        raise ValidationError({"comment": f"意见建议不能超过{TEXT_MAX}字。"})
-    comment = mask_personal(comment)
-    if not rows and not comment:
-        raise ValidationError("请至少回答一道题。")
-    paper_no = str(paper_no or "").strip()
-    if len(paper_no) > 20 or "\x00" in paper_no:
-        raise ValidationError({"paper_no": "纸质问卷编号不能超过20个字符。"})
+    rows, comment, paper_no = _typed_copy(survey, answers, comment, paper_no)
     staff = channel != Channel.ONLINE
     code = ""
     try:
@@ -355,6 +364,67 @@ def response_submit(
         detail={"survey": survey.pk, "channel": channel, "answers": len(rows)},
     )
     return Submitted(response, code)
+
+
+# --- correcting a typed copy ---------------------------------------------------------------------
+ONLINE_IS_RESIDENTS = "这份是居民在线上填写的问卷,是居民本人的答卷,不能修改。"
+COMMENT_HANDLED = (
+    "这份问卷的意见建议已经记入需求或答复过了,不能再修改;请保持意见建议不变,只修改各题的回答。"
+)
+STAFF_CHANNELS = (Channel.PAPER, Channel.VISIT)
+
+
+@transaction.atomic
+def response_correct(
+    *,
+    response: Response,
+    answers: dict,
+    comment: str = "",
+    channel: str = Channel.PAPER,
+    by,
+    paper_no: str = "",
+) -> Response:
+    """Correct a copy typed in from paper or a home visit: its answers are typed again, checked
+    as a new copy, and replace the old ones. The comment's triage stays as it was; a comment
+    already filed under a need or declined cannot be changed. An online answer is the
+    resident's own and is never changed. Refusals: PermissionDenied, Conflict (409: online, the
+    survey's status, a handled comment), ValidationError (422, as response_submit)."""
+    locked = (
+        Response.objects.select_for_update(of=("self", "survey"))
+        .select_related("survey")
+        .get(pk=response.pk)
+    )
+    survey = locked.survey
+    if by is None or not by.has_perm("surveys.run_survey", survey):
+        raise PermissionDenied
+    if survey.level != Level.COMMUNITY:
+        raise PermissionDenied
+    if locked.channel not in STAFF_CHANNELS:
+        raise Conflict(ONLINE_IS_RESIDENTS, code="online")
+    if survey.deleted_at is not None or survey.status == Status.DRAFT:
+        raise Conflict("问卷发布后才能录入纸质问卷。", code="status")
+    if channel not in STAFF_CHANNELS:
+        raise ValidationError({"channel": "请选择纸质问卷或入户代填。"})
+    rows, comment, paper_no = _typed_copy(survey, answers, comment, paper_no)
+    fields = ["channel", "paper_no"]
+    if comment != locked.comment:
+        if locked.comment_handled_at is not None:
+            raise Conflict(COMMENT_HANDLED, code="handled")
+        locked.comment = comment
+        fields.append("comment")
+    locked.channel, locked.paper_no = channel, paper_no
+    locked.save(update_fields=fields)
+    Answer.objects.filter(response=locked).delete()
+    for row in rows:
+        row.response = locked
+    Answer.objects.bulk_create(rows)
+    audit(
+        actor=by,
+        action="survey.response.correct",
+        obj=locked,
+        detail={"survey": survey.pk, "answers": len(rows)},
+    )
+    return locked
 
 
 # --- the comments' triage ------------------------------------------------------------------------

@@ -43,6 +43,11 @@ urlpatterns = [
     ),
     path("needs/surveys/<int:pk>/distributions/", views.distribution_add, name="distribute"),
     path("needs/surveys/<int:pk>/entry/", views.survey_entry, name="entry"),
+    path(
+        "needs/surveys/<int:pk>/entry/<int:response_pk>/",
+        views.survey_entry_correct,
+        name="entry_correct",
+    ),
     path("needs/surveys/<int:pk>/results/", views.survey_results, name="results"),
     path("needs/surveys/<int:pk>/options/need/", views.option_need, name="option_need"),
     path("needs/surveys/<int:pk>/export.xlsx", views.survey_export, name="export"),

@@ -104,7 +104,7 @@ def handed_out(survey: Survey, copies: int, channel=Channel.PAPER, *, by) -> Dis
 
 def matrix_objects(org, people) -> dict:
     """国奥社区's surveys for the URL × persona matrix: an open survey answered once by paper
-    with a comment, a draft, an open copy of street A's template (which allows repeats), the
+    with a comment and once online, a draft, an open copy of street A's template (which allows repeats), the
     template itself, a closed survey."""
     open_survey = survey(community=org.guoao, created_by=people.secretary, short_code="matrixq1")
     draft = survey(
@@ -118,6 +118,7 @@ def matrix_objects(org, people) -> dict:
         community=org.guoao, created_by=people.secretary, status="closed", short_code="matrixq4"
     )
     response = answer(open_survey, channel=Channel.PAPER, comment="楼道灯坏了", by=people.worker)
+    online = answer(open_survey)
     return {
         "survey": open_survey,
         "survey_draft": draft,
@@ -128,4 +129,6 @@ def matrix_objects(org, people) -> dict:
         "survey_open_question": Question.objects.filter(survey=open_survey, kind="text").first(),
         "survey_choice_question": Question.objects.get(survey=open_survey, order=1),
         "survey_response": response,
+        # A resident's own answer: never corrected by staff (409).
+        "survey_online_response": online,
     }

@@ -87,3 +87,23 @@ def test_two_workers_filing_one_comment_at_once_file_it_once(org, people):
     )
     assert sorted(outcomes) == ["handled", "ok"]
     assert NeedMention.objects.filter(origin=f"surveys.response:{response.pk}").count() == 1
+
+
+def test_two_workers_correcting_one_copy_at_once_leave_one_set_of_answers(org, people):
+    survey = sf.survey(community=org.guoao, created_by=people.secretary)
+    typed = services.response_submit(
+        survey=survey, answers=_answers(survey), channel="paper", by=people.worker
+    ).response
+    questions = list(Question.objects.filter(survey=survey))
+    first = {**_answers(survey), questions[0].pk: 1}
+    second = {**_answers(survey), questions[0].pk: 2}
+    outcomes = _all_at_once(
+        [
+            lambda: services.response_correct(response=typed, answers=first, by=people.worker),
+            lambda: services.response_correct(response=typed, answers=second, by=people.secretary),
+        ]
+    )
+    assert outcomes == ["ok", "ok"]
+    # Each replaced the whole copy in turn: one answer per question, never both sets.
+    assert typed.answers.filter(question=questions[0]).count() == 1
+    assert typed.answers.count() == 3

@@ -395,3 +395,149 @@ def test_a_phone_number_on_a_paper_copy_is_typed_in_masked(org, people):
     ).response
     assert saved.comment == "有事找我 138****5678"
     assert saved.answers.get(question=questions[3]).text == "联系 139****1111"
+
+
+# --- correcting a typed copy ------------------------------------------------------------------------
+def _typed(survey, by, *, comment="", channel=Channel.PAPER, paper_no="A-1"):
+    return services.response_submit(
+        survey=survey,
+        answers=_answers(survey),
+        comment=comment,
+        channel=channel,
+        by=by,
+        paper_no=paper_no,
+    ).response
+
+
+def _answers_of(response):
+    return sorted(
+        response.answers.values_list("question__order", "option", "rating", "text"),
+        key=lambda row: tuple("" if v is None else str(v) for v in row),
+    )
+
+
+def test_a_typed_copy_is_corrected_its_answers_replaced_in_place(org, people):
+    survey = sf.survey(community=org.guoao, created_by=people.secretary)
+    typed = _typed(survey, people.worker)
+    other = _typed(survey, people.worker, paper_no="A-2")
+    untouched = _answers_of(other)
+    answers = _answers(survey, {0: 3, 1: [1, 3], 2: 2, 3: "电话 13900001111"})
+    corrected = services.response_correct(
+        response=typed,
+        answers=answers,
+        comment="",
+        channel=Channel.VISIT,
+        by=people.secretary,
+        paper_no="A-11",
+    )
+    assert corrected.pk == typed.pk and Response.objects.count() == 2
+    typed.refresh_from_db()
+    assert (typed.channel, typed.paper_no, typed.entered_by) == ("visit", "A-11", people.worker)
+    assert _answers_of(typed) == [
+        (1, 3, None, ""),
+        (2, 1, None, ""),
+        (2, 3, None, ""),
+        (3, None, 2, ""),
+        (4, None, None, "电话 139****1111"),
+    ]
+    assert _answers_of(other) == untouched
+    event = AuditEvent.objects.get(action="survey.response.correct")
+    assert (event.actor, event.object_id) == (people.secretary, str(typed.pk))
+    assert event.detail == {"survey": survey.pk, "answers": 5}
+
+
+def test_an_online_answer_is_the_residents_and_is_never_corrected(org, people):
+    survey = sf.survey(community=org.guoao, created_by=people.secretary)
+    online = services.response_submit(survey=survey, answers=_answers(survey), device="d").response
+    before = _answers_of(online)
+    with pytest.raises(Conflict, match="居民本人的答卷") as caught:
+        services.response_correct(
+            response=online, answers=_answers(survey, {0: 0}), by=people.secretary
+        )
+    assert caught.value.code == "online"
+    online.refresh_from_db()
+    assert _answers_of(online) == before and online.channel == "online"
+    assert not AuditEvent.objects.filter(action="survey.response.correct").exists()
+
+
+@pytest.mark.parametrize("who", ["secretary2", "secretary_haiyun", "street", "district"])
+def test_only_the_communitys_staff_correct_a_typed_copy(org, people, who):
+    survey = sf.survey(community=org.guoao, created_by=people.secretary)
+    typed = _typed(survey, people.worker)
+    before = _answers_of(typed)
+    with pytest.raises(PermissionDenied):
+        services.response_correct(
+            response=typed, answers=_answers(survey, {0: 0}), by=getattr(people, who)
+        )
+    assert _answers_of(typed) == before
+
+
+@pytest.mark.parametrize("over", [{0: 9}, {0: None}, {1: [0, 7]}, {2: 6}, {3: "长" * 1001}])
+def test_a_bad_correction_is_refused_like_a_new_copy_and_the_old_answers_stay(org, people, over):
+    survey = sf.survey(community=org.guoao, created_by=people.secretary)
+    typed = _typed(survey, people.worker, paper_no="A-5")
+    before = _answers_of(typed)
+    questions = list(Question.objects.filter(survey=survey))
+    with pytest.raises(ValidationError) as caught:
+        services.response_correct(
+            response=typed,
+            answers=_answers(survey, over),
+            channel=Channel.VISIT,
+            by=people.worker,
+            paper_no="B-9",
+        )
+    (index,) = over
+    assert f"q{questions[index].pk}" in caught.value.error_dict
+    typed.refresh_from_db()
+    assert _answers_of(typed) == before and (typed.channel, typed.paper_no) == ("paper", "A-5")
+    with pytest.raises(ValidationError, match="纸质问卷编号"):
+        services.response_correct(
+            response=typed, answers=_answers(survey), by=people.worker, paper_no="9" * 21
+        )
+    with pytest.raises(ValidationError):
+        services.response_correct(
+            response=typed, answers=_answers(survey), channel=Channel.ONLINE, by=people.worker
+        )
+    assert _answers_of(typed) == before
+
+
+def test_a_corrected_comment_keeps_its_triage_and_a_handled_one_cannot_change(org, people):
+    survey = sf.survey(community=org.guoao, created_by=people.secretary)
+    typed = _typed(survey, people.worker, comment="东门路灯不亮")
+    services.response_correct(
+        response=typed,
+        answers=_answers(survey),
+        comment="东门路灯不亮,电话 13812345678",
+        by=people.worker,
+    )
+    typed.refresh_from_db()
+    assert typed.comment == "东门路灯不亮,电话 138****5678" and typed.comment_handled_at is None
+    need = f.NeedFactory(community=org.guoao, created_by=people.secretary)
+    services.comment_file(response=typed, need=need, by=people.secretary)
+    typed.refresh_from_db()
+    handled_at = typed.comment_handled_at
+    # The same comment with other answers: the triage stays as it was.
+    services.response_correct(
+        response=typed, answers=_answers(survey, {0: 2}), comment=typed.comment, by=people.worker
+    )
+    typed.refresh_from_db()
+    assert (typed.need, typed.comment_handled_at) == (need, handled_at)
+    assert typed.answers.get(question__order=1).option == 2
+    with pytest.raises(Conflict, match="已经记入需求或答复过") as caught:
+        services.response_correct(
+            response=typed, answers=_answers(survey, {0: 0}), comment="改了", by=people.worker
+        )
+    assert caught.value.code == "handled"
+    typed.refresh_from_db()
+    assert (
+        typed.comment.startswith("东门路灯不亮")
+        and typed.answers.get(question__order=1).option == 2
+    )
+    declined = _typed(survey, people.worker, comment="想要健身器材")
+    services.comment_decline(response=declined, reason="场地不够", by=people.secretary)
+    with pytest.raises(Conflict, match="已经记入需求或答复过"):
+        services.response_correct(
+            response=declined, answers=_answers(survey), comment="", by=people.worker
+        )
+    declined.refresh_from_db()
+    assert declined.comment == "想要健身器材"

@@ -447,3 +447,195 @@ def test_the_results_page_shows_the_questions_before_a_hundred_copies(client, or
     client.force_login(people.street)
     html = client.get(reverse("surveys:results", args=[template.pk])).content.decode()
     assert html.index('id="h-questions"') < html.index('id="h-copies"')
+
+
+# --- correcting a typed copy ------------------------------------------------------------------------
+def _typed(survey, by, **kw):
+    """A copy typed in from paper: 1:2 2:13 3:4分 4:停车难 unless told otherwise."""
+    from surveys import services
+
+    questions = list(Question.objects.filter(survey_id=survey.question_source_id))
+    answers = {questions[0].pk: 1, questions[1].pk: [0, 2], questions[2].pk: 4}
+    answers[questions[3].pk] = kw.pop("text", "停车难")
+    return services.response_submit(
+        survey=survey, answers=answers, channel=kw.pop("channel", "paper"), by=by, **kw
+    ).response
+
+
+def _correct_url(survey, response, query=""):
+    return reverse("surveys:entry_correct", args=[survey.pk, response.pk]) + query
+
+
+def test_the_entry_page_lists_the_copies_this_worker_typed_today_with_a_correct_link(
+    client, people, survey
+):
+    first = _typed(survey, people.worker, paper_no="A-1")
+    second = _typed(survey, people.worker, paper_no="A-2", channel="visit")
+    yesterday = _typed(survey, people.worker, paper_no="A-0")
+    Response.objects.filter(pk=yesterday.pk).update(submitted_at=first.submitted_at - timedelta(1))
+    _typed(survey, people.secretary, paper_no="S-1")  # another worker's
+    sf.answer(survey)  # a resident's, online
+    client.force_login(people.worker)
+    page = _entry(client, survey, f"?channel=visit&n=2&last={second.pk}")
+    assert [r.pk for r in page.context["typed_today"]] == [second.pk, first.pk]
+    assert [r.number for r in page.context["typed_today"]] == [2, 1]
+    html = page.content.decode()
+    listed = html.split('id="typed-today"')[1]
+    assert "编号 A-2" in listed and "入户代填" in listed and "编号 A-0" not in listed
+    assert "S-1" not in listed
+    query = f"?n=2&amp;next_channel=visit&amp;last={second.pk}"
+    assert f'href="{_correct_url(survey, first, query)}"' in listed
+    last = html.split('id="entry-last"')[1].split("</div>")[0]
+    assert f'href="{_correct_url(survey, second, query)}"' in last and ">修改</a>" in last
+
+
+def test_a_typed_copy_opens_prefilled_and_saving_replaces_it_then_back_to_the_entry_page(
+    client, people, survey
+):
+    typed = _typed(survey, people.worker, paper_no="A-7", comment="楼道太暗")
+    client.force_login(people.worker)
+    url = _correct_url(survey, typed, f"?n=5&next_channel=paper&last={typed.pk}")
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    values = {name: form[name].value() for name in ("q1", "q2", "q3", "q4", "paper_no", "comment")}
+    assert values == {
+        "q1": "2",
+        "q2": "13",
+        "q3": "4",
+        "q4": "停车难",
+        "paper_no": "A-7",
+        "comment": "楼道太暗",
+    }
+    html = page.content.decode()
+    assert "修改第 1 份" in html and 'id="channel-paper" value="paper" checked' in html
+    assert f'action="{url.replace("&", "&amp;")}"' in html
+    posted = client.post(
+        url,
+        {
+            "once": _once(page),
+            "channel": "visit",
+            "q1": "3",
+            "q2": "24",
+            "q3": "1",
+            "q4": "",
+            "comment": "楼道太暗",
+            "paper_no": "A-8",
+        },
+    )
+    assert posted.status_code == 302
+    assert posted["Location"] == reverse("surveys:entry", args=[survey.pk]) + (
+        f"?channel=paper&n=5&last={typed.pk}"
+    )
+    typed.refresh_from_db()
+    assert (typed.channel, typed.paper_no, typed.comment) == ("visit", "A-8", "楼道太暗")
+    chosen = sorted(typed.answers.values_list("question__order", "option", "rating", "text"))
+    assert chosen == [(1, 2, None, ""), (2, 1, None, ""), (2, 3, None, ""), (3, None, 1, "")]
+    again = client.get(posted["Location"])
+    html = again.content.decode()
+    assert "已修改第 1 份" in html and "本次已录入 5 份" in html
+    assert re.search(r'id="id_q1"[^>]*autofocus', html) and 'value="3"' not in html
+    assert AuditEvent.objects.filter(
+        action="survey.response.correct", object_id=str(typed.pk)
+    ).exists()
+
+
+def test_a_bad_correction_comes_back_with_the_reason_and_keeps_the_old_answers(
+    client, people, survey
+):
+    typed = _typed(survey, people.worker)
+    before = sorted(typed.answers.values_list("question_id", "option", "rating", "text"))
+    client.force_login(people.worker)
+    page = client.get(_correct_url(survey, typed))
+    response = client.post(
+        _correct_url(survey, typed),
+        {"once": _once(page), "channel": "paper", "q1": "7", "q2": "13", "q3": "4", "q4": ""},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and "1到4" in html and 'value="7"' in html
+    assert sorted(typed.answers.values_list("question_id", "option", "rating", "text")) == before
+
+
+def test_a_handled_comment_is_shown_locked_and_changing_it_is_refused(client, org, people, survey):
+    from surveys import services
+
+    typed = _typed(survey, people.worker, comment="想要健身器材")
+    services.comment_decline(response=typed, reason="场地不够", by=people.secretary)
+    client.force_login(people.worker)
+    page = client.get(_correct_url(survey, typed))
+    assert re.search(r'id="id_comment"[^>]*readonly', page.content.decode())
+    response = client.post(
+        _correct_url(survey, typed),
+        {"once": _once(page), **ENTRY, "q4": "", "comment": "想要乒乓球台"},
+    )
+    assert response.status_code == 409 and "已经记入需求或答复过" in response.content.decode()
+    typed.refresh_from_db()
+    assert typed.comment == "想要健身器材" and typed.answers.get(question__order=1).option == 1
+
+
+def test_an_online_answer_cannot_be_opened_nor_saved_for_correction(client, people, survey):
+    online = sf.answer(survey)
+    before = online.answers.count()
+    client.force_login(people.worker)
+    opened = client.get(_correct_url(survey, online, "?n=3"))
+    assert opened.status_code == 302
+    assert opened["Location"] == reverse("surveys:entry", args=[survey.pk]) + "?channel=paper&n=3"
+    assert "居民本人的答卷" in client.get(opened["Location"]).content.decode()
+    page = _entry(client, survey)
+    posted = client.post(_correct_url(survey, online), {"once": _once(page), **ENTRY})
+    assert posted.status_code == 409 and "居民本人的答卷" in posted.content.decode()
+    assert online.answers.count() == before and online.answers.filter(option=1).count() == 1
+
+
+def test_a_copy_out_of_scope_or_of_another_survey_is_not_found(client, org, people, survey):
+    typed = _typed(survey, people.worker)
+    other = sf.survey(community=org.guoao, created_by=people.secretary)
+    client.force_login(people.worker)
+    assert client.get(_correct_url(other, typed)).status_code == 404
+    assert client.post(_correct_url(other, typed), ENTRY).status_code == 404
+    missing = reverse("surveys:entry_correct", args=[survey.pk, typed.pk + 1000])
+    assert client.get(missing).status_code == 404
+    for outsider in (people.secretary_haiyun, people.secretary2):
+        client.force_login(outsider)
+        assert client.get(_correct_url(survey, typed)).status_code == 404
+    client.force_login(people.street)  # reads the survey, does not type copies
+    assert client.get(_correct_url(survey, typed)).status_code == 403
+    assert typed.answers.filter(question__order=1, option=1).exists()
+
+
+def test_the_entry_and_correction_pages_cost_the_same_queries_at_one_and_many_copies(
+    client, people, survey, django_assert_max_num_queries
+):
+    typed = _typed(survey, people.worker, comment="一条")
+    client.force_login(people.worker)
+    entry = reverse("surveys:entry", args=[survey.pk]) + f"?last={typed.pk}"
+    with django_assert_max_num_queries(30) as one_entry:
+        client.get(entry)
+    with django_assert_max_num_queries(30) as one_correct:
+        client.get(_correct_url(survey, typed))
+    for n in range(25):
+        _typed(survey, people.worker, paper_no=f"B-{n}", text=f"文字{n}")
+        sf.answer(survey)
+    with django_assert_max_num_queries(len(one_entry.captured_queries)):
+        page = client.get(entry)
+    assert len(page.context["typed_today"]) == 20
+    with django_assert_max_num_queries(len(one_correct.captured_queries)):
+        assert client.get(_correct_url(survey, typed)).status_code == 200
+
+
+def test_the_results_count_the_corrected_answers_not_the_old_ones(client, people, survey):
+    typed = _typed(survey, people.worker)
+    sf.answer(survey, choices=(1, (0,), 5, ""))
+    client.force_login(people.worker)
+    page = client.get(_correct_url(survey, typed))
+    posted = client.post(
+        _correct_url(survey, typed),
+        {"once": _once(page), **ENTRY, "q1": "4", "q2": "4", "q3": "1", "q4": "改好了"},
+    )
+    assert posted.status_code == 302
+    results = client.get(reverse("surveys:results", args=[survey.pk])).context["results"]
+    single, multiple, rating, text = results
+    assert [b.count for b in single.bars] == [0, 1, 0, 1] and single.respondents == 2
+    assert [b.count for b in multiple.bars] == [1, 0, 0, 1]
+    assert [b.count for b in rating.bars] == [1, 0, 0, 0, 1] and rating.average == 3.0
+    assert text.texts == ["改好了"]

@@ -31,6 +31,7 @@ QUESTION = {"kind": "single", "text": "您家有几辆车?", "required": "on", "
 ANSWER = {"q1": "0", "q2": ["0", "2"], "q3": "4", "q4": "希望多办活动", "comment": ""}
 ENTRY = {"channel": "paper", "q1": "2", "q2": "13", "q3": "5", "q4": "", "comment": ""}
 QUESTION_URL = {"question_pk": "@survey_question"}
+RESPONSE_URL = {"response_pk": "@survey_response"}
 
 
 def _with(status: int, *, outsiders: int = 403, **named) -> dict:
@@ -172,6 +173,33 @@ MATRIX = {
         "POST": _with(302),
     },
     "surveys:entry@draft": {"kwargs": "survey_draft", "GET": _with(302)},
+    # Correcting a typed copy: the paper copy of `survey`; an online answer is the resident's
+    # (GET goes back to the entry page with the reason, POST 409); a copy of another survey 404.
+    "surveys:entry_correct": {
+        "kwargs": "survey",
+        "extra": RESPONSE_URL,
+        "GET": _with(200),
+        "POST": _with(422),
+    },
+    "surveys:entry_correct@valid": {
+        "kwargs": "survey",
+        "extra": RESPONSE_URL,
+        "data": {"once": ONCE, **ENTRY, "comment": "楼道灯坏了"},
+        "POST": _with(302),
+    },
+    "surveys:entry_correct@online": {
+        "kwargs": "survey",
+        "extra": {"response_pk": "@survey_online_response"},
+        "data": {"once": ONCE, **ENTRY},
+        "GET": _with(302),
+        "POST": _with(409),
+    },
+    "surveys:entry_correct@other_survey": {
+        "kwargs": "survey_closed",
+        "extra": RESPONSE_URL,
+        "GET": _with(404),
+        "POST": _with(404),
+    },
     # --- results, their export and the posters: whoever sees the survey ---
     "surveys:results": {"kwargs": "survey", "GET": scoped(200)},
     "surveys:results@template": {
@@ -256,6 +284,7 @@ FUZZ = {
         {"once": ONCE, "channel": "visit", "copies": "30", "handed_out_on": "@today", "note": ""},
     ),
     "surveys:entry": ("worker", {"once": ONCE, **ENTRY, "paper_no": "A-12"}),
+    "surveys:entry_correct": ("worker", {"once": ONCE, **ENTRY, "paper_no": "A-12"}),
     "surveys:option_need": (
         "secretary",
         {

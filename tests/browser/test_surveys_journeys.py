@@ -2,7 +2,7 @@
 horizontal scroll): the secretary builds a questionnaire with the four kinds of question,
 publishes it and downloads its poster; a resident opens the short link and answers one question
 per screen, leaves a comment and gets a receipt code; a worker types in ten paper copies with the
-keyboard alone and the results page shows them."""
+keyboard alone, corrects a mistyped one with the keys too, and the results page shows them."""
 
 import datetime
 
@@ -145,6 +145,30 @@ def test_worker_types_in_ten_paper_copies_with_the_keyboard_alone(
             w.check(f"entry-after-{n + 1}")
     expect(page.locator("#entry-last")).to_contain_text("1:2 2:13 3:5分")
     assert Response.objects.filter(survey=survey, channel="paper").count() == 10
+    expect(page.locator("#typed-today li")).to_have_count(10)
+    # The tenth copy's score was 3 on paper: back from the first field to its 修改, with the keys.
+    keyboard.press("Shift+Tab")  # the channel
+    keyboard.press("Shift+Tab")
+    expect(page.locator("#entry-last-correct")).to_be_focused()
+    with page.expect_navigation():
+        keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text("修改第 10 份")
+    expect(page.locator("#id_q3")).to_have_value("5")
+    w.check("entry-correct")
+    expect(page.locator("#id_q1")).to_be_focused()
+    keyboard.press("Enter")
+    keyboard.press("Enter")  # on to the score, its value selected
+    keyboard.type("3")
+    with page.expect_navigation():
+        keyboard.press("Control+Enter")
+    expect(page.locator("main")).to_contain_text("已修改第 10 份")
+    expect(page.locator("#entry-count")).to_have_text("本次已录入 10 份")
+    expect(page.locator("#entry-last")).to_contain_text("1:2 2:13 3:3分")
+    expect(page.locator("#id_q1")).to_be_focused()  # ready for the next copy
+    w.check("entry-corrected")
+    tenth = Response.objects.filter(survey=survey).latest("pk")
+    assert tenth.answers.get(question__kind="rating").rating == 3
+    assert Response.objects.filter(survey=survey).count() == 10
     w.goto(f"/needs/surveys/{survey.pk}/results/", "results")
     paper = page.locator("tr", has_text="纸质问卷")
     expect(paper).to_contain_text("10")
