@@ -169,24 +169,19 @@ class CommunityRow:
 
 
 def community_rows(template: Survey) -> list[CommunityRow]:
-    """A template's copies with each community's handed out and returned (three queries)."""
-    copies = copies_of(template)
-    handed = dict(
-        Distribution.objects.filter(survey__template_id=template.pk)
-        .order_by()
-        .values_list("survey_id")
-        .annotate(n=Sum("copies"))
+    """A template's copies with each community's handed out and returned: one query, one row per
+    copy (the figures are correlated subqueries, as on the survey list)."""
+    copies = (
+        Survey.objects.alive()
+        .filter(template=template)
+        .select_related("community__street")
+        .annotate(
+            handed=_count(Distribution.objects.all(), "survey", total="copies", how=Sum),
+            returned=_count(Response.objects.all(), "survey"),
+        )
+        .order_by("community__street__name", "community__name", "pk")
     )
-    returned = dict(
-        Response.objects.filter(survey__template_id=template.pk)
-        .order_by()
-        .values_list("survey_id")
-        .annotate(n=Count("id"))
-    )
-    return [
-        CommunityRow(c, ChannelRow(c.community.name, handed.get(c.pk, 0), returned.get(c.pk, 0)))
-        for c in copies
-    ]
+    return [CommunityRow(c, ChannelRow(c.community.name, c.handed, c.returned)) for c in copies]
 
 
 @dataclass

@@ -3,7 +3,7 @@ p/q/<code>/ printed under the poster's QR code)."""
 
 from django.urls import path
 
-from . import public_views, views
+from . import entry_views, public_views, views
 
 app_name = "surveys"
 
@@ -42,10 +42,10 @@ urlpatterns = [
         name="texts",
     ),
     path("needs/surveys/<int:pk>/distributions/", views.distribution_add, name="distribute"),
-    path("needs/surveys/<int:pk>/entry/", views.survey_entry, name="entry"),
+    path("needs/surveys/<int:pk>/entry/", entry_views.survey_entry, name="entry"),
     path(
         "needs/surveys/<int:pk>/entry/<int:response_pk>/",
-        views.survey_entry_correct,
+        entry_views.survey_entry_correct,
         name="entry_correct",
     ),
     path("needs/surveys/<int:pk>/results/", views.survey_results, name="results"),

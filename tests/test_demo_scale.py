@@ -86,6 +86,20 @@ def _pages() -> dict[str, tuple[str | None, str]]:
             f"/needs/surveys/{guoao_copy.pk}/results/",
         ),
         "survey list (district)": ("district", "/needs/surveys/"),
+        "survey results, district template": (
+            "district",
+            f"/needs/surveys/{Survey.objects.get(level='district').pk}/results/",
+        ),
+        # The needs list (issue 12): every filter, grouped, the street's breakdown, the charts.
+        "needs list, filtered": (
+            "district",
+            "/needs/?category=environment&source=home_visit&status=studying&period=year&q=楼",
+        ),
+        "needs list, grouped": ("district", "/needs/?group=on"),
+        "needs list, street": ("street", "/needs/"),
+        "needs list, secretary": ("secretary", "/needs/"),
+        "needs charts": ("district", "/needs/charts/"),
+        "suggestions inbox": ("district", "/needs/suggestions/"),
         "sign-up list": ("secretary2", f"/signups/sessions/{upcoming.pk}/"),
         "compound page": ("secretary", f"/scenes/compounds/{compound.pk}/"),
         "public compound page": (None, f"/p/compounds/{compound.pk}/"),
@@ -129,6 +143,10 @@ def test_key_pages_cost_the_same_at_ten_times_the_demo():
         assert large[name].queries == small[name].queries, (name, small[name], large[name])
         # Rows: what the page shows (its lists are capped), never the volume behind it.
         bound = CALENDAR_CAP + 60 if name.startswith("calendar") else 150
+        if name == "survey results, district template":
+            # One row per community's copy (the district's 100, at every scale) besides the
+            # questions' figures, the latest texts and a page of comments.
+            bound = 100 + 150
         assert large[name].rows <= bound, (name, large[name])
     for name in (
         "public project page",
@@ -140,6 +158,8 @@ def test_key_pages_cost_the_same_at_ten_times_the_demo():
         "ranking board",  # a round of 12 projects and a competition at both scales
         "judge's round",
         "public competition",
+        # The district's 100 copies and the questions' figures: the same rows at both scales.
+        "survey results, district template",
     ):
         # The same project and compound at both scales: about the same rows (the demo draws
         # their partners and volunteers afresh at each scale; a leak of the volume would be ×10).
