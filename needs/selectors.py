@@ -12,6 +12,7 @@ from accounts.models import Community, Compound
 
 from . import hooks
 from .models import Category, Need, NeedEvent, NeedMention, NeedSource, NeedStatus
+from .privacy import mask_personal
 
 # Filter name → lookup (source, period and the text search are built below).
 LOOKUPS = {
@@ -75,24 +76,33 @@ class Figures:
     )  # community id → {"needs", "mentions", status…}
 
 
-def figures(needs) -> Figures:
-    """Totals of a filtered list by category, by status and by community: one query, whose rows
-    are bounded by the catalogues (communities × categories × statuses), not by the needs."""
+def figures(needs, categories) -> Figures:
+    """Totals of a filtered list by category, by status and by community in one query: a row per
+    community, its needs per status and per category counted as columns of that row (the
+    district's `categories`, already read for the filter), so the rows are bounded by the
+    communities, never by the number of needs."""
+    statuses = NeedStatus.values
+    columns = {f"s_{s}": Count("id", filter=Q(status=s)) for s in statuses}
+    codes = [c.code for c in categories]
+    columns |= {f"c_{i}": Count("id", filter=Q(category_id=code)) for i, code in enumerate(codes)}
     rows = (
         needs.order_by()
-        .values_list("community_id", "category_id", "status")
-        .annotate(n=Count("id"), m=Sum("mentions"))
+        .values("community_id")
+        .annotate(n=Count("id"), m=Sum("mentions"), **columns)
     )
     result = Figures()
-    for community_id, category, status, n, m in rows:
-        result.total += n
-        result.mentions += m or 0
-        result.by_category[category] = result.by_category.get(category, 0) + n
-        result.by_status[status] = result.by_status.get(status, 0) + n
-        cell = result.by_community.setdefault(community_id, {"needs": 0, "mentions": 0})
-        cell["needs"] += n
-        cell["mentions"] += m or 0
-        cell[status] = cell.get(status, 0) + n
+    for row in rows:
+        result.total += row["n"]
+        result.mentions += row["m"] or 0
+        cell = {"needs": row["n"], "mentions": row["m"] or 0}
+        for status in statuses:
+            if row[f"s_{status}"]:
+                cell[status] = row[f"s_{status}"]
+                result.by_status[status] = result.by_status.get(status, 0) + cell[status]
+        for i, code in enumerate(codes):
+            if row[f"c_{i}"]:
+                result.by_category[code] = result.by_category.get(code, 0) + row[f"c_{i}"]
+        result.by_community[row["community_id"]] = cell
     return result
 
 
@@ -205,7 +215,12 @@ def sources(need: Need) -> list[SourceGroup]:
 
 
 def receipts(need: Need) -> list:
-    return list(need.receipts.order_by("-created_at", "-id")[:RECEIPT_ROWS])
+    """The latest receipts filed under the need; a number a resident left in one issued before
+    excerpts were masked is masked here (needs/privacy.py)."""
+    rows = list(need.receipts.order_by("-created_at", "-id")[:RECEIPT_ROWS])
+    for row in rows:
+        row.excerpt = mask_personal(row.excerpt)
+    return rows
 
 
 def history(need: Need) -> list[NeedEvent]:

@@ -67,7 +67,9 @@ def _query(request) -> str:
 def need_list(request):
     form, categories, communities = _list_form(request)
     filters = form.filters()
-    figures = selectors.figures(selectors.narrow(Need.objects.visible_to(request.user), **filters))
+    figures = selectors.figures(
+        selectors.narrow(Need.objects.visible_to(request.user), **filters), categories
+    )
     rows = selectors.need_list(user=request.user, grouped=form.grouped, **filters)
     paginator = CappedPaginator(rows, settings.PAGE_SIZE)
     paginator.count = figures.total  # counted already, with the figures
@@ -86,6 +88,8 @@ def need_list(request):
         "breakdown": selectors.breakdown(communities, figures.by_community)
         if len(communities) > 1
         else None,
+        # The district's breakdown is headed street by street (communities come by street).
+        "several_streets": len({c.street_id for c in communities}) > 1,
         "query": _query(request),
         "export_cap": export.EXPORT_CAP,
     }
@@ -101,7 +105,7 @@ def need_charts(request):
     form, categories, _ = _list_form(request)
     filters = form.filters()
     needs = selectors.narrow(Need.objects.visible_to(request.user), **filters)
-    by_category = selectors.figures(needs).by_category
+    by_category = selectors.figures(needs, categories).by_category
     by_source = selectors.mentions_by_source(needs)
     data = {
         "category": {
@@ -312,10 +316,13 @@ def need_merge(request, pk):
     need = _need(request, pk)
     if not request.user.has_perm("needs.merge_need", need):
         raise PermissionDenied
-    q = request.GET.get("q", "").strip()[:50]
+    # A NUL byte never reaches PostgreSQL (it refuses one in a query: a 500).
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:50]
     wanted = request.POST.get("into") or request.GET.get("into") or ""
     chosen = None
-    if wanted.isdigit() and len(wanted) <= 18:  # an id, not a number the database cannot hold
+    # An id: ASCII digits ("²" is a digit to str.isdigit, not to int()), and not a number the
+    # database cannot hold.
+    if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18:
         chosen = selectors.merge_candidates_by_pk(need, int(wanted))
     candidates = [chosen] if chosen else []
     form = MergeForm(request.POST if request.method == "POST" else None, candidates=candidates)
