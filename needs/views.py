@@ -105,7 +105,7 @@ def need_charts(request):
     form, categories, _ = _list_form(request)
     filters = form.filters()
     needs = selectors.narrow(Need.objects.visible_to(request.user), **filters)
-    by_category = selectors.figures(needs, categories).by_category
+    by_category = selectors.needs_by_category(needs)
     by_source = selectors.mentions_by_source(needs)
     data = {
         "category": {
