@@ -4,7 +4,9 @@ openpyxl cannot stream to a response: rows are read with `.iterator()` into a wr
 (which keeps them in its own temporary file, not in memory), saved to a temporary file and sent
 with FileResponse, which closes (and so deletes) it once sent. Every text cell is written as text,
 never as a formula (QUALITY.md item 10). A need holds no personal data: no phone number, no name
-of a resident, ever reaches the workbook.
+of a resident, ever reaches the workbook (a number typed into a title or a reply before needs
+masked them when written is masked here), nor the audit row of the export (a text search is
+recorded masked).
 """
 
 import tempfile
@@ -17,6 +19,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from core.audit import audit
+
+from .privacy import mask_personal
 
 # Past this many rows the workbook stops and says so: a bigger export is a filtered one.
 EXPORT_CAP = 20_000
@@ -55,7 +59,7 @@ def _time_cell(sheet, moment) -> WriteOnlyCell:
 
 def _row(sheet, need) -> list:
     return [
-        text_cell(sheet, need.title),
+        text_cell(sheet, mask_personal(need.title)),
         text_cell(sheet, need.category.name),
         text_cell(sheet, need.community.street.name),
         text_cell(sheet, need.community.name),
@@ -63,7 +67,7 @@ def _row(sheet, need) -> list:
         text_cell(sheet, need.get_source_display()),
         need.mentions,
         text_cell(sheet, need.get_status_display()),
-        text_cell(sheet, need.status_note),
+        text_cell(sheet, mask_personal(need.status_note)),
         _time_cell(sheet, need.created_at),
         _time_cell(sheet, need.status_changed_at),
     ]
@@ -101,7 +105,7 @@ def need_workbook(*, user, needs, filters: dict) -> FileResponse:
         file.close()
         raise
     file.seek(0)
-    shown = {k: str(v) for k, v in filters.items()}
+    shown = {k: mask_personal(str(v)) for k, v in filters.items()}
     audit(
         actor=user,
         action="need.export",

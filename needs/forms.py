@@ -10,6 +10,16 @@ from core.once import OnceForm
 from .models import Category, Need, NeedSource, NeedStatus
 from .services import MAX_COUNT
 
+# Django's own words for a NUL byte in text read "不允许是用空字符串" (wrong, and not Chinese).
+NUL_MESSAGE = "含有无法识别的字符,请删除后重新输入。"
+
+
+def plain_messages(form) -> None:
+    """Clear Chinese for a NUL byte in any text field of `form`."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField):
+            field.error_messages["null_characters_not_allowed"] = NUL_MESSAGE
+
 
 class DateInput(forms.DateInput):
     """A phone's date picker reads only ISO dates."""
@@ -33,6 +43,7 @@ class NeedForm(OnceForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["compound"].queryset = Compound.objects.filter(community=community)
         self.fields["category"].queryset = Category.objects.filter(active=True)
+        plain_messages(self)
 
 
 class NeedEditForm(forms.ModelForm):
@@ -52,6 +63,7 @@ class NeedEditForm(forms.ModelForm):
         self.fields["category"].queryset = Category.objects.filter(
             Q(active=True) | Q(code=need.category_id)
         )
+        plain_messages(self)
 
 
 class MentionForm(OnceForm):
@@ -67,6 +79,10 @@ class MentionForm(OnceForm):
     )
     noted_on = forms.DateField(label="日期", widget=DateInput(), initial=timezone.localdate)
     note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_messages(self)
 
     def clean_noted_on(self):
         day = self.cleaned_data["noted_on"]
@@ -89,6 +105,10 @@ class StatusForm(forms.Form):
         ]
     )
     note = forms.CharField(label="答复居民", max_length=1000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_messages(self)
 
 
 class MergeForm(forms.Form):
@@ -128,6 +148,7 @@ class CategoryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["op"].error_messages["invalid_choice"] = "没有这个操作。"
         self.fields["category"].error_messages["invalid_choice"] = "类别不存在,请刷新页面。"
+        plain_messages(self)
 
     def clean(self):
         data = super().clean()
@@ -165,8 +186,8 @@ class NeedFilterForm(forms.Form):
         label="状态", required=False, choices=[("", "全部状态"), *NeedStatus.choices]
     )
     period = forms.ChoiceField(label="时间", required=False, choices=PERIODS)
-    since = forms.DateField(label="起始日期", required=False, widget=DateInput())
-    until = forms.DateField(label="截止日期", required=False, widget=DateInput())
+    since = forms.DateField(label="记录日期从", required=False, widget=DateInput())
+    until = forms.DateField(label="记录日期到", required=False, widget=DateInput())
     q = forms.CharField(label="需求名称", required=False, max_length=50)
     group = forms.BooleanField(label="按类别分组", required=False)
 
@@ -197,6 +218,9 @@ class NeedFilterForm(forms.Form):
                 self.fields[name].error_messages["invalid_choice"] = message
         for name in ("since", "until"):
             self.fields[name].error_messages["invalid"] = "日期格式不正确,已忽略。"
+        self.fields["q"].error_messages["null_characters_not_allowed"] = (
+            "含有无法识别的字符,已忽略。"
+        )
 
     def filters(self) -> dict:
         """The valid, non-empty values by the selector's names: a bad one is left out (and its

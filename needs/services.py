@@ -28,6 +28,7 @@ from core.workflow import Conflict
 
 from . import hooks
 from .models import Category, Need, NeedEvent, NeedMention, Receipt
+from .privacy import mask_personal
 from .workflow import EDIT_FIELDS, NEED_WORKFLOW, STATUS_ACTIONS
 
 # Receipt codes: 12 characters from 30 unambiguous ones (no 0/O, 1/I/L, U), about 59 bits; shown
@@ -66,12 +67,23 @@ def receipt_issue(*, community, kind: str, text: str) -> tuple[Receipt, str]:
     """A receipt for what a resident just left (call inside the caller's transaction). Returns
     the row and the code, formatted, to show once: it is never stored."""
     code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-    excerpt = " ".join(str(text).split())
+    # Staff read it on the need's page: a phone or ID number the resident left stays masked.
+    excerpt = mask_personal(" ".join(str(text).split()))
     excerpt = excerpt if len(excerpt) <= 40 else excerpt[:39] + "…"
     receipt = Receipt.objects.create(
         community=community, kind=kind, excerpt=excerpt, code_hash=receipt_hash(code)
     )
     return receipt, format_receipt(code)
+
+
+def _masked(data: dict) -> dict:
+    """A need's free text as it is kept: no mobile or ID-card number (needs/privacy.py)."""
+    data = dict(data)
+    for name in ("title", "description"):
+        if isinstance(data.get(name), str):
+            # Masking may widen full-width characters: still within the column.
+            data[name] = mask_personal(data[name])[: Need._meta.get_field(name).max_length]
+    return data
 
 
 def _check_staff(by, community) -> None:
@@ -83,7 +95,7 @@ def _check_staff(by, community) -> None:
 def need_create(*, by, community, data: dict, origin: str = "") -> Need:
     """Record one need in a community's needs list, with its first source."""
     _check_staff(by, community)
-    data = dict(data)
+    data = _masked(data)
     compound = data.get("compound")
     if compound is not None and compound.community_id != community.pk:
         raise ValidationError("所选小区不属于本社区。")
@@ -99,6 +111,15 @@ def need_create(*, by, community, data: dict, origin: str = "") -> Need:
         noted_on=timezone.localdate(need.created_at),
         created_by=by,
         origin=origin,
+    )
+    # The first line of the need's history: who recorded it, from where.
+    NeedEvent.objects.create(
+        need=need,
+        action="create",
+        label="记入需求清单",
+        note=f"首次来源:{need.get_source_display()},{need.mentions} 人次",
+        actor=by,
+        at=need.created_at,
     )
     audit(actor=by, action="need.create", obj=need)
     return need
@@ -133,12 +154,21 @@ def need_mention(
         need=need,
         source=source,
         count=count,
-        note=str(note or "")[:200],
+        note=mask_personal(str(note or ""))[:200],
         created_by=by,
         origin=origin,
         noted_on=noted_on,
     )
     Need.objects.filter(pk=need.pk).update(mentions=F("mentions") + count)
+    if not origin:  # added by hand on the need's page: its history says by whom
+        said = f"{Need.Source(source).label} {count} 人次"
+        NeedEvent.objects.create(
+            need=need,
+            action="mention",
+            label="添加来源",
+            note=f"{said}:{mention.note}" if mention.note else said,
+            actor=by,
+        )
     audit(actor=by, action="need.mention", obj=need, detail={"source": source, "count": count})
     return mention
 
@@ -167,7 +197,7 @@ def receipt_decline(*, receipt: Receipt, reason: str, by) -> Receipt:
     if not reason:
         raise ValidationError("请写明不予采纳的理由,居民凭回执码可以看到。")
     receipt.need = None
-    receipt.declined_reason = reason[:1000]
+    receipt.declined_reason = mask_personal(reason)[:1000]
     receipt.handled_at = timezone.now()
     receipt.save(update_fields=["need", "declined_reason", "handled_at"])
     audit(actor=by, action="receipt.decline", obj=receipt)
@@ -180,13 +210,15 @@ def need_update(*, need: Need, by, data: dict) -> Need:
     unknown = set(data) - set(EDIT_FIELDS)
     if unknown:
         raise ValueError(f"fields not editable: {sorted(unknown)}")
-    return NEED_WORKFLOW.perform(need, "edit", by=by, data=data).obj
+    return NEED_WORKFLOW.perform(need, "edit", by=by, data=_masked(data)).obj
 
 
 def need_set_status(*, need: Need, by, action: str, note: str = "") -> Need:
     """Study, solve (with how), decline (with why) or reopen a need; residents read the note."""
     if action not in STATUS_ACTIONS:
         raise ValidationError("没有这个操作。")
+    # Residents read the note with their receipt: never anybody's phone number.
+    note = mask_personal(str(note or ""))
     return NEED_WORKFLOW.perform(need, action, by=by, data={"note": note}).obj
 
 

@@ -2,6 +2,7 @@
 hooks, and a need moving to adopted whenever a project gains it."""
 
 import pytest
+from django.urls import reverse
 
 from core.models import AuditEvent
 from needs import hooks, services
@@ -10,7 +11,7 @@ from projects import services as project_services
 from projects.models import Project, Status
 from tests import factories as f
 
-from .factories import need
+from .factories import need, receipt
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,62 @@ def test_merging_moves_project_links_without_duplicates_and_adopts_the_kept_need
     assert not _links(old)
     assert kept.status == "adopted"
     assert Project.needs.through.objects.filter(project=both).count() == 1
+
+
+def test_a_merge_moves_every_record_that_raised_the_duplicate_and_its_page_links_them(
+    client, org, people
+):
+    """Visits, meetings, suggestions (with their receipts), questionnaire comments and projects
+    of the merged need follow it to the kept one through the hooks each app registers; a record
+    that raised both keeps one link; the kept need's page links each source to its record."""
+    from outreach.tests.factories import (
+        HomeVisitFactory,
+        ResidentMeetingFactory,
+        SuggestionBoxFactory,
+        SuggestionFactory,
+    )
+    from surveys.tests.factories import answer, survey
+
+    old, kept = need(org.guoao, title="三号楼灯坏了"), need(org.guoao, title="3号楼楼道灯不亮")
+    visit = HomeVisitFactory(household=org.household, created_by=people.secretary)
+    visit.needs.add(old, kept)
+    meeting = ResidentMeetingFactory(community=org.guoao, created_by=people.secretary)
+    meeting.needs.add(old)
+    box = SuggestionBoxFactory(building=org.household.building, created_by=people.secretary)
+    suggestion_receipt, code = receipt(old, "三号楼楼道灯坏了")
+    suggestion = SuggestionFactory(box=box, need=old, receipt=suggestion_receipt)
+    comment = answer(survey(created_by=people.secretary, community=org.guoao), comment="灯坏了")
+    comment.need = old
+    comment.save(update_fields=["need"])
+    for origin in (
+        f"outreach.homevisit:{visit.pk}",
+        f"outreach.residentmeeting:{meeting.pk}",
+        f"outreach.suggestion:{suggestion.pk}",
+        f"surveys.response:{comment.pk}",
+    ):
+        services.need_mention(need=old, by=people.secretary, source="other", origin=origin)
+    project = f.ProjectFactory(community=org.guoao, created_by=people.secretary)
+    project.needs.add(old)
+
+    services.need_merge(old=old, new=kept, by=people.secretary)
+
+    assert list(visit.needs.all()) == [kept]
+    assert list(meeting.needs.all()) == [kept]
+    suggestion.refresh_from_db()
+    comment.refresh_from_db()
+    assert suggestion.need_id == comment.need_id == kept.pk
+    assert Need.objects.get(pk=kept.pk).receipts.get() == suggestion_receipt
+    assert _links(kept) == {project.pk} and not _links(old)
+    kept.refresh_from_db()
+    assert kept.status == "adopted" and kept.mentions == 6
+    client.force_login(people.secretary)
+    body = client.get(f"/needs/{kept.pk}/").content.decode()
+    for url in (
+        reverse("outreach:visit", args=[visit.pk]),
+        reverse("outreach:meeting", args=[meeting.pk]),
+        reverse("outreach:suggestion", args=[suggestion.pk]),
+        f"#response-{comment.pk}",
+    ):
+        assert url in body, url
+    lookup = client.post("/p/receipts/", {"code": code}).content.decode()
+    assert "已纳入项目" in lookup

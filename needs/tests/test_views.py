@@ -333,3 +333,61 @@ def test_receipt_lookup_is_rate_limited(client, org, settings):
 
 def test_front_page_links_the_receipt_lookup(client, org):
     assert 'href="/p/receipts/"' in client.get("/p/").content.decode()
+
+
+# --- what a secretary, the street and the district read on a phone ----------------------------------
+def test_a_refused_reason_opens_again_with_what_was_typed(client, org, people):
+    n = need(org.guoao)
+    services.need_set_status(need=n, by=people.secretary, action="study")
+    client.force_login(people.secretary)
+    # Solving needs how; the page comes back with that form open and the typed text kept.
+    refused = client.post(f"/needs/{n.pk}/status/", {"action": "solve", "note": "  "})
+    body = refused.content.decode()
+    assert refused.status_code == 422
+    assert '<details class="mb-2" open>' in body and body.count(" open>") == 1
+    stale = need(org.guoao, status="declined")
+    conflict = client.post(f"/needs/{stale.pk}/status/", {"action": "decline", "note": "<b>再说"})
+    assert conflict.status_code == 409
+    assert "&lt;b&gt;再说" not in conflict.content.decode()  # decline is not offered any more
+    n2 = need(org.guoao)
+    kept = client.post(f"/needs/{n2.pk}/status/", {"action": "decline", "note": "x" * 1001})
+    assert kept.status_code == 422 and "x" * 1001 in kept.content.decode()
+
+
+def test_history_says_who_recorded_the_need_and_who_added_a_source_by_hand(client, org, people):
+    n = services.need_create(
+        by=people.secretary,
+        community=org.guoao,
+        data={"title": "楼道灯", "category_id": "environment", "source": "home_visit"},
+    )
+    services.need_mention(need=n, by=people.worker, source="round_table", count=2, note="圆桌")
+    services.need_mention(need=n, by=people.worker, source="questionnaire", origin="surveys.x:1")
+    client.force_login(people.secretary)
+    history = client.get(f"/needs/{n.pk}/").context["history"]
+    assert [(e.label, e.note, e.actor) for e in history] == [
+        ("添加来源", "圆桌会 2 人次:圆桌", people.worker),
+        ("记入需求清单", "首次来源:入户走访,1 人次", people.secretary),
+    ]
+
+
+def test_the_breakdown_folds_on_a_phone_and_the_district_reads_it_street_by_street(
+    client, org, people
+):
+    need(org.guoao)
+    need(org.yuehai, mentions=3)
+    client.force_login(people.district)
+    body = client.get("/needs/").content.decode()
+    assert 'data-bs-target="#need-breakdown-box"' in body and "个社区)" in body
+    assert 'scope="rowgroup" colspan="8">长江路街道' in body
+    assert body.index(">长江路街道<") < body.index(">国奥社区<")
+    client.force_login(people.street)  # one street: no street headings
+    assert 'scope="rowgroup"' not in client.get("/needs/").content.decode()
+
+
+def test_a_nul_byte_in_the_search_is_ignored_in_plain_words(client, org, people):
+    need(org.guoao)
+    client.force_login(people.secretary)
+    response = client.get("/needs/", {"q": "灯\x00", "since": "2026-13-01"})
+    body = response.content.decode()
+    assert "需求名称:含有无法识别的字符,已忽略。" in body
+    assert "记录日期从:日期格式不正确,已忽略。" in body and "空字符串" not in body

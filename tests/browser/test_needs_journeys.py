@@ -1,6 +1,7 @@
 """The needs list on a 360 px phone, each page checked by Journey.check(): the secretary opens the
 list, filters it, merges two needs that say the same thing and adopts the kept one into a draft
-project (纳入已有项目) — the need shows 已纳入项目 and the project's page lists it; the street's 组长
+project (纳入已有项目) — the need shows 已纳入项目 and the project's page lists it — then studies,
+declines (refused first without the reason residents read) and reopens another; the street's 组长
 sees the list over the street's communities with the per-community breakdown; district staff keep
 the categories; a resident looks up the receipt code of the merged need's suggestion and sees the
 project, then its residents' page."""
@@ -40,7 +41,7 @@ def test_secretary_merges_and_adopts_street_sees_breakdown_resident_follows_rece
     kept = _need(org.guoao, "3号楼楼道灯不亮", 4, people.secretary, compound=org.compound)
     duplicate = _need(org.guoao, "三号楼楼道的灯坏了", 2, people.secretary, source="home_visit")
     need_mention(need=duplicate, by=people.secretary, source="round_table", count=1, note="圆桌会")
-    _need(org.guoao, "希望增设电动车充电桩", 12, people.secretary, category="facilities")
+    charging = _need(org.guoao, "希望增设电动车充电桩", 12, people.secretary, category="facilities")
     _need(
         org.haiyun, "老年食堂延长开放时间", 7, people.secretary_haiyun, category="elderly_children"
     )
@@ -86,12 +87,29 @@ def test_secretary_merges_and_adopts_street_sees_breakdown_resident_follows_rece
     s.click(page.locator("#need-adoptions").get_by_role("link", name="楼道点亮行动"), "project")
     expect(page.locator("#step-needs")).to_contain_text("3号楼楼道灯不亮")
     assert Need.objects.get(pk=kept.pk).status == "adopted"
+    # Another need: study it, try to decline it without the reason residents read (the form
+    # opens again with the message), decline it with one, then reopen it.
+    s.goto(f"/needs/{charging.pk}/", "charging")
+    s.click(page.get_by_role("button", name="开始研究"), "studying")
+    expect(page.locator("#need-status")).to_have_text("研究中")
+    page.locator("summary", has_text="暂不采纳").click()
+    s.click(page.get_by_role("button", name="确认暂不采纳"), "decline-refused", status=422)
+    expect(main).to_contain_text("请写明暂不采纳的理由")
+    page.locator("#f-note-decline").fill("小区暂无安装场地,待明年改造时统筹考虑。")
+    s.click(page.get_by_role("button", name="确认暂不采纳"), "declined")
+    expect(page.locator("#need-status-note")).to_contain_text("暂无安装场地")
+    s.click(page.get_by_role("button", name="重新研究"), "reopened")
+    expect(page.locator("#need-history")).to_contain_text("暂不采纳 → 研究中")
     s.goto("/needs/categories/", "categories-read")
     s.close()
 
     t = journey("street-sees-breakdown")
     t.login("street")
     t.goto("/needs/", "street-list")
+    # On a phone the per-community table folds away behind a button, like the charts.
+    t.page.get_by_role("button", name="各社区需求").click()
+    t.page.locator("#need-breakdown-box.collapse.show").wait_for()  # opened, not opening
+    t.check("street-breakdown")
     breakdown = t.page.locator("#need-breakdown")
     expect(breakdown).to_contain_text("国奥社区")
     expect(breakdown).to_contain_text("海韵社区")
