@@ -19,8 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from core.audit import audit
-
-from .privacy import mask_personal
+from core.privacy import mask_personal
 
 # Past this many rows the workbook stops and says so: a bigger export is a filtered one.
 EXPORT_CAP = 20_000

@@ -9,10 +9,10 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from accounts.models import Community, Compound
+from core.privacy import mask_personal
 
 from . import hooks
 from .models import Category, Need, NeedEvent, NeedMention, NeedSource, NeedStatus
-from .privacy import mask_personal
 
 # Filter name → lookup (source, period and the text search are built below).
 LOOKUPS = {

@@ -24,11 +24,11 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from core.audit import audit
+from core.privacy import mask_personal
 from core.workflow import Conflict
 
 from . import hooks
 from .models import Category, Need, NeedEvent, NeedMention, Receipt
-from .privacy import mask_personal
 from .workflow import EDIT_FIELDS, NEED_WORKFLOW, STATUS_ACTIONS
 
 # Receipt codes: 12 characters from 30 unambiguous ones (no 0/O, 1/I/L, U), about 59 bits; shown

@@ -18,6 +18,7 @@ from accounts.models import Community, Household, User
 from core.audit import audit
 from core.models import Upload
 from core.phone import normalise_phone
+from core.privacy import mask_personal
 from core.uploads import store_upload
 from core.workflow import Action, Conflict, Step, Workflow
 from needs.models import Category, Need, ReceiptKind
@@ -389,7 +390,8 @@ def _clean_text(text) -> str:
         raise ValidationError("请写下您的意见或建议。")
     if len(text) > TEXT_MAX:
         raise ValidationError(f"意见建议不能超过 {TEXT_MAX} 字(现在 {len(text)} 字)。")
-    return text
+    # A number typed into the text is masked: the phone field (encrypted) is where one belongs.
+    return mask_personal(text)
 
 
 def _clean_phone(phone) -> str:

@@ -15,8 +15,6 @@ lock what they change and write the audit log here.
 """
 
 import datetime
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +25,7 @@ from django.utils.crypto import salted_hmac
 
 from accounts.models import Community, District, Street
 from core.audit import audit
-from core.phone import mask_phone
+from core.privacy import mask_personal
 from core.workflow import Conflict
 from needs import services as need_services
 from needs.models import Need, NeedSource, ReceiptKind
@@ -51,28 +49,6 @@ STATE_REFUSALS = {
 
 class AlreadyAnswered(Conflict):
     """This device answered this copy already (409)."""
-
-
-# A mobile number (138 1234 5678, 138-1234-5678, +86…) or an ID-card number left in free text.
-PHONE_IN_TEXT = re.compile(
-    r"(?<![0-9])(?:\+?86[\s-]?)?(1[3-9][0-9])[\s-]?([0-9]{4})[\s-]?([0-9]{4})(?![0-9])"
-)
-ID_IN_TEXT = re.compile(
-    r"(?<![0-9])([1-9][0-9]{5})(?:19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx](?![0-9A-Za-z])"
-)
-
-
-def mask_personal(text: str) -> str:
-    """Free text as it is kept: a phone number masked (138****5678) and an ID-card number
-    starred out. The form asks residents for neither, and neither is needed to act on what they
-    wrote (PIPL: collect only what the purpose needs); full-width digits count too."""
-    if not text:
-        return text
-    plain = unicodedata.normalize("NFKC", text)
-    if plain != text and (PHONE_IN_TEXT.search(plain) or ID_IN_TEXT.search(plain)):
-        text = plain  # only then: otherwise what the resident typed stays as typed
-    text = PHONE_IN_TEXT.sub(lambda m: mask_phone("".join(m.groups())), text)
-    return ID_IN_TEXT.sub(lambda m: m.group(1)[:3] + "*" * 15, text)
 
 
 def origin_of(response) -> str:

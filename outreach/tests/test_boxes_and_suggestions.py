@@ -393,3 +393,11 @@ def test_inbox_and_box_pages_keep_their_query_count(
     ):
         with django_assert_max_num_queries(10):
             assert client.get(url).status_code == 200
+
+
+def test_a_phone_number_typed_into_a_suggestion_is_masked(box):
+    """The text is read by staff and shown on lists: a number belongs in the encrypted phone
+    field, so one typed into the text is kept masked."""
+    suggestion, _code = services.suggestion_submit(text="楼道灯坏了,请回电 138 1234 5678", box=box)
+    suggestion.refresh_from_db()
+    assert "5678" in suggestion.text and "1234" not in suggestion.text

@@ -320,3 +320,17 @@ def test_visit_delete_is_soft_and_only_for_the_streets_group(org, people):
 
     assert not FieldVisit.objects.visible_to(people.street).exists()
     assert FieldVisit.objects.filter(pk=visit.pk).exists()
+
+
+def test_an_assessment_follows_its_need_into_a_merge(org, people):
+    """needs.hooks.MERGE_HOOKS: the street's assessment of a duplicate points at the kept need."""
+    from needs.services import need_merge
+
+    old = f.NeedFactory(community=org.guoao, created_by=people.secretary)
+    kept = f.NeedFactory(community=org.guoao, created_by=people.secretary)
+    assessment = AssessmentFactory(
+        community=org.guoao, source=Assessment.Source.NEED, need=old, assessed_by=people.street
+    )
+    need_merge(old=old, new=kept, by=people.secretary)
+    assessment.refresh_from_db()
+    assert assessment.need_id == kept.pk

@@ -1,11 +1,8 @@
-"""Personal numbers kept out of the needs list's free text (PIPL: collect only what the purpose
-needs; QUALITY.md items 13 and 15). A need, a source's note, what residents are told and the first
-words of a resident's suggestion on a receipt never need a mobile number or an ID-card number,
-yet residents and workers type them ("请回电138…"): they are masked when written (138****5678 and
-370***************), and the export masks any left in rows written before.
-
-surveys.services.mask_personal does the same for questionnaire comments (surveys sits above needs
-and may not be imported here)."""
+"""Personal numbers kept out of free text (PIPL: collect only what the purpose needs; QUALITY.md
+items 13 and 15). A need, a source's note, what residents are told, a questionnaire comment or a
+suggestion never needs a mobile number or an ID-card number, yet residents and workers type them
+("请回电138…"): they are masked when written (138****5678 and 370***************), and exports
+mask any left in rows written before. Used by needs, surveys and outreach."""
 
 import re
 import unicodedata
