@@ -7,6 +7,7 @@ app_name = "needs"
 urlpatterns = [
     path("", views.need_list, name="list"),
     path("charts/", views.need_charts, name="charts"),
+    path("breakdown/", views.need_breakdown, name="breakdown"),
     path("export.xlsx", views.need_export, name="export"),
     path("new/", views.need_create_view, name="create"),
     path("categories/", views.category_list, name="categories"),

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
 from accounts.choice import create_page
@@ -85,16 +85,35 @@ def need_list(request):
         "category_counts": [(c.name, figures.by_category.get(c.code, 0)) for c in categories],
         "status_counts": [(label, figures.by_status.get(v, 0)) for v, label in NeedStatus.choices],
         "statuses": NeedStatus.labels,
-        "breakdown": selectors.breakdown(communities, figures.by_community)
-        if len(communities) > 1
-        else None,
-        # The district's breakdown is headed street by street (communities come by street).
-        "several_streets": len({c.street_id for c in communities}) > 1,
+        # The per-community breakdown is loaded after the page (need_breakdown).
+        "breakdown_communities": len(communities) if len(communities) > 1 else 0,
         "query": _query(request),
         "export_cap": export.EXPORT_CAP,
     }
     template = "needs/need_list.html#rows" if request.htmx else "needs/need_list.html"
     return render(request, template, context)
+
+
+@login_required
+@permission_required("needs.view_need", raise_exception=True)
+@require_GET
+def need_breakdown(request):
+    """The list's per-community breakdown for street and district staff, for the same filters:
+    one row per community of their scope (zeros included), loaded after the list."""
+    form, categories, communities = _list_form(request)
+    breakdown = None
+    if len(communities) > 1:
+        needs = selectors.narrow(Need.objects.visible_to(request.user), **form.filters())
+        breakdown = selectors.breakdown(
+            communities, selectors.figures(needs, categories).by_community
+        )
+    context = {
+        "breakdown": breakdown,
+        "statuses": NeedStatus.labels,
+        # The district's breakdown is headed street by street (communities come by street).
+        "several_streets": len({c.street_id for c in communities}) > 1,
+    }
+    return render(request, "needs/_breakdown.html", context)
 
 
 @login_required

@@ -99,6 +99,7 @@ def _pages() -> dict[str, tuple[str | None, str]]:
         "needs list, street": ("street", "/needs/"),
         "needs list, secretary": ("secretary", "/needs/"),
         "needs charts": ("district", "/needs/charts/"),
+        "needs breakdown": ("district", "/needs/breakdown/?category=environment"),
         # The secretary's triage view (the district's whole inbox passes 1,000 rows at scale 10,
         # where core.paging counts once more and caches the count, outside this test's transaction).
         "suggestions inbox": ("secretary", "/needs/suggestions/?status=new"),
@@ -149,7 +150,7 @@ def test_key_pages_cost_the_same_at_ten_times_the_demo():
             # One row per community's copy (the district's 100, at every scale) besides the
             # questions' figures, the latest texts and a page of comments.
             bound = 100 + 150
-        if name in ("needs list, filtered", "needs list, grouped"):
+        if name in ("needs list, filtered", "needs list, grouped", "needs breakdown"):
             # The district's per-community breakdown: its 100 communities (the filter's choices)
             # and a row of figures for each that has needs, at every scale.
             bound = 2 * 100 + 150

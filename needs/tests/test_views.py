@@ -59,7 +59,8 @@ def test_street_sees_its_communities_with_a_breakdown_and_a_community_filter(cli
     need(org.haiyun, mentions=2, status="declined")
     need(org.yuehai)
     client.force_login(people.street)
-    response = client.get("/needs/")
+    assert client.get("/needs/").context["breakdown_communities"] == 2
+    response = client.get("/needs/breakdown/")  # loaded after the list, with its filters
     rows = {r["community"].name: r for r in response.context["breakdown"]}
     assert set(rows) == {"国奥社区", "海韵社区"}
     assert (rows["国奥社区"]["needs"], rows["国奥社区"]["mentions"]) == (1, 4)
@@ -76,7 +77,9 @@ def test_secretary_gets_no_breakdown_and_no_community_filter(client, org, people
     need(org.guoao)
     client.force_login(people.secretary)
     response = client.get("/needs/")
-    assert response.context["breakdown"] is None
+    assert response.context["breakdown_communities"] == 0
+    assert "needs/breakdown/" not in response.content.decode()
+    assert client.get("/needs/breakdown/").context["breakdown"] is None
     assert "community" not in response.context["form"].fields
 
 
@@ -378,10 +381,12 @@ def test_the_breakdown_folds_on_a_phone_and_the_district_reads_it_street_by_stre
     client.force_login(people.district)
     body = client.get("/needs/").content.decode()
     assert 'data-bs-target="#need-breakdown-box"' in body and "个社区)" in body
-    assert 'scope="rowgroup" colspan="8">长江路街道' in body
-    assert body.index(">长江路街道<") < body.index(">国奥社区<")
+    assert 'hx-get="/needs/breakdown/?' in body
+    table = client.get("/needs/breakdown/").content.decode()
+    assert 'scope="rowgroup" colspan="8">长江路街道' in table
+    assert table.index(">长江路街道<") < table.index(">国奥社区<")
     client.force_login(people.street)  # one street: no street headings
-    assert 'scope="rowgroup"' not in client.get("/needs/").content.decode()
+    assert 'scope="rowgroup"' not in client.get("/needs/breakdown/").content.decode()
 
 
 def test_a_nul_byte_in_the_search_is_ignored_in_plain_words(client, org, people):
@@ -391,3 +396,20 @@ def test_a_nul_byte_in_the_search_is_ignored_in_plain_words(client, org, people)
     body = response.content.decode()
     assert "需求名称:含有无法识别的字符,已忽略。" in body
     assert "记录日期从:日期格式不正确,已忽略。" in body and "空字符串" not in body
+
+
+def test_the_breakdown_follows_the_lists_filters_in_a_fixed_number_of_queries(
+    client, org, people, django_assert_max_num_queries
+):
+    need(org.guoao, category="culture")
+    need(org.haiyun, category="environment")
+    client.force_login(people.street)
+    with django_assert_max_num_queries(8) as few:
+        response = client.get("/needs/breakdown/?category=culture")
+    rows = {r["community"].name: r["needs"] for r in response.context["breakdown"]}
+    assert rows == {"国奥社区": 1, "海韵社区": 0}
+    for _ in range(4):
+        need(org.guoao, category="culture")
+        need(org.haiyun, category="culture")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/needs/breakdown/?category=culture")

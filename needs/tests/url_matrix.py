@@ -11,6 +11,7 @@ READERS = {"community_staff": 200, "street_group": 200, "district_business": 200
 MATRIX = {
     "needs:list": {"GET": row(403, **READERS)},
     "needs:charts": {"GET": row(403, **READERS)},
+    "needs:breakdown": {"GET": row(403, **READERS)},
     "needs:export": {"GET": row(403, **READERS)},
     # Any community's staff record needs in their own community; an empty form is refused.
     "needs:create": {
