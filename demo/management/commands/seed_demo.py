@@ -62,6 +62,10 @@ class Command(BaseCommand):
             f" · 楼栋 {c['buildings']:,} · 户 {c['households']:,} · 账号 {c['users']:,}",
             f"  需求清单 {c['needs']:,} 条({c['need_categories']} 类)"
             f" · 幸福家园合伙人 {c['partners']:,} 位({c['partner_categories']} 类)",
+            f"  摸清需求:问卷 {c['surveys']} 份(社区副本 {c['survey_copies']} 份)· 发放"
+            f" {c['survey_handed_out']:,} 份 · 收回 {c['survey_returned']:,} 份 · 楼道意见箱"
+            f" {c['suggestion_boxes']} 个 · 居民意见 {c['suggestions']:,} 条 · 入户走访"
+            f" {c['home_visits']:,} 户次 · 居民会议 {c['resident_meetings']} 场",
             f"  领办项目 {c['projects']} 个({kinds})",
             f"    {statuses}",
             f"  活动场次 {c['sessions']:,} 场(已举办 {c['sessions_held']:,})"
