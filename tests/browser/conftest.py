@@ -141,12 +141,15 @@ def browser(live_server):
 class Journey:
     """One user's tab at 360×800, with the page checks run after every page load."""
 
-    def __init__(self, browser, axe_runner, base_url: str, name: str):
+    def __init__(
+        self, browser, axe_runner, base_url: str, name: str, user_agent: str | None = None
+    ):
         self.axe_runner = axe_runner
         self.base_url = base_url.rstrip("/")
         self.name = name
         self.step = 0
-        self.context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+        extra = {"user_agent": user_agent} if user_agent else {}
+        self.context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", **extra)
         self.context.add_init_script(CSP_LISTENER)
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
@@ -319,8 +322,8 @@ def journey(browser, axe_runner, live_server):
     """journey(name) opens a new tab (its own context, so its own login) for one user."""
     opened: list[Journey] = []
 
-    def open_journey(name: str) -> Journey:
-        j = Journey(browser, axe_runner, live_server.url, name)
+    def open_journey(name: str, user_agent: str | None = None) -> Journey:
+        j = Journey(browser, axe_runner, live_server.url, name, user_agent)
         opened.append(j)
         return j
 
