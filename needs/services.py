@@ -19,7 +19,7 @@ import hashlib
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
@@ -327,9 +327,13 @@ def category_create(*, by, name: str) -> Category:
     _check_categories(by)
     name = _category_name(name)
     last = Category.objects.select_for_update().order_by("-order").first()
-    category = Category.objects.create(
-        code=f"c{secrets.token_hex(4)}", name=name, order=(last.order + 1) if last else 1
-    )
+    try:
+        with transaction.atomic():  # two people adding one name at once: the second is told
+            category = Category.objects.create(
+                code=f"c{secrets.token_hex(4)}", name=name, order=(last.order + 1) if last else 1
+            )
+    except IntegrityError as exc:
+        raise ValidationError(f"已经有名为“{name}”的类别。") from exc
     audit(actor=by, action="category.create", obj=category)
     return category
 
@@ -340,7 +344,11 @@ def category_rename(*, category: Category, by, name: str) -> Category:
     _check_categories(by)
     category = Category.objects.select_for_update().get(pk=category.pk)
     category.name = _category_name(name, exclude=category)
-    category.save(update_fields=["name"])
+    try:
+        with transaction.atomic():  # another rename to the same name committed meanwhile
+            category.save(update_fields=["name"])
+    except IntegrityError as exc:
+        raise ValidationError(f"已经有名为“{category.name}”的类别。") from exc
     audit(actor=by, action="category.rename", obj=category)
     return category
 

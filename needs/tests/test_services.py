@@ -258,3 +258,15 @@ def test_the_table_offers_buttons_by_status_and_role(org, people):
     can = NEED_WORKFLOW.available(people.secretary, n)
     assert can["study"] and can["decline"] and can["solve"] and not can["reopen"]
     assert not any(NEED_WORKFLOW.available(people.street, n).values())
+
+
+def test_a_category_name_taken_meanwhile_is_a_message_not_a_500(org, people, monkeypatch):
+    """Two district staff naming categories alike at once: the check before the write passes for
+    both, the database's unique name refuses the second, and it is told in words."""
+    monkeypatch.setattr(services, "_category_name", lambda name, exclude=None: name)
+    environment = Category.objects.get(code="environment")
+    with pytest.raises(ValidationError, match="已经有名为“文体活动”的类别"):
+        services.category_rename(category=environment, by=people.district, name="文体活动")
+    with pytest.raises(ValidationError, match="已经有名为“文体活动”的类别"):
+        services.category_create(by=people.district, name="文体活动")
+    assert Category.objects.get(code="environment").name == "环境整治"
