@@ -11,3 +11,13 @@ from accounts.rules import (
 rules.add_perm("partners.add_partner", is_community_staff_of)
 # Who works with partners at all (the navigation); which ones, visible_to() decides.
 rules.add_perm("partners.view_partner", is_community_staff | is_street_staff | is_district_staff)
+
+# Each area of partners/ declares its own permissions (imported here, as django-rules loads
+# rules.py of each app).
+from . import (  # noqa: E402, F401
+    rules_recruit,
+    rules_resource,
+    rules_staff,
+    rules_task,
+    rules_unit,
+)

@@ -1,16 +1,7 @@
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+"""Services of partners/ shared by its areas. Registering a partner lives with the staff's other
+changes to a partner's record (partners/staff.py); it is re-exported here for callers that know
+it by this module."""
 
-from core.audit import audit
+from .staff import partner_create
 
-from .models import Partner
-
-
-@transaction.atomic
-def partner_create(*, by, community, data: dict) -> Partner:
-    """Register a partner with a community."""
-    if not by.has_perm("partners.add_partner", community):
-        raise PermissionDenied
-    partner = Partner.objects.create(community=community, created_by=by, **data)
-    audit(actor=by, action="partner.create", obj=partner, detail={"phone": partner.phone.masked})
-    return partner
+__all__ = ["partner_create"]
