@@ -13,6 +13,8 @@ SHELL := /bin/bash
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per CPU (PYTEST_WORKERS=0 runs in one process, as when debugging).
+PYTEST_WORKERS ?= auto
 PYTHON ?=
 
 VENV := .venv
@@ -95,8 +97,8 @@ run: install .env
 # DATABASE_URL/REDIS_URL/chromium the tests that need them are skipped with the reason printed;
 # with CI=true those skips are failures.
 test: install
-	@echo "==> pytest $(PYTEST_ARGS)"
-	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@echo "==> pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)"
+	@$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(PIP_STAMP)
 	@echo "==> ruff check ."

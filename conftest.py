@@ -49,6 +49,18 @@ def _missing(marker: str) -> str | None:
     return None
 
 
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test` runs `-n auto --dist loadgroup`) the browser journeys go to
+    one worker, one after another, with its one live server and one chromium, while the other
+    workers take the rest: two chromiums on a 2-core machine make journeys time out."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    browser = pytest.mark.xdist_group("browser")
+    for item in items:
+        if "browser" in item.path.parts and "tests" in item.path.parts:
+            item.add_marker(browser)
+
+
 def pytest_runtest_setup(item):
     for marker in ("postgres", "redis", "browser"):
         if item.get_closest_marker(marker) and (reason := _missing(marker)):
@@ -60,6 +72,37 @@ def pytest_runtest_setup(item):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _judges_cached(request):
+    """Every test starts where a running site stands: the set of judges' ids is in the cache,
+    holding the judges its database holds (a module's shared rows may include some; assigning one
+    later forgets it). Left to the local-memory cache, it would expire 300 s after some earlier
+    test filled it, and a query count would then depend on which tests ran before on the same
+    worker and how long they took; left empty, a judge of shared rows would not be one."""
+    from django.core.cache import cache
+
+    from scoring.access import JUDGES_KEY
+
+    cache.delete(JUDGES_KEY)
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not (uses_db or request.node.get_closest_marker("django_db")):
+        return
+    request.getfixturevalue("db")  # pytest-django's helper still honours transaction=True
+    from scoring.models import Judge
+
+    judges = Judge.objects.order_by().values_list("user_id", flat=True).distinct()
+    cache.set(JUDGES_KEY, frozenset(judges), None)
+
+
+@pytest.fixture(autouse=True)
+def _sensitive_words_forgotten():
+    """The round table's cached word lists belong to the test that read them (a rolled-back
+    district's id returns in the next test, with other words)."""
+    from roundtable.access import forget_all_words
+
+    forget_all_words()
 
 
 @pytest.fixture

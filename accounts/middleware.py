@@ -34,6 +34,11 @@ class SessionLimitsMiddleware:
                 )
                 logout(request)
                 messages.info(request, "您已长时间未操作,为保护数据安全已自动退出,请重新登录。")
+                if request.path.startswith("/p/"):
+                    # The residents' pages face the internet; the staff login does not. The
+                    # page goes on for an anonymous visitor and asks for its own sign-in
+                    # (the round table's or the partners' SMS code) where it needs one.
+                    return self.get_response(request)
                 return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
             if LOGIN_AT not in request.session:
                 request.session[LOGIN_AT] = login_at

@@ -29,6 +29,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # connection's own address is the client's, and the header is ignored (docs/deployment.md).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# The hosts a street's WeCom group-robot webhook may point to (publications/wecom.py): a private
+# 政务微信 deployment sets its own.
+WECOM_WEBHOOK_HOSTS = env.list("WECOM_WEBHOOK_HOSTS", default=["qyapi.weixin.qq.com"])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +56,8 @@ INSTALLED_APPS = [
     "partners",
     # steps 3-7
     "projects",
+    # 幸福家园圆桌会 on the 17th: topics, threads, resolutions (beside projects; a topic → a need)
+    "roundtable",
     # the street's 研判 and field visits, above projects
     "streetwork",
     # compound scenes and claimable micro-projects (幸福责任田), above projects and partners
@@ -63,6 +68,8 @@ INSTALLED_APPS = [
     "evaluation",
     "scoring",
     "reports",
+    # the monthly rhythm: streets' 月初预告 / 月末总结 and the district's 红色专递 (reads them all)
+    "publications",
     # read across everything
     "dashboards",
     "public",
@@ -172,6 +179,24 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.purge_user_sessions",
         "schedule": crontab(hour=3, minute=23),
     },
+    # 幸福家园圆桌会 (roundtable/schedule.py): each community's meetings of this month and the next
+    # exist, the 16th's reminders and the resolutions falling due go out (each exactly once).
+    "roundtable-daily": {
+        "task": "roundtable.tasks_schedule.roundtable_daily",
+        "schedule": crontab(hour=7, minute=50),
+    },
+    # The monthly rhythm (publications/schedule.py): from the date, the working-day calendar and
+    # the database it decides what to compile, remind, publish or retry, and catches up. Hourly,
+    # so that the district's auto-publish hour is kept; reminders go out once a day from 07:00.
+    "publications-publish-due": {
+        "task": "publications.tasks_schedule.publish_due",
+        "schedule": crontab(minute=5),
+    },
+    # The one daily e-mail of those who chose a digest (core/preferences.py).
+    "notification-email-digests": {
+        "task": "core.tasks.send_email_digests",
+        "schedule": crontab(hour=7, minute=35),
+    },
 }
 
 # --- auth, sessions ---------------------------------------------------------------------------
@@ -228,6 +253,9 @@ RATE_LIMITS = {
     # Residents looking up a receipt code (needs/public_views.py): codes are unguessable, and this
     # keeps anybody from trying many.
     "receipt_lookup": {"device": "20/h", "ip": "600/h"},
+    # Topics, supports and posts at the round table (roundtable/): an evening's lively thread from
+    # one phone, and a whole community on one community-centre Wi-Fi on the 17th.
+    "roundtable_post": {"device": "30/h", "ip": "3000/h"},
 }
 
 AXES_FAILURE_LIMIT = 5

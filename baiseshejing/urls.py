@@ -16,12 +16,21 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("streetwork/", include("streetwork.urls")),
     path("p/", include("needs.public_urls")),
+    path("p/", include("partners.public_urls")),
     path("p/", include("public.urls")),
     # Step 7 and the district's side: staff pages under library/ and evaluation/, residents' under p/.
     path("", include("library.urls")),
     path("", include("evaluation.urls")),
     path("", include("scoring.urls")),
     path("", include("reports.urls")),
+    # The monthly rhythm: residents read previews and summaries under p/publications/ (and
+    # publications/ sends them there), staff sign them off and read the 红色专递 under
+    # publications/manage/.
+    path("", include("publications.public_urls")),
+    path("publications/", include("publications.urls")),
+    # 幸福家园圆桌会: staff pages under roundtable/, residents' under p/roundtable/.
+    path("roundtable/", include("roundtable.urls")),
+    path("", include("roundtable.public_urls")),
     # Sign-ups: residents' pages under p/, staff pages under signups/.
     path("", include("signups.urls")),
     # Compound scenes and 幸福责任田: staff pages under scenes/, residents' under p/.

@@ -41,7 +41,8 @@ def audit(
         actor=actor if is_user else None,
         actor_label=actor_label
         if actor_label is not None
-        else (actor.get_username() if is_user else ""),
+        # A person's username; a system actor (publications.services.SYSTEM) names itself.
+        else (actor.get_username() if is_user else getattr(actor, "audit_label", "")),
         role=getattr(actor, "primary_role", "") if is_user else "",
         ip=ip or (ctx.ip if ctx else None),
         action=action,

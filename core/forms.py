@@ -2,6 +2,7 @@ from django import forms
 
 from .dates import BOUNDS_MESSAGE, EARLIEST, LATEST
 from .models import AuditEvent
+from .preferences import CHOOSABLE, MODE_CHOICES
 
 
 class AuditSearchForm(forms.Form):
@@ -25,3 +26,21 @@ class AuditSearchForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("起始日期不能晚于截止日期。")
         return data
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per kind a person may choose for (core/preferences.py); locked kinds have none."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in CHOOSABLE:
+            self.fields[kind.key] = forms.ChoiceField(
+                label=kind.label,
+                help_text=kind.examples,
+                choices=MODE_CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "请为每一类通知选择一种方式。",
+                    "invalid_choice": "请在三种方式中选择一种。",
+                },
+            )

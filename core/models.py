@@ -271,3 +271,83 @@ class PhoneCode(models.Model):
 
     def __str__(self):
         return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NotificationPreference(models.Model):
+    """A staff member's choice of how one kind of notification reaches them by e-mail
+    (core/preferences.py). Only a choice other than the default, an e-mail each time, has a row."""
+
+    class Mode(models.TextChoices):
+        DAILY = "daily", _("每日汇总一封")
+        NONE = "none", _("只在站内通知")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("通知类别"), max_length=30)
+    mode = models.CharField(_("邮件方式"), max_length=10, choices=Mode.choices)
+    # The daily digest gathers what arrived since this choice: nothing held back before it.
+    chosen_at = models.DateTimeField(_("选择时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("通知方式")
+        verbose_name_plural = _("通知方式")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
+            models.CheckConstraint(
+                condition=models.Q(mode__in=["daily", "none"]),
+                name="notification_preference_mode_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["mode", "user"], name="notification_pref_mode")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.mode}"
+
+
+class EmailDigest(models.Model):
+    """One person's daily digest e-mail (core/notifications.py: email_digests_send). The row is
+    claimed before the e-mail goes and is unique per (user, day), so a second run or a second
+    worker sends nothing; it lists the notifications it gathers, so a retry sends the same."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("收件人"),
+        on_delete=models.CASCADE,
+        related_name="email_digests",
+    )
+    day = models.DateField(_("日期"))
+    notification_ids = models.JSONField(_("通知"), default=list)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # The run that holds the row, and since when: a run that died leaves it for the next one.
+    claim = models.CharField(_("发送批次"), max_length=32, blank=True)
+    claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("每日通知汇总邮件")
+        verbose_name_plural = _("每日通知汇总邮件")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="email_digest_once_a_day"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sent", "failed"]),
+                name="email_digest_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "claimed_at"], name="email_digest_due")]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.user_id} {self.status}"

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse
@@ -7,10 +8,12 @@ from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
 from .audit import audit
-from .forms import AuditSearchForm
+from .forms import AuditSearchForm, NotificationPreferencesForm
+from .http import form_page
 from .models import AuditEvent, Notification, Upload
 from .notifications import notification_mark_read
 from .paging import paginate
+from .preferences import CHOOSE, notification_preferences_update, preference_rows
 from .scope import get_visible_or_404
 from .selectors import audit_event_list, notification_list
 
@@ -48,6 +51,30 @@ def notification_open(request, pk):
 def notification_read_all(request):
     notification_mark_read(user=request.user)
     return redirect("core:inbox")
+
+
+@login_required
+@permission_required(CHOOSE, raise_exception=True)
+def notification_preferences(request):
+    """A staff member chooses, per kind of notification: an e-mail each time, one a day, or none."""
+    rows = preference_rows(request.user)
+    initial = {row["kind"].key: row["mode"] for row in rows if not row["kind"].locked}
+    form = NotificationPreferencesForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+
+    def perform(data):
+        notification_preferences_update(user=request.user, modes=data)
+        messages.success(request, "通知方式已保存。")
+        return redirect("core:notification_preferences")
+
+    return form_page(
+        request,
+        form,
+        template="core/notification_preferences.html",
+        perform=perform,
+        context={"locked": [row["kind"] for row in rows if row["kind"].locked]},
+    )
 
 
 @login_required

@@ -19,13 +19,29 @@ MENU = (
         ("signups.view_signups", "signups:list", "活动报名"),
         ("dashboards.view_pipeline", "dashboards:pipeline", "项目进度"),
         ("dashboards.view_overview", "dashboards:overview", "全区概览"),
+        # The monthly rhythm: 月初预告, 月末总结 and the 红色专递, and (district) their deliveries.
+        ("publications.view_publications", "publications:list", "月度晾晒"),
+        ("publications.view_deliveries", "publications:deliveries", "投递情况"),
     )),
     ("社区资源", (
         ("needs.view_need", "needs:list", "需求清单"),
         ("surveys.view_survey", "surveys:list", "问卷调查"),
         ("outreach.view_outreach", "outreach:suggestion_list", "意见建议"),
         ("outreach.view_outreach", "outreach:visit_list", "走访与意见箱"),
+        # 幸福家园圆桌会 (the 17th): residents' verification, held posts and the sensitive words
+        # are reached from its page and the community's home.
+        ("roundtable.view_meetings", "roundtable:index", "圆桌会"),
+        ("roundtable.view_resolutions", "roundtable:resolutions", "圆桌会决议"),
+        # Step 2 (链接资源) in the same group: a seventh group would not fit the district's line.
         ("partners.view_partner", "partners:list", "合伙人"),
+        ("partners.view_call", "partners:call_list", "招募令"),
+        ("partners.view_application", "partners:application_list", "合伙人申请"),
+        ("partners.view_dual_report", "partners:dual_report_list", "双报到"),
+        ("partners.view_coverage", "partners:coverage", "包联覆盖"),
+        ("partners.view_emergency", "partners:emergency_list", "战时响应"),
+        ("partners.view_task", "partners:task_list", "实事认领"),
+        ("partners.view_excellent", "partners:excellent_list", "优秀合伙人"),
+        ("partners.view_own_partner", "partners:me", "我的合伙人页面"),
         ("scenes.view_scene", "scenes:scene_list", "小区场景"),
     )),
     ("百社百景库", (

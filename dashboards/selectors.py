@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from accounts.roles import RESIDENTS
@@ -19,12 +19,18 @@ from core.models import AuditEvent, Notification
 from library.models import Nomination
 from needs.models import Need, NeedStatus
 from outreach.models import Suggestion, SuggestionStatus
+from partners.emergencies import open_alerts
 from partners.models import Partner
 from projects.models import Project, Status, Supervision
 from projects.notice import OBJECTION_WORKFLOW, objection_queue
 from projects.selectors import project_rows, review_queue, supervision_list
 from projects.workflow import EDITABLE, PROJECT_WORKFLOW
+from publications.models import Kind, Publication, PublicationStatus
 from reports.models import HalfYearReport, Period, ReportStatus
+from roundtable.followup import followup_figures, overdue_resolutions
+from roundtable.models import Meeting, ParticipantStatus, PostStatus
+from roundtable.models import Participant as RoundTableParticipant
+from roundtable.models import Post as RoundTablePost
 from scenes.selectors import scene_figures
 from scoring.access import judge_round_ids, own_street_ids
 from scoring.models import Entry, RoundStatus, SheetStatus
@@ -193,6 +199,18 @@ def step7_todo(user) -> dict:
     return todo
 
 
+def publications_todo(user, *, district: bool = False) -> list[Publication]:
+    """月度晾晒 drafts on a home page (one query): the street's drafts waiting for its 组长's
+    sign-off; for the district, the 红色专递 to sign and the streets' drafts past their due day."""
+    drafts = Publication.objects.visible_to(user).filter(status=PublicationStatus.DRAFT)
+    if district:
+        today = timezone.localdate()
+        drafts = drafts.filter(Q(kind=Kind.DIGEST) | Q(due_on__lt=today))
+    else:
+        drafts = drafts.exclude(kind=Kind.DIGEST)
+    return list(drafts.select_related("street", "district").order_by("due_on", "id")[:LIMIT])
+
+
 def step1_todo(user) -> dict:
     """Step 1's to-dos on a community's home page: residents' suggestions nobody has filed yet,
     needs collected but not yet looked at, and the questionnaires open today (one count each)."""
@@ -209,6 +227,50 @@ def step1_todo(user) -> dict:
     }
 
 
+# The 圆桌会 card of a community's home: this month's meetings of the person's communities (one
+# for almost everyone) and the overdue resolutions shown before the link to all of them.
+ROUNDTABLE_MEETINGS = 3
+ROUNDTABLE_OVERDUE = 5
+
+
+def _subquery_count(queryset, outer: str):
+    """COUNT(*) of `queryset` per outer row, 0 when none, as one correlated subquery."""
+    counted = queryset.order_by().values(outer).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def roundtable_card(user) -> dict:
+    """The 圆桌会 card of a community's home (two queries): this month's meeting (date, phase,
+    topics, items held for review, residents waiting for verification) and the overdue
+    resolutions."""
+    today = timezone.localdate()
+    held_posts = RoundTablePost.objects.filter(
+        topic__meeting=OuterRef("pk"), status=PostStatus.HELD
+    )
+    pending = RoundTableParticipant.objects.filter(
+        community=OuterRef("community"), status=ParticipantStatus.PENDING
+    )
+    meetings = list(
+        Meeting.objects.visible_to(user)
+        .filter(month=today.replace(day=1))
+        .select_related("community")
+        .annotate(
+            topics_n=Count("topics", filter=Q(topics__moderation=PostStatus.PUBLISHED)),
+            held_topics=Count("topics", filter=Q(topics__moderation=PostStatus.HELD)),
+            held_posts=_subquery_count(held_posts, "topic__meeting"),
+            pending=_subquery_count(pending, "community"),
+        )
+        .order_by("community__name", "pk")[:ROUNDTABLE_MEETINGS]
+    )
+    overdue = list(overdue_resolutions(user, today)[: ROUNDTABLE_OVERDUE + 1])
+    return {
+        "meetings": meetings,
+        "overdue": overdue[:ROUNDTABLE_OVERDUE],
+        "more_overdue": len(overdue) > ROUNDTABLE_OVERDUE,
+        "today": today,
+    }
+
+
 def community_staff_home(user) -> dict:
     statuses = frozenset().union(*COMMUNITY_SECTIONS.values())
     waiting = longest_waiting(Project.objects.visible_to(user, grants=False), statuses, LIMIT)
@@ -221,6 +283,7 @@ def community_staff_home(user) -> dict:
         "supervisions": supervision_list(user=user, status=Supervision.Status.OPEN)[:LIMIT],
         "unread": Notification.objects.for_user(user).unread()[:LIMIT],
         "step1": step1_todo(user),
+        "roundtable": roundtable_card(user),
     }
 
 
@@ -236,6 +299,9 @@ def street_group_home(user) -> dict:
         "objection_count": deciding.count(),
         "counts": status_counts(user=user),
         "step7": step7_todo(user),
+        "drafts": publications_todo(user),
+        "today": timezone.localdate(),
+        "roundtable": followup_figures(user),
     }
 
 
@@ -247,6 +313,9 @@ def district_home(user) -> dict:
         "counts": status_counts(user=user),
         "scene_figures": scene_figures(user=user),
         "step7": step7_todo(user),
+        "drafts": publications_todo(user, district=True),
+        "today": timezone.localdate(),
+        "roundtable": followup_figures(user),
     }
 
 
@@ -274,7 +343,10 @@ def sysadmin_home(user) -> dict:
 
 def partner_home(user) -> dict:
     return {
-        "profiles": Partner.objects.visible_to(user).filter(user=user).select_related("community"),
+        "profiles": Partner.objects.visible_to(user)
+        .filter(user=user)
+        .select_related("community", "category"),
+        "alerts": open_alerts(user),  # 战时 call-outs still open (partners/emergencies.py)
         "unread": Notification.objects.for_user(user).unread()[:LIMIT],
     }
 

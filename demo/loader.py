@@ -17,11 +17,23 @@ from django.utils import timezone
 from accounts.models import District, User
 from accounts.roles import Role
 from needs.models import ensure_categories
+from partners.models import ensure_catalogues
 from projects.models import Activity, Project, ensure_district_lists
 from scenes.models import MicroProject, Scene
 from signups.models import SignUp
 
-from . import catalog, library, notices, org, projects, records, scenes, streetwork
+from . import (
+    catalog,
+    library,
+    notices,
+    org,
+    projects,
+    publications,
+    records,
+    scenes,
+    step2,
+    streetwork,
+)
 from . import grades as resident_grades
 from . import needs as need_depth
 from . import outreach as face_to_face
@@ -67,6 +79,7 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     now = timezone.now()
     ensure_district_lists()  # made by a migration; a flushed test database has lost them
     ensure_categories()  # the six need categories (needs migration 0004), likewise
+    ensure_catalogues()  # the partners' nine categories and six duties (partners migration 0003)
     tree = org.build_tree(rng)
     # One hash for everybody: PBKDF2 costs ~0.5 s per call.
     org.build_people(tree, rng, make_password(password))
@@ -78,9 +91,15 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
         tree, rng, now, max(records.scaled(NEEDS, scale), len(wanted) + 6), wanted
     )
     partners = records.build_partners(tree, rng, now, records.scaled(PARTNERS, scale))
+    # Step 2 in depth: duties, 双报到 and 双包, calls and applications, 战时 call-outs, practical
+    # tasks (659 claimed) and last year's 276 excellent partners.
+    # (its own random stream, so the builders after it draw what they drew before it existed).
+    step2_counts = step2.build(tree, random.Random(f"{SEED}-step2"), now, partners, scale)
     built = projects.ProjectBuilder(tree, rng, now, needs, partners).build(plans)
     project_plans.build(tree, rng, now, plans)
     programme.build(tree, now, partners, built)
+    # What the linked partners contribute at step 2 and give at the held sessions.
+    step2_counts.update(step2.build_contributions(built))
     org.build_account_changes(tree, now)
     org.build_leading_groups(tree, now)
     streetwork.build(tree, rng, now, needs, built, scale)
@@ -104,6 +123,8 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     # Questionnaires: 2,900 copies handed out at scale 1, about four in five returned; comments
     # filed under the needs above (their counts go up by the mentions they add).
     survey_counts = questionnaires.build(tree, now, needs, scale)
+    # Last of all: the monthly publications compile what everything above holds.
+    publication_counts = publications.build(tree, now)
 
     summary = Summary(scale=scale)
     summary.counts = {
@@ -116,7 +137,7 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
         "needs": len(needs),
         "need_categories": len({n.category for n in needs}),
         "partners": len(partners),
-        "partner_categories": len({p.category for p in partners}),
+        "partner_categories": len({p.category_id for p in partners}),
         "projects": len(built),
         "sessions": Activity.objects.count(),
         "sessions_held": Activity.objects.filter(status=Activity.Status.HELD).count(),
@@ -132,6 +153,8 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
         **need_counts,
         **outreach_counts,
         **survey_counts,
+        **step2_counts,
+        **publication_counts,
     }
     summary.compound_kinds = Counter(c.kind for c in tree.compounds)
     summary.project_kinds = Counter(p.compound.kind for p in built)

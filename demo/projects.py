@@ -363,7 +363,7 @@ class ProjectBuilder:
             if plan.idea.title == "法律援助进小区":
                 partners += mine
             for category in plan.idea.partner_categories:
-                match = [p for p in available if p.category == category and p not in partners]
+                match = [p for p in available if p.category_id == category and p not in partners]
                 if match:
                     partners.append(rng.choice(match))
             rest = [p for p in available if p not in partners and not p.user_id]

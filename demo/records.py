@@ -85,7 +85,7 @@ def build_partners(org: Org, rng: random.Random, now: datetime, count: int) -> l
         Partner(
             community=org.guoao,
             name=org.logins["partner"].display_name,
-            category=PartnerCategory.PROFESSIONAL,
+            category_id=PartnerCategory.PROFESSIONAL.value,
             skills="律师,提供法律咨询、法律援助",
             phone=org.logins["partner"].phone,
             user=org.logins["partner"],
@@ -108,7 +108,7 @@ def build_partners(org: Org, rng: random.Random, now: datetime, count: int) -> l
             Partner(
                 community=community,
                 name=_partner_name(rng, category, community, compound),
-                category=category,
+                category_id=category.value,
                 skills=rng.choice(catalog.PARTNER_SKILLS[category]),
                 # PhoneField.pre_save (which bulk_create calls) encrypts it and fills phone_hash.
                 phone=_phone(rng),

@@ -6,7 +6,9 @@ class ProjectsConfig(AppConfig):
     verbose_name = "领办项目"
 
     def ready(self):
-        # The needs list hears of projects only through its hook lists (needs/hooks.py).
-        from . import adoption
+        # The needs list hears of projects only through its hook lists (needs/hooks.py), and a
+        # partner's service record through partners.history's (projects/partner_history.py).
+        from . import adoption, partner_history
 
         adoption.register()
+        partner_history.register()

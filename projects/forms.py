@@ -5,13 +5,14 @@ from accounts.models import Compound
 from core.dates import years_after
 from core.once import OnceForm
 from needs.models import Need
-from partners.models import Partner
+from partners.models import Partner, Resource, ResourceKind
 
 from . import listing
 from .models import (
     GRANTED_SOURCES,
     Activity,
     BudgetLine,
+    Contribution,
     JointMeeting,
     Milestone,
     Party,
@@ -239,6 +240,7 @@ class PartnerLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = (
             Partner.objects.alive()
+            .active()
             .filter(community_id=project.community_id)
             .exclude(pk__in=project.partners.all())
         )
@@ -254,6 +256,75 @@ class PartnerUnlinkForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = project.partners.all()
+
+
+class ContributionForm(forms.Form):
+    """What one linked partner contributes (step 2): one of its resources, or described here.
+    The project page shows one of these under each linked partner."""
+
+    partner = forms.ModelChoiceField(
+        queryset=Partner.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "请先链接该合伙人,再登记它的贡献。"},
+    )
+    resource = forms.ModelChoiceField(
+        label="选用登记过的资源",
+        queryset=Resource.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "只能选用该合伙人正在提供的资源。"},
+    )
+    kind = forms.ChoiceField(
+        label="贡献类型", choices=[("", "按所选资源"), *ResourceKind.choices], required=False
+    )
+    description = forms.CharField(label="贡献内容", max_length=200, required=False)
+    quantity = forms.DecimalField(
+        label="数量",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    unit = forms.CharField(label="单位", max_length=10, required=False)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = project.partners.all()
+        self.fields["resource"].queryset = Resource.objects.filter(
+            partner__in=project.partners.all(), active=True
+        )
+
+    def clean(self):
+        data = super().clean()
+        partner, resource = data.get("partner"), data.get("resource")
+        if partner is None:
+            return data
+        if resource is not None and resource.partner_id != partner.pk:
+            self.add_error("resource", "只能选用该合伙人正在提供的资源。")
+            return data
+        if resource is not None:
+            data["kind"] = data.get("kind") or resource.kind
+            data["description"] = data.get("description") or resource.description
+            data["unit"] = data.get("unit") or resource.unit
+        if not data.get("kind"):
+            self.add_error("kind", "请选择贡献类型,或选用一项登记过的资源。")
+        if not str(data.get("description") or "").strip():
+            self.add_error("description", "请写明贡献的内容,如“提供会议室两次”。")
+        return data
+
+
+class ContributionRemoveForm(forms.Form):
+    contribution = forms.ModelChoiceField(
+        queryset=Contribution.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "该贡献不属于这个项目。"},
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contribution"].queryset = Contribution.objects.filter(
+            project=project
+        ).select_related("partner")
 
 
 class DecisionForm(forms.Form):

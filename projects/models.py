@@ -13,7 +13,7 @@ from core.links import object_url
 from core.models import LabelsMixin, SoftDeleteModel, SoftDeleteQuerySet, Upload
 from core.phone import PhoneField
 from needs.models import Need
-from partners.models import Partner
+from partners.models import Partner, Resource, ResourceKind
 
 
 class Status(models.TextChoices):
@@ -417,6 +417,8 @@ class ProjectEvent(LabelsMixin, models.Model):
         SESSION_CHANGED = "session_changed", _("调整活动安排")
         SESSION_CANCELLED = "session_cancelled", _("取消活动")
         PHOTO_CONSENT = "photo_consent", _("照片公开")
+        CONTRIBUTION_ADDED = "contribution_add", _("登记合伙人贡献")
+        CONTRIBUTION_REMOVED = "contribution_del", _("删除合伙人贡献")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
@@ -436,6 +438,85 @@ class ProjectEvent(LabelsMixin, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+# --- step 2: what the linked partners contribute ------------------------------------------------
+# Money is counted in 元 wherever it is recorded, so it adds up across partners and sessions.
+MONEY_UNIT = "元"
+
+
+class Contribution(LabelsMixin, models.Model):
+    """What one partner linked to a project (Project.partners) contributes to it, at step 2: from
+    one of the resources it offers (partners.Resource) or described here."""
+
+    Kind = ResourceKind
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="contributions"
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("合伙人"), on_delete=models.PROTECT, related_name="+"
+    )
+    resource = models.ForeignKey(
+        Resource,
+        verbose_name=_("对应的资源"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("该合伙人登记过的资源;没有登记过的可不选"),
+    )
+    kind = models.CharField(_("贡献类型"), max_length=10, choices=ResourceKind.choices)
+    description = models.CharField(_("贡献内容"), max_length=200)
+    quantity = models.DecimalField(
+        _("数量"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    unit = models.CharField(_("单位"), max_length=10, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("合伙人贡献")
+        verbose_name_plural = _("合伙人贡献")
+        ordering = ["partner__name", "partner_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ResourceKind.values), name="contribution_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True) | models.Q(quantity__gte=0),
+                name="contribution_quantity_not_negative",
+                violation_error_message=_("数量不能为负数。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}:{self.description}"
+
+    @property
+    def amount_label(self) -> str:
+        """The quantity with its unit ("500 元", "2 次"), or "" without one."""
+        return quantity_label(self.quantity, self.unit)
+
+
+def quantity_label(quantity, unit: str) -> str:
+    """A quantity as people write it: 500 元, 2.5 小时 (no trailing zeros), "" for none."""
+    if quantity is None:
+        return ""
+    text = f"{quantity:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text} {unit}".strip()
 
 
 class Recurrence(models.TextChoices):
@@ -690,6 +771,61 @@ class ActivitySpending(models.Model):
 
     def __str__(self):
         return f"{self.budget_line_id} {self.amount}"
+
+
+# Volunteer hours are recorded per person on ActivityVolunteer, never as a session's contribution.
+SESSION_CONTRIBUTION_KINDS = tuple(k for k in ResourceKind if k != ResourceKind.HOURS)
+
+
+class ActivityContribution(LabelsMixin, models.Model):
+    """What a partner contributed to one held session besides volunteer hours (those are
+    ActivityVolunteer rows): a venue, money, materials or a service. Summed per partner and
+    per project (projects/contributions.py) and in the partner's history."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="contribution_rows"
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("合伙人"), on_delete=models.PROTECT, related_name="+"
+    )
+    resource = models.ForeignKey(
+        Resource,
+        verbose_name=_("对应的资源"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("贡献类型"), max_length=10, choices=ResourceKind.choices)
+    quantity = models.DecimalField(
+        _("数量"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    unit = models.CharField(_("单位"), max_length=10, blank=True)
+    note = models.CharField(_("内容"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("活动贡献")
+        verbose_name_plural = _("活动贡献")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in SESSION_CONTRIBUTION_KINDS]),
+                name="activity_contribution_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True) | models.Q(quantity__gte=0),
+                name="activity_contribution_quantity_not_negative",
+                violation_error_message=_("数量不能为负数。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {quantity_label(self.quantity, self.unit)}".strip()
 
 
 # --- step 5: the 公示 period and residents' objections ------------------------------------------

@@ -52,6 +52,13 @@ def snapshot(project) -> list[list[str]]:
         ("预算总额", _money(project.budget_total)),
         ("回应的需求", "\n".join(n.title for n in project.needs.all())),
         ("链接的合伙人", "\n".join(p.name for p in project.partners.all())),
+        (
+            "合伙人的贡献",
+            "\n".join(
+                f"{c.partner.name}:{c.get_kind_display()} · {c.description} {c.amount_label}".strip()
+                for c in project.contributions.select_related("partner")
+            ),
+        ),
         ("未链接资源的原因", project.no_partner_reason),
     ]
     meeting = getattr(project, "meeting", None) if _has_meeting(project) else None

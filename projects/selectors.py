@@ -15,12 +15,15 @@ from needs.models import Need
 from partners.models import Partner
 
 from . import listing
+from .contributions import Resourcing, project_resourcing
 from .models import (
     GRANTED_SOURCES,
     Activity,
+    ActivityContribution,
     ActivityPhoto,
     ActivitySpending,
     ActivityVolunteer,
+    Contribution,
     Decision,
     FundingSource,
     Milestone,
@@ -130,7 +133,28 @@ def project_get(*, user, pk: int) -> Project:
                 "id", "title", "category__name", "mentions"
             ),
         ),
-        Prefetch("partners", queryset=Partner.objects.only("id", "name", "category", "community")),
+        Prefetch(
+            "partners",
+            queryset=Partner.objects.select_related("category").only(
+                "id", "name", "category__name", "community"
+            ),
+        ),
+        # Step 2: what each linked partner contributes (projects/contributions.py sums it).
+        Prefetch(
+            "contributions",
+            queryset=Contribution.objects.select_related("partner", "resource").only(
+                "id",
+                "project",
+                "partner__id",
+                "partner__name",
+                "resource__id",
+                "resource__description",
+                "kind",
+                "description",
+                "quantity",
+                "unit",
+            ),
+        ),
         Prefetch(
             "events",
             queryset=ProjectEvent.objects.select_related("actor").only(
@@ -374,14 +398,16 @@ PICKER_SIZE = 20
 
 
 def partner_matches(project: Project, q: str = "") -> tuple[list[Partner], bool]:
-    """Up to PICKER_SIZE partners of the project's community not linked yet, whose name holds
-    `q`, in name order (the community's index), and whether there are more."""
+    """Up to PICKER_SIZE active partners of the project's community not linked yet, whose name
+    holds `q`, in name order (the community's index), and whether there are more."""
     linked = [p.pk for p in project.partners.all()]
     found = (
         Partner.objects.alive()
+        .active()
         .filter(community_id=project.community_id, name__icontains=q.strip())
         .exclude(pk__in=linked)
-        .only("id", "name", "category")
+        .select_related("category")
+        .only("id", "name", "category__name")
         .order_by("name", "id")[: PICKER_SIZE + 1]
     )
     found = list(found)
@@ -409,6 +435,7 @@ def project_steps(project: Project, meeting=None, sessions=None) -> list[MethodS
             "链接资源",
             bool(partners) or bool(project.no_partner_reason.strip()),
             f"链接合伙人 {len(partners)} 位"
+            + (f",登记贡献 {n} 项" if (n := len(project.contributions.all())) else "")
             if partners
             else (
                 f"无需链接资源:{project.no_partner_reason[:30]}"
@@ -481,6 +508,10 @@ def session_get(*, user, pk: int) -> Activity:
         Prefetch("photos", queryset=ActivityPhoto.objects.select_related("upload", "consent_by")),
         Prefetch("volunteer_rows", queryset=ActivityVolunteer.objects.select_related("partner")),
         Prefetch("spending_rows", queryset=ActivitySpending.objects.select_related("budget_line")),
+        Prefetch(
+            "contribution_rows",
+            queryset=ActivityContribution.objects.select_related("partner", "resource"),
+        ),
     )
     return get_visible_or_404(queryset, user, pk=pk)
 
@@ -584,6 +615,8 @@ class Retrospective:
     participants: int
     volunteers: int
     parts: list
+    # Step 2's figures: partners' volunteer hours and contributions (projects/contributions.py).
+    resourcing: Resourcing | None = None
 
     @property
     def overspent(self) -> bool:
@@ -595,10 +628,14 @@ class Retrospective:
         return f"{self.spent / self.budget * 100:.0f}%" if self.budget else "—"
 
 
-def retrospective(project: Project, money: list, unassigned: Decimal, sessions, user):
-    """The 复盘's figures from what the project page read already (funding(), programme()):
-    no query here but the hooks' own."""
+def retrospective(
+    project: Project, money: list, unassigned: Decimal, sessions, user, resourcing=None
+):
+    """The 复盘's figures from what the project page read already (funding(), programme(),
+    project_resourcing()): no query here but the hooks' own, and step 2's figures when they
+    were not given."""
     return Retrospective(
+        resourcing=resourcing if resourcing is not None else project_resourcing(project),
         budget=project.budget_total or Decimal(0),
         spent=sum((row.spent for row in money), unassigned),
         sessions_held=sessions.held,

@@ -21,6 +21,7 @@ from partners.models import Partner
 from .models import (
     Activity,
     BudgetLine,
+    Contribution,
     JointMeeting,
     Milestone,
     Project,
@@ -134,8 +135,21 @@ def project_link_partner(*, project: Project, partner: Partner, by: User) -> Pro
 
 
 def project_unlink_partner(*, project: Project, partner: Partner, by: User) -> Project:
-    """Remove a partner from the project."""
+    """Remove a partner from the project (and what it was to contribute)."""
     return PROJECT_WORKFLOW.perform(project, "unlink_partner", by=by, data={"partner": partner}).obj
+
+
+def project_add_contribution(*, project: Project, by: User, data: dict) -> Contribution:
+    """Record what a linked partner contributes to the project (step 2): `data` holds the
+    partner, one of its resources or None, the kind, a description, a quantity and its unit."""
+    return PROJECT_WORKFLOW.perform(project, "add_contribution", by=by, data=data).result
+
+
+def project_remove_contribution(*, project: Project, contribution: Contribution, by: User) -> None:
+    """Take one of step 2's contributions off the project."""
+    PROJECT_WORKFLOW.perform(
+        project, "remove_contribution", by=by, data={"contribution": contribution}
+    )
 
 
 def project_submit(*, project: Project, by: User) -> Project:

@@ -93,6 +93,7 @@ def _detail(request, session, *, status=200, cancel_form=None):
         "photos": list(session.photos.all()),
         "volunteer_rows": list(session.volunteer_rows.all()),
         "spending_rows": list(session.spending_rows.all()),
+        "contribution_rows": list(session.contribution_rows.all()),
         "children": sessions.serves_children(session.project),
         "cancel_form": cancel_form or CancelForm(),
     }
@@ -129,7 +130,9 @@ def session_edit(request, pk):
 def session_hold(request, pk):
     session = selectors.session_get(user=request.user, pk=pk)
     action = "hold" if session.status == session.Status.SCHEDULED else "correct"
-    form = HoldForm(*_posted(request), session=session)
+    # A search for partners (the page's 查找, by htmx or as a plain GET) keeps what was typed.
+    form = HoldForm(*_posted(request), session=session, query=request.GET)
+    searching = request.method != "POST" and "partner_q" in request.GET
 
     def perform(data):
         sessions.session_hold(
@@ -138,6 +141,7 @@ def session_hold(request, pk):
             data=data,
             volunteers=data.pop("volunteer_rows"),
             spending=data.pop("spending_rows"),
+            contributions=data.pop("contribution_rows"),
             photos=data.pop("photo") or [],
         )
         messages.success(request, "活动记录已保存。照片默认不公开,可在本页确认同意后公开。")
@@ -151,6 +155,7 @@ def session_hold(request, pk):
         perform=perform,
         admit=lambda: SESSION_WORKFLOW.admit(request.user, session, action),
         back=session,
+        partial="partner-rows" if searching else None,
     )
 
 

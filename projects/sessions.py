@@ -1,6 +1,7 @@
 """Step 6 as a programme, not a log: a project plans its sessions ahead (alone, or as a weekly,
 monthly or yearly series), and each session is then held (participants, volunteers with their
-hours, photos, spending against the plan's budget lines, a note) or cancelled.
+hours, what partners contributed besides their hours, photos, spending against the plan's budget
+lines, a note) or cancelled.
 
 `SESSION_WORKFLOW` declares what can happen to a session; core/workflow.py performs it (lock,
 permission 403, status 409, readiness 422, audit, timeline). Sessions are made by the services
@@ -27,14 +28,19 @@ from core.audit import audit
 from core.dates import LATEST, years_after
 from core.uploads import store_upload
 from core.workflow import Action, Conflict, Step, Workflow
+from partners.models import Partner, PartnerStatus, ResourceKind
 
 from .models import (
+    MONEY_UNIT,
+    SESSION_CONTRIBUTION_KINDS,
     Activity,
+    ActivityContribution,
     ActivityPhoto,
     ActivitySeries,
     ActivitySpending,
     ActivityVolunteer,
     BudgetLine,
+    Contribution,
     Project,
     ProjectEvent,
     Recurrence,
@@ -52,6 +58,7 @@ HORIZON_MONTHS = 12
 MAX_PHOTOS = 9  # per session: a phone's share sheet sends nine at most
 MAX_VOLUNTEERS = 30
 MAX_SPENDING_LINES = 20
+MAX_CONTRIBUTION_ROWS = 20
 MAX_PARTICIPANTS = 100_000
 # A project serves children when its class is 一老一小 or its title or target groups name them;
 # its photos then need the guardians' consent confirmed explicitly before they are made public.
@@ -225,6 +232,15 @@ def record_problems(step: Step) -> Iterator[str]:
         yield "同一位合伙人只能登记一次。"
     if any(p.community_id != project.community_id or p.is_deleted for p in partners):
         yield "志愿者只能是本社区登记的合伙人。"
+    given = list(data.get("contribution_rows") or [])
+    yield from contribution_problems(project, given)
+    # A partner who left or was deactivated stays on the record it is already on, and is never
+    # added to a new one.
+    named = {p.pk: p for p in [*partners, *(row["partner"] for row in given)] if p is not None}
+    newly = set(named) - recorded_partner_ids(session)
+    for pk in sorted(newly):
+        if named[pk].status != PartnerStatus.ACTIVE:
+            yield f"“{named[pk].name}”的状态为“{named[pk].get_status_display()}”,不能再登记。"
     for partner, hours in volunteers:
         number = _decimal(hours)
         if number is None or not Decimal(0) < number <= 24:
@@ -242,6 +258,43 @@ def record_problems(step: Step) -> Iterator[str]:
     photos = list(data.get("photos") or [])
     if len(photos) + session.photos.count() > MAX_PHOTOS:
         yield f"每场活动最多 {MAX_PHOTOS} 张照片。"
+
+
+def recorded_partner_ids(session: Activity) -> set[int]:
+    """The partners the session's record already names (as volunteers or contributors)."""
+    if session.status != Session.HELD:
+        return set()
+    return set(session.volunteer_rows.values_list("partner_id", flat=True)) | set(
+        session.contribution_rows.values_list("partner_id", flat=True)
+    )
+
+
+def contribution_problems(project: Project, rows: list[dict]) -> Iterator[str]:
+    """What is wrong with the contributions recorded for a session: partners of the project's
+    community, a kind a session records (hours go on the volunteer rows), money with its
+    amount, quantities that are not negative."""
+    if len(rows) > MAX_CONTRIBUTION_ROWS:
+        yield f"贡献最多登记 {MAX_CONTRIBUTION_ROWS} 条。"
+    kinds = {k.value for k in SESSION_CONTRIBUTION_KINDS}
+    for row in rows:
+        partner = row.get("partner")
+        if (
+            not isinstance(partner, Partner)
+            or partner.community_id != project.community_id
+            or partner.is_deleted
+        ):
+            yield "贡献只能由本社区登记的合伙人提供。"
+            continue
+        if row.get("kind") not in kinds:
+            yield f"{partner.name}的贡献:请选择场地、资金、物资或专业服务(志愿时长登记在志愿者一栏)。"
+        quantity = row.get("quantity")
+        number = _decimal(quantity) if quantity is not None else None
+        if quantity is not None and (number is None or not Decimal(0) <= number < Decimal("1e10")):
+            yield f"{partner.name}的贡献数量应为不小于 0 的数字。"
+        if row.get("kind") == ResourceKind.MONEY and not number:
+            yield f"{partner.name}的资金贡献请填写金额(元)。"
+        if len(str(row.get("unit") or "")) > 10 or len(str(row.get("note") or "")) > 200:
+            yield f"{partner.name}的贡献:单位最多 10 个字,内容最多 200 个字。"
 
 
 def photo_of_session(step: Step) -> Iterator[str]:
@@ -300,6 +353,30 @@ def record(step: Step) -> None:
         )
         for partner, hours in volunteers
     )
+    given = list(data.get("contribution_rows") or [])
+    # A kind the partner pledged at step 2 with one of its resources is that resource.
+    named = {}
+    for partner_id, kind, resource_id in (
+        Contribution.objects.filter(project=project, resource__isnull=False)
+        .order_by("id")
+        .values_list("partner_id", "kind", "resource_id")
+    ):
+        named.setdefault((partner_id, kind), resource_id)
+    session.contribution_rows.all().delete()
+    ActivityContribution.objects.bulk_create(
+        ActivityContribution(
+            activity=session,
+            partner=row["partner"],
+            resource_id=named.get((row["partner"].pk, row["kind"])),
+            kind=row["kind"],
+            quantity=None
+            if row.get("quantity") is None
+            else _decimal(row["quantity"]).quantize(Decimal("0.01")),
+            unit=MONEY_UNIT if row["kind"] == ResourceKind.MONEY else str(row.get("unit") or ""),
+            note=str(row.get("note") or ""),
+        )
+        for row in given
+    )
     lines = [
         (line, _decimal(amount).quantize(Decimal("0.01")))
         for line, amount in data.get("spending_rows") or []
@@ -332,11 +409,13 @@ def record(step: Step) -> None:
     step.note = (
         f"{session.date:%Y-%m-%d} {session.title or session.place}:参与 {session.participants} 人,"
         f"志愿者 {session.volunteers} 人(服务 {hours} 小时),支出 {total} 元"
+        + (f",合伙人贡献 {len(given)} 项" if given else "")
     )
     step.detail.update(
         {
             "project": project.pk,
             "volunteers": [p.pk for p, _ in volunteers],
+            "contributions": [row["partner"].pk for row in given],
             "spending": str(total),
             "photos": len(data.get("photos") or []),
         }
@@ -662,13 +741,23 @@ def session_edit(*, session: Activity, by: User, data: dict) -> Activity:
 
 
 def session_hold(
-    *, session: Activity, by: User, data: dict, volunteers=(), spending=(), photos=()
+    *,
+    session: Activity,
+    by: User,
+    data: dict,
+    volunteers=(),
+    spending=(),
+    photos=(),
+    contributions=(),
 ) -> Activity:
-    """Record that a scheduled session took place (the first one starts implementation)."""
+    """Record that a scheduled session took place (the first one starts implementation), or
+    correct the record of a held one. `contributions`: dicts of partner, kind (not hours),
+    quantity, unit and note — what partners gave besides their volunteer hours."""
     payload = {
         **data,
         "volunteer_rows": list(volunteers),
         "spending_rows": list(spending),
+        "contribution_rows": list(contributions),
         "photos": list(photos),
     }
     action = "hold" if session.status == Session.SCHEDULED else "correct"

@@ -34,6 +34,12 @@ urlpatterns = [
     path("<int:pk>/proposal/", views.project_proposal, name="proposal"),
     path("<int:pk>/partners/link/", views.project_partner_link, name="partner_link"),
     path("<int:pk>/partners/unlink/", views.project_partner_unlink, name="partner_unlink"),
+    path("<int:pk>/contributions/add/", views.project_contribution_add, name="contribution_add"),
+    path(
+        "<int:pk>/contributions/remove/",
+        views.project_contribution_remove,
+        name="contribution_remove",
+    ),
     path("<int:pk>/submit/", views.project_submit, name="submit"),
     path("<int:pk>/approve/", views.project_approve, name="approve"),
     path("<int:pk>/return/", views.project_return, name="return"),

@@ -19,14 +19,18 @@ from accounts.roles import STREET_RECOMMENDERS
 from core.http import form_page, perform_or_refuse
 from core.paging import paginate
 from core.scope import get_visible_or_404
+from partners.models import ResourceKind
 
 from . import export, listing, selectors, services, sessions
+from .contributions import project_resourcing
 from .forms import (
     ActivityForm,
     AnnounceForm,
     BudgetLineForm,
     CommentForm,
     ConditionConfirmForm,
+    ContributionForm,
+    ContributionRemoveForm,
     DecisionForm,
     GrantForm,
     MeetingForm,
@@ -69,10 +73,20 @@ def _page(request, project, *, status=200, **forms):
     meeting = selectors.project_meeting(project)
     money, unassigned = selectors.funding(project)
     programme = selectors.programme(project)
+    resourcing = project_resourcing(project)
+    posted = forms.get("contribution_form")
+    for share in resourcing.shares:  # a refused contribution comes back under its partner
+        share.form = (
+            posted if posted and posted["partner"].value() == str(share.partner.pk) else None
+        )
     context.update(
         {
             "steps": selectors.project_steps(project, meeting, programme),
-            "retro": selectors.retrospective(project, money, unassigned, programme, request.user),
+            "retro": selectors.retrospective(
+                project, money, unassigned, programme, request.user, resourcing
+            ),
+            "resourcing": resourcing,
+            "contribution_kinds": ResourceKind.choices,
             "page_notes": selectors.page_notes(project),
             "page_actions": selectors.page_actions(request.user, project),
             "programme": programme,
@@ -406,6 +420,38 @@ def project_partner_unlink(request, pk):
         ),
         done="已移除合伙人。",
         form=PartnerUnlinkForm(request.POST, project=project),
+    )
+
+
+@require_POST
+@login_required
+def project_contribution_add(request, pk):
+    """Step 2: what a linked partner contributes (from the form under it on the project page)."""
+    project = selectors.project_get(user=request.user, pk=pk)
+    return _act(
+        request,
+        project,
+        "add_contribution",
+        lambda data: services.project_add_contribution(project=project, by=request.user, data=data),
+        done="已登记合伙人的贡献。",
+        form=ContributionForm(request.POST, project=project),
+        form_key="contribution_form",
+    )
+
+
+@require_POST
+@login_required
+def project_contribution_remove(request, pk):
+    project = selectors.project_get(user=request.user, pk=pk)
+    return _act(
+        request,
+        project,
+        "remove_contribution",
+        lambda data: services.project_remove_contribution(
+            project=project, contribution=data["contribution"], by=request.user
+        ),
+        done="已删除这项贡献。",
+        form=ContributionRemoveForm(request.POST, project=project),
     )
 
 

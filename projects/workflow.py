@@ -20,11 +20,14 @@ from core.notifications import notify
 from core.uploads import store_upload
 from core.workflow import Action, Step, Workflow, mark_deleted, mark_restored, stamp
 from needs.services import need_adopt
+from partners.models import PartnerStatus, ResourceKind
 
 from .models import (
+    MONEY_UNIT,
     Activity,
     ActivityPhoto,
     BudgetLine,
+    Contribution,
     Decision,
     FundingGrant,
     FundingSource,
@@ -297,21 +300,90 @@ def link_partner(step: Step) -> None:
 
 
 def unlink_partner(step: Step) -> None:
+    """The partner leaves the project, and what it was to contribute with it."""
     partner = step.data["partner"]
     step.obj.partners.remove(partner)
-    step.note, step.detail["partner"] = partner.name, partner.pk
+    dropped, _ = Contribution.objects.filter(project=step.obj, partner=partner).delete()
+    step.note = partner.name + (f"(及其 {dropped} 项贡献)" if dropped else "")
+    step.detail.update({"partner": partner.pk, "contributions": dropped})
 
 
 def partner_of_the_community(step: Step):
     partner = step.data.get("partner")
     if partner is None or partner.community_id != step.obj.community_id or partner.is_deleted:
         yield "只能链接本社区登记的合伙人。"
+    elif partner.status != PartnerStatus.ACTIVE:
+        yield f"“{partner.name}”的状态为“{partner.get_status_display()}”,不能再链接到项目。"
 
 
 def partner_is_linked(step: Step):
     partner = step.data.get("partner")
     if partner is None or not step.obj.partners.filter(pk=partner.pk).exists():
         yield "该合伙人没有链接到这个项目,无法移除。"
+
+
+# Step 2's contributions: what each linked partner gives the project (projects/contributions.py
+# reads them with the hours and contributions the sessions recorded).
+MAX_CONTRIBUTIONS = 100
+MAX_QUANTITY = Decimal("1e10")
+
+
+def contribution_is_sane(step: Step):
+    """A linked partner, one of its own active resources or none, a kind, a description and a
+    quantity that is not negative."""
+    data, project = step.data, step.obj
+    partner, resource = data.get("partner"), data.get("resource")
+    if partner is None or not project.partners.filter(pk=partner.pk).exists():
+        yield "请先链接该合伙人,再登记它的贡献。"
+        return
+    if resource is not None and (resource.partner_id != partner.pk or not resource.active):
+        yield "只能选用该合伙人正在提供的资源。"
+    if data.get("kind") not in ResourceKind.values:
+        yield "请选择贡献类型。"
+    if not str(data.get("description") or "").strip():
+        yield "请写明贡献的内容,如“提供会议室两次”。"
+    quantity = data.get("quantity")
+    if quantity is not None and not (
+        isinstance(quantity, Decimal) and quantity.is_finite() and 0 <= quantity < MAX_QUANTITY
+    ):
+        yield "数量应为不小于 0 的数字。"
+    if project.contributions.count() >= MAX_CONTRIBUTIONS:
+        yield f"一个项目最多登记 {MAX_CONTRIBUTIONS} 项贡献。"
+
+
+def add_contribution(step: Step) -> None:
+    data = step.data
+    kind = data["kind"]
+    contribution = Contribution.objects.create(
+        project=step.obj,
+        partner=data["partner"],
+        resource=data.get("resource"),
+        kind=kind,
+        description=str(data["description"]).strip()[:200],
+        quantity=data.get("quantity"),
+        unit=MONEY_UNIT if kind == ResourceKind.MONEY else str(data.get("unit") or "")[:10],
+        created_by=step.by,
+    )
+    step.result = contribution
+    step.note = f"{contribution.partner.name}:{contribution.get_kind_display()} · " + (
+        f"{contribution.description} {contribution.amount_label}".strip()
+    )
+    step.detail.update(
+        {
+            "contribution": contribution.pk,
+            "partner": contribution.partner_id,
+            "resource": contribution.resource_id,
+        }
+    )
+
+
+def remove_contribution(step: Step) -> None:
+    contribution = step.data["contribution"]
+    step.note = f"{contribution.partner.name}:{contribution.get_kind_display()} · " + (
+        contribution.description
+    )
+    step.detail.update({"contribution": contribution.pk, "partner": contribution.partner_id})
+    contribution.delete()
 
 
 def add_milestone(step: Step) -> None:
@@ -581,6 +653,24 @@ PROJECT_WORKFLOW = Workflow(
             event=Kind.PARTNER_UNLINKED,
             check=partner_is_linked,
             apply=unlink_partner,
+        ),
+        Action(
+            "add_contribution",
+            "登记合伙人贡献",
+            "projects.change_project",
+            EDITABLE,
+            event=Kind.CONTRIBUTION_ADDED,
+            check=contribution_is_sane,
+            apply=add_contribution,
+        ),
+        Action(
+            "remove_contribution",
+            "删除合伙人贡献",
+            "projects.change_project",
+            EDITABLE,
+            event=Kind.CONTRIBUTION_REMOVED,
+            check=_belongs(Contribution, "contribution", "该贡献不属于这个项目。"),
+            apply=remove_contribution,
         ),
         Action(
             "add_milestone",

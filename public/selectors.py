@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
+    Prefetch,
+    Q,
     Sum,
 )
 from django.shortcuts import get_object_or_404
@@ -207,3 +209,64 @@ def by_day(sessions) -> list[tuple[datetime.date, list[Activity]]]:
     for session in sessions:
         days.setdefault(session.date, []).append(session)
     return list(days.items())
+
+
+# --- /p/ for a resident whose community is remembered (public:place) ------------------------
+MINE_SHOWN = 6  # their community's announcements on /p/ before "all of them"
+SOON_DAYS = 21  # upcoming sessions: the next three weeks
+SOON_SHOWN = 10
+PUBLICATIONS_SHOWN = 4
+
+
+def communities_by_street() -> list[tuple[Street, list[Community]]]:
+    """Every street with its communities, for the place chooser (two queries, the district's
+    size: a district has a few streets and at most a few hundred communities)."""
+    streets = Street.objects.order_by("name", "id").prefetch_related(
+        Prefetch("communities", queryset=Community.objects.order_by("name", "id"))
+    )
+    return [(street, list(street.communities.all())) for street in streets]
+
+
+def community_announcements(community) -> tuple[list[Project], bool]:
+    """The community's latest announcements, and whether it has more than are shown."""
+    rows = list(announcement_list(community=community)[: MINE_SHOWN + 1])
+    return rows[:MINE_SHOWN], len(rows) > MINE_SHOWN
+
+
+def street_announcements_elsewhere(community):
+    """The published projects of the community's street, its own left out (shown above)."""
+    return announcement_list(street=community.street).exclude(community=community)
+
+
+def sessions_soon(community, *, today) -> list[Activity]:
+    """The community's scheduled sessions in the next weeks, of published projects."""
+    sessions = (
+        Activity.objects.filter(
+            project__in=Project.objects.published().filter(community=community),
+            status=Activity.Status.SCHEDULED,
+            date__gte=today,
+            date__lt=today + datetime.timedelta(days=SOON_DAYS),
+        )
+        .select_related("project")
+        .order_by("date", "starts_at", "id")[:SOON_SHOWN]
+    )
+    return list(sessions)
+
+
+def street_publications(street, *, today) -> list:
+    """The street's current publications: this month's preview (and next month's, once out)
+    and last month's summary (published early this month). Each with its one-line headline."""
+    from publications.compile import headline
+    from publications.models import Kind, Publication
+
+    this_month = today.replace(day=1)
+    current = Q(kind=Kind.PREVIEW, month__gte=this_month) | Q(
+        kind=Kind.SUMMARY, month__gte=previous_month(this_month)
+    )
+    rows = (
+        Publication.objects.public()
+        .filter(current, street=street)
+        .select_related("street")
+        .order_by("-month", "kind", "id")[:PUBLICATIONS_SHOWN]
+    )
+    return [(publication, headline(publication)) for publication in rows]

@@ -6,6 +6,7 @@ app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("place/", views.place, name="place"),
     path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),
     path("announcements/<int:pk>/poster/", views.poster, name="poster"),
     path("calendar/", views.calendar, name="calendar"),

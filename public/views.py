@@ -2,15 +2,18 @@
 WeChat's built-in browser without scripts)."""
 
 import segno
+from django import forms
 from django.conf import settings
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from core.models import Upload
 from core.paging import paginate
 from projects.models import ActivityPhoto, Project, Status
+from publications.public_views import PLACE_COOKIE, PLACE_MAX_AGE, remembered_community
 from surveys.selectors import open_surveys
 
 from . import selectors
@@ -30,14 +33,94 @@ def _place(request) -> dict:
 
 
 def home(request):
-    """The announcements, of the whole district or of the street or community picked."""
+    """The residents' front page. With a community remembered on this device (public:place),
+    their community's announcements, sessions soon and their street's publications come first,
+    then the rest of the street; otherwise (or with ?all=1, or a street or community picked) the
+    announcements of the whole district or of the place picked, as before."""
+    mine = remembered_community(request)
+    picked = "street" in request.GET or "community" in request.GET
+    if mine is not None and not picked and request.GET.get("all") != "1":
+        return _home_mine(request, mine)
     place = _place(request)
     announcements = selectors.announcement_list(
         street=place["street"], community=place["community"]
     )
     page = paginate(request, announcements, 12)
     surveys = open_surveys(street=place["street"], community=place["community"])
-    return render(request, "public/home.html", {"page": page, "surveys": surveys, **place})
+    context = {"page": page, "surveys": surveys, "remembered": mine, **place}
+    return render(request, "public/home.html", context)
+
+
+def _home_mine(request, mine):
+    today = timezone.localdate()
+    announcements, more = selectors.community_announcements(mine)
+    context = {
+        "mine": mine,
+        "remembered": mine,
+        "mine_announcements": announcements,
+        "mine_more": more,
+        "sessions": selectors.sessions_soon(mine, today=today),
+        "publications": selectors.street_publications(mine.street, today=today),
+        "page": paginate(request, selectors.street_announcements_elsewhere(mine), 12),
+        "surveys": open_surveys(street=mine.street, community=mine),
+    }
+    return render(request, "public/home.html", context)
+
+
+class PlaceForm(forms.Form):
+    """One select of every community, grouped by street (works without script)."""
+
+    community = forms.TypedChoiceField(
+        label="我的社区",
+        coerce=int,
+        error_messages={
+            "required": "请选择您住的社区。",
+            "invalid_choice": "没有这个社区,请从列表里选择。",
+        },
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [
+            ("", "请选择社区"),
+            *(
+                (street.name, [(c.pk, c.name) for c in communities])
+                for street, communities in groups
+                if communities
+            ),
+        ]
+
+
+@require_http_methods(["GET", "POST"])
+def place(request):
+    """Pick the street and community one lives in, remembered on this device (a cookie holding
+    only the community's id, no login); change it, or forget it with 清除."""
+    groups = selectors.communities_by_street()
+    if request.method == "POST" and "clear" in request.POST:
+        response = redirect("public:home")
+        response.delete_cookie(PLACE_COOKIE, samesite="Lax")
+        return response
+    remembered = remembered_community(request)
+    initial = {"community": remembered.pk} if remembered else None
+    data = request.POST if request.method == "POST" else None
+    form = PlaceForm(data, groups=groups, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            response = redirect("public:home")
+            response.set_cookie(
+                PLACE_COOKIE,
+                str(form.cleaned_data["community"]),
+                max_age=PLACE_MAX_AGE,
+                samesite="Lax",
+                httponly=True,
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+            return response
+        status = 422
+    else:
+        status = 200
+    context = {"form": form, "groups": groups, "remembered": remembered}
+    return render(request, "public/place.html", context, status=status)
 
 
 def announcement_detail(request, pk):

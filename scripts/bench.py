@@ -63,6 +63,9 @@ class Page:
     user: str | None  # None: anonymous
     kind: str  # "list", "detail", "dashboard", "public"
     admin: str = ""  # the admin changelist over the same rows, for list pages
+    cookie: str = (
+        ""  # a cookie the visitor's device keeps ("bsbj_place=12": /p/'s chosen community)
+    )
     runs: dict = field(default_factory=dict)  # connections -> [(rps, healthz rps, p50, p95, p99)]
     admin_runs: list = field(default_factory=list)
     queries: int = 0
@@ -230,6 +233,12 @@ def pages(users: dict) -> list[Page]:
 
     street_survey = Survey.objects.get(level="street")
     guoao_survey = Survey.objects.get(community=guoao, title="邻居节活动意见征集")
+    from publications.models import Kind, Publication
+    from publications.public_views import PLACE_COOKIE
+
+    published = Publication.objects.filter(status="published")
+    summary = published.filter(kind=Kind.SUMMARY, street_id=guoao.street_id).latest("month")
+    digest = published.filter(kind=Kind.DIGEST).latest("month")
     n_projects, n_needs = Project.objects.count(), Need.objects.count()
     n_partners = Partner.objects.count()
     guoao_partners = Partner.objects.filter(community=guoao).count()
@@ -405,6 +414,54 @@ def pages(users: dict) -> list[Page]:
             "list",
         )
     )
+    # Step 2 in depth (issue 13): the coverage view at each level, the practical tasks' public
+    # notice, the public recruitment call with its application form, the queue, the lists.
+    from partners.models import RecruitmentCall
+
+    call = RecruitmentCall.objects.get(community=guoao, status="open")
+    result += [
+        Page(
+            "partners list, duty + status (district)",
+            "/partners/?duty=standby&status=active",
+            "district",
+            "list",
+        ),
+        Page("coverage (district)", "/partners/coverage/", "district", "list"),
+        Page("coverage (street)", "/partners/coverage/", "street", "list"),
+        Page("coverage (secretary)", "/partners/coverage/", "secretary", "list"),
+        Page("task notice /p/tasks/", "/p/tasks/", None, "public"),
+        Page("task notice, street", f"/p/tasks/?street={guoao.street_id}", None, "public"),
+        Page("tasks (district)", "/partners/tasks/", "district", "list"),
+        Page("tasks (partner)", "/partners/tasks/", "partner", "list"),
+        Page(
+            "public call + application form", f"/p/partners/calls/{call.pk}/apply/", None, "public"
+        ),
+        Page("public calls /p/partners/", "/p/partners/", None, "public"),
+        Page("applications queue (secretary)", "/partners/applications/", "secretary", "list"),
+        Page("excellent partners (public)", "/p/partners/excellent/", None, "public"),
+        Page("partner's own page", "/partners/me/", "partner", "detail"),
+        # The monthly rhythm (issue 14): the residents' archive and one summary, /p/ for a
+        # resident who chose 国奥社区, the street's and the district's lists, the digest.
+        Page("publications archive (public)", "/p/publications/", None, "public"),
+        Page(
+            "publications archive, street",
+            f"/p/publications/?street={guoao.street_id}",
+            None,
+            "public",
+        ),
+        Page("public summary page", summary.get_public_url(), None, "public"),
+        Page(
+            "public front page /p/, chosen community",
+            "/p/",
+            None,
+            "public",
+            cookie=f"{PLACE_COOKIE}={guoao.pk}",
+        ),
+        Page("publications (street)", "/publications/manage/", "street", "list"),
+        Page("publications (district)", "/publications/manage/", "district", "list"),
+        Page("红色专递 (district)", digest.get_absolute_url(), "district", "detail"),
+        Page("deliveries (district)", "/publications/deliveries/", "district", "list"),
+    ]
     return [p for p in result if p.kind == "baseline" or ONLY.search(p.name)]
 
 
@@ -415,6 +472,9 @@ def count_queries(page: Page, users: dict) -> None:
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
+    if page.cookie:
+        name, _, value = page.cookie.partition("=")
+        client.cookies[name] = value
     if page.user:
         client.force_login(users[page.user])
         client.get(page.path)  # the session's first write happens once, not per request
@@ -601,11 +661,69 @@ def survey_submission() -> str:
     )
 
 
+def _apply_form(call_id: int, data: dict) -> tuple:
+    """A person's phone opens the recruitment call's application form (the device cookie comes
+    with it): (their browser, the post's address, its data, the page's csrf token)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+    url = f"{BASE}/p/partners/calls/{call_id}/apply/"
+    page = opener.open(url).read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    once = re.search(r'name="once" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({**data, "once": once, "csrfmiddlewaretoken": csrf}, doseq=True)
+    return opener, url, body.encode(), csrf
+
+
+def application_submission() -> str:
+    """BENCH_ANSWERS people apply to a community's recruitment call on their phones, GRADERS at a
+    time (each opened the form first; the posts are timed), then each once more with the same
+    phone: the first round must all be saved, the second recognised (the same applications,
+    `times` 2) — none lost, none doubled."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from partners.models import Application, Duty, RecruitmentCall
+
+    call = RecruitmentCall.objects.filter(status="open").order_by("-pk").first()
+    duty = Duty.objects.get(code="service")
+
+    def data(n: int) -> dict:
+        return {
+            "kind": "person",
+            "name": f"报名人{n}",
+            "phone": f"1990{n:07d}",
+            "category": "volunteer",
+            "duties": [str(duty.pk)],
+            "availability": ["weekend"],
+            "skills": "志愿服务",
+            "consent": "on",
+        }
+
+    before = Application.objects.filter(call=call).count()
+    with ThreadPoolExecutor(GRADERS) as pool:
+        forms = list(pool.map(lambda n: _apply_form(call.pk, data(n)), range(ANSWERS)))
+        started = time.monotonic()
+        first = list(pool.map(lambda form: _grade_post(form[:3]), forms))
+        seconds = time.monotonic() - started
+        again = list(
+            pool.map(lambda n: _grade_post(_apply_form(call.pk, data(n))[:3]), range(ANSWERS))
+        )
+    written = Application.objects.filter(call=call).count() - before
+    twice = Application.objects.filter(call=call, times=2).count()
+    rate = ANSWERS / seconds
+    ok = first.count(302) == ANSWERS == written == twice and again.count(302) == ANSWERS
+    return (
+        f"application submission: {ANSWERS} people apply to “{call.title}” ({GRADERS} at a time, "
+        f"after opening the form) in {seconds:.1f} s = {rate:.0f} applications/s; saved "
+        f"{first.count(302)}, written {written}; the same phones again: {again.count(302)} "
+        f"accepted, recognised as repeats {twice} — none lost or doubled: {'ok' if ok else 'MISSES'}"
+    )
+
+
 def measure(binary: str, page_list: list[Page], cookies: dict) -> None:
     for page in page_list:
         if page.kind == "baseline":
             continue
-        cookie = cookies.get(page.user, "")
+        cookie = "; ".join(filter(None, (cookies.get(page.user, ""), page.cookie)))
         path = urllib.parse.quote(page.path, safe="/?=&")
         for connections in (4, 16):
             runs = []
@@ -713,6 +831,9 @@ def main() -> None:
         if ONLY.search("grade submission"):
             say("grade submission through the public online form")
             table += "\n\n" + grade_submission()
+        if ONLY.search("application submission"):
+            say("application submission through the public recruitment form")
+            table += "\n\n" + application_submission()
         if ONLY.search("survey submission"):
             say("survey submission through the public answer form")
             table += "\n\n" + survey_submission()

@@ -172,18 +172,21 @@ def tell_signed_up(*, activity_id: int, event: str) -> int:
     session = Activity.objects.select_related("project").get(pk=activity_id)
     what = session.title or session.project.title
     if event == "cancelled":
-        text = (
-            f"【百社百景】您报名的{session.date:%m月%d日}“{what}”已取消"
-            f"({session.cancel_reason})。给您带来不便,敬请谅解。"
-        )
+        template = "SIGNUP_CANCELLED"
+        params = {
+            "date": f"{session.date:%m月%d日}",
+            "what": what[:20],
+            "reason": session.cancel_reason[:20],
+        }
     else:
         when = f"{session.date:%m月%d日}" + (
             f" {session.starts_at:%H:%M}" if session.starts_at else ""
         )
-        text = f"【百社百景】您报名的“{what}”时间地点有调整:{when},{session.place}。"
+        template = "SIGNUP_CHANGED"
+        params = {"what": what[:20], "when": when, "place": session.place[:20]}
     told = 0
     for signup in session.signups.live().exclude(phone_hash=""):
-        send_sms(signup.phone.full, text)
+        send_sms(signup.phone.full, template, params)
         told += 1
     if told:
         audit(

@@ -132,7 +132,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
 
     community = factory.SubFactory(CommunityFactory)
     name = factory.Sequence(lambda n: f"合伙人{n}")
-    category = Partner.Category.PROPERTY
+    category_id = Partner.Category.PROPERTY.value
     phone = factory.Sequence(lambda n: f"138{n:08d}")
     created_by = factory.SubFactory(UserFactory)
 

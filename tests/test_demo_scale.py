@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from accounts.models import Compound, User
 from projects.models import Activity, Project
@@ -52,6 +53,14 @@ def _pages() -> dict[str, tuple[str | None, str]]:
 
     review = Round.objects.get(kind="review")
     competition = Round.objects.get(kind="competition")
+    from accounts.models import Community
+    from publications.models import Kind, Publication
+    from publications.public_views import PLACE_COOKIE
+
+    guoao = Community.objects.get(name="国奥社区")
+    published = Publication.objects.filter(status="published")
+    summary = published.filter(kind=Kind.SUMMARY, street_id=guoao.street_id).latest("month")
+    digest = published.filter(kind=Kind.DIGEST).latest("month")
     from surveys.models import Survey
 
     # Questionnaires (surveys/): the street's template over its communities' copies, 国奥社区's
@@ -103,6 +112,34 @@ def _pages() -> dict[str, tuple[str | None, str]]:
         # The secretary's triage view (the district's whole inbox passes 1,000 rows at scale 10,
         # where core.paging counts once more and caches the count, outside this test's transaction).
         "suggestions inbox": ("secretary", "/needs/suggestions/?status=new"),
+        # Step 2 (issue 13): 45,680 partners at scale 10 — the list filtered and paged, the
+        # coverage view at each level, the tasks and their public notice, the excellent list,
+        # the application queue and the partner's own page.
+        "partners list (district)": ("district", "/partners/"),
+        "partners list, filtered": (
+            "district",
+            "/partners/?category=party_member&duty=standby&status=active&kind=person&q=王",
+        ),
+        "partners list, deep page": ("district", "/partners/?page=40"),
+        "partners list (secretary)": ("secretary", "/partners/?duty=service"),
+        "coverage (district)": ("district", "/partners/coverage/"),
+        "coverage (street)": ("street", "/partners/coverage/"),
+        "coverage (secretary)": ("secretary", "/partners/coverage/"),
+        "tasks (district)": ("district", "/partners/tasks/"),
+        "task notice": (None, "/p/tasks/"),
+        "excellent partners (public)": (None, "/p/partners/excellent/"),
+        "excellent partners (district)": ("district", "/partners/excellent/"),
+        "applications (secretary)": ("secretary", "/partners/applications/"),
+        "partner's own page": ("partner", "/partners/me/"),
+        # The monthly rhythm (issue 14): the residents' archive and a summary, /p/ for a resident
+        # who chose 国奥社区 (its cookie), the street's and district's lists, the 红色专递.
+        "publications archive (public)": (None, "/p/publications/"),
+        "public summary page": (None, summary.get_public_url()),
+        "/p/, chosen community": (None, "/p/", {PLACE_COOKIE: str(guoao.pk)}),
+        "publications (street)": ("street", "/publications/manage/"),
+        "publications (district)": ("district", "/publications/manage/"),
+        "红色专递": ("district", digest.get_absolute_url()),
+        "deliveries (district)": ("district", "/publications/deliveries/"),
         "sign-up list": ("secretary2", f"/signups/sessions/{upcoming.pk}/"),
         "compound page": ("secretary", f"/scenes/compounds/{compound.pk}/"),
         "public compound page": (None, f"/p/compounds/{compound.pk}/"),
@@ -111,8 +148,11 @@ def _pages() -> dict[str, tuple[str | None, str]]:
 
 def _measure() -> dict[str, Cost]:
     costs = {}
-    for name, (who, path) in _pages().items():
+    for name, (who, path, *cookies) in _pages().items():
         client = Client()
+        for cookie in cookies:
+            for cookie_name, value in cookie.items():
+                client.cookies[cookie_name] = value
         if who:
             client.force_login(User.objects.get(username=who))
         client.get(path)  # warm: the session, the site's caches
@@ -122,6 +162,25 @@ def _measure() -> dict[str, Cost]:
         assert response.status_code == 200, (name, response.status_code)
         costs[name] = cost
     return costs
+
+
+def _compile_all() -> Cost:
+    """Every street's preview of this month and summary of last month, and the district's digest
+    (publications.compile): their queries must not grow with the projects behind them."""
+    from accounts.models import District, Street
+    from publications.compile import compile_content
+    from publications.services import add_months
+
+    this_month = timezone.localdate().replace(day=1)
+    district, streets = District.objects.get(), list(Street.objects.order_by("id"))
+    cost = Cost()
+    with connection.execute_wrapper(_counting(cost)):
+        for street in streets:
+            compile_content("preview", district=district, street=street, month=this_month)
+            last = add_months(this_month, -1)
+            compile_content("summary", district=district, street=street, month=last)
+        compile_content("digest", district=district, month=add_months(this_month, -1))
+    return cost
 
 
 def _at(scale: str) -> tuple[dict[str, Cost], int]:
@@ -134,6 +193,7 @@ def _at(scale: str) -> tuple[dict[str, Cost], int]:
         past = Nomination.objects.values("project")
         sessions = Activity.objects.exclude(project__in=past).count()
         costs = _measure()
+        costs["compile every publication"] = _compile_all()
         transaction.set_rollback(True)
     return costs, sessions
 
@@ -142,8 +202,14 @@ def test_key_pages_cost_the_same_at_ten_times_the_demo():
     small, sessions_small = _at("1")
     large, sessions_large = _at("10")
     assert sessions_large > 5 * sessions_small  # the volume really grew
+    wrong = []  # every page that misses, not only the first
+    # Lists of fewer than core.paging.EXACT (1,000) rows at scale 1 and more at scale 10: past it
+    # the paginator counts once more and keeps the count in the cache for a minute (not inside
+    # this test's transaction), so the page costs one query more there, and no more than one.
+    crossing = {"tasks (district)", "task notice", "excellent partners (public)"}
     for name in small:
-        assert large[name].queries == small[name].queries, (name, small[name], large[name])
+        if large[name].queries != small[name].queries + (name in crossing):
+            wrong.append(("queries", name, small[name], large[name]))
         # Rows: what the page shows (its lists are capped), never the volume behind it.
         bound = CALENDAR_CAP + 60 if name.startswith("calendar") else 150
         if name == "survey results, district template":
@@ -154,7 +220,15 @@ def test_key_pages_cost_the_same_at_ten_times_the_demo():
             # The district's per-community breakdown: its 100 communities (the filter's choices)
             # and a row of figures for each that has needs, at every scale.
             bound = 2 * 100 + 150
-        assert large[name].rows <= bound, (name, large[name])
+        if name.startswith("partners list") and "(secretary)" not in name:
+            # The district's community filter: its 100 communities, at every scale.
+            bound = 100 + 150
+        if name == "compile every publication":
+            # Compiling reads the month's sessions, projects and figures of the whole district:
+            # its queries are fixed (above), its rows follow the month's activity, not checked.
+            continue
+        if large[name].rows > bound:
+            wrong.append(("rows", name, small[name], large[name]))
     for name in (
         "public project page",
         "project page",
@@ -171,7 +245,13 @@ def test_key_pages_cost_the_same_at_ten_times_the_demo():
         "needs list, street",
         "needs list, secretary",
         "needs charts",
+        # The coverage view: the compounds and buildings (not scaled) and their adopters' counts.
+        "coverage (district)",
+        "coverage (street)",
+        "coverage (secretary)",
     ):
         # The same project and compound at both scales: about the same rows (the demo draws
         # their partners and volunteers afresh at each scale; a leak of the volume would be ×10).
-        assert large[name].rows <= small[name].rows + 10, (name, small[name], large[name])
+        if large[name].rows > small[name].rows + 10:
+            wrong.append(("same rows", name, small[name], large[name]))
+    assert wrong == []

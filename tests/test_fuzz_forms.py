@@ -108,6 +108,9 @@ SCORING_ROUND = {
 # The matrix's rubric has five criteria (25, 25, 25, 15, 10), posted by position.
 SCORE_SHEET = {"c1": "20", "c2": "21.5", "c3": "22", "c4": "12", "c5": "8", "comment": "扎实"}
 from outreach.tests.url_matrix import FUZZ as OUTREACH_FUZZ  # noqa: E402
+from partners.tests.url_matrix import FUZZ as PARTNERS_FUZZ  # noqa: E402
+from publications.tests.url_matrix import FUZZ as PUBLICATIONS_FUZZ  # noqa: E402
+from roundtable.tests.url_matrix import FUZZ as ROUNDTABLE_FUZZ  # noqa: E402
 from surveys.tests.url_matrix import FUZZ as SURVEYS_FUZZ  # noqa: E402
 
 FUZZ = {
@@ -155,6 +158,19 @@ FUZZ = {
     "accounts:delegation_revoke": ("street", {}),
     "core:notification_open": ("secretary", {}),
     "core:notification_read_all": ("secretary", {}),
+    "core:notification_preferences": (
+        "secretary",
+        {
+            "projects": "daily",
+            "objections": "each",
+            "partners": "none",
+            "library": "each",
+            "evaluation": "daily",
+            "publications": "daily",
+            "roundtable": "each",
+            "other": "each",
+        },
+    ),
     "needs:create": (
         "secretary",
         {
@@ -186,10 +202,6 @@ FUZZ = {
     "needs:merge": ("secretary", {"into": "@need_other"}),
     "needs:categories": ("district", {"op": "add", "category": "", "name": "安全隐患"}),
     "needs_public:receipt": ("anon", {"code": "ABCD-EFGH-JKMN"}),
-    "partners:create": (
-        "secretary",
-        {"once": "@once", "name": "国奥物业", "category": "property", "skills": "", "phone": ""},
-    ),
     "projects:adopt_need": ("secretary", {"project": "@project"}),
     "projects:create": (
         "secretary",
@@ -314,6 +326,12 @@ FUZZ = {
             "volunteers": "",
             "partner_0": "@partner",
             "hours_0": "2.5",
+            # What a partner gave besides its hours (projects/session_forms.py).
+            "c_partner_0": "@partner",
+            "c_kind_0": "money",
+            "c_quantity_0": "500",
+            "c_unit_0": "元",
+            "c_note_0": "活动赞助",
             "line_0": "",
             "amount_0": "",
             "note": "居民带来拿手菜",
@@ -432,6 +450,9 @@ FUZZ = {
     "scoring:sheet_reopen": ("district", {"reason": "创新性一项漏看了材料"}),
     # Visits, meetings, boxes and suggestions (outreach/tests/url_matrix.py).
     **OUTREACH_FUZZ,
+    **PARTNERS_FUZZ,
+    **PUBLICATIONS_FUZZ,
+    **ROUNDTABLE_FUZZ,
     # Questionnaires (surveys/tests/url_matrix.py).
     **SURVEYS_FUZZ,
 }
@@ -486,10 +507,44 @@ WATCHED = [
     "projects.ReviewComment",
     "projects.ReviewCondition",
     "projects.Supervision",
+    "projects.Contribution",
+    "projects.ActivityContribution",
+    "projects.Project_partners",
     "needs.Need",
     "needs.NeedEvent",
     "needs.Category",
     "partners.Partner",
+    "partners.CompoundAdoption",
+    "partners.BuildingAdoption",
+    "partners.Emergency",
+    "partners.Emergency_compounds",
+    "partners.Alert",
+    "partners.Partner_duties",
+    "partners.Category",
+    "partners.ImportJob",
+    "partners.RecruitmentCall",
+    "partners.RecruitmentCall_duties",
+    "partners.Application",
+    "partners.Application_duties",
+    "partners.PracticalTask",
+    "partners.Excellent",
+    "partners.Resource",
+    "publications.Publication",
+    "publications.PublicationSettings",
+    "publications.Delivery",
+    "publications.StreetChannel",
+    "publications.Subscription",
+    "roundtable.CommunitySettings",
+    "roundtable.SensitiveWord",
+    "roundtable.Meeting",
+    "roundtable.Participant",
+    "roundtable.Topic",
+    "roundtable.Support",
+    "roundtable.Post",
+    "roundtable.Attendance",
+    "roundtable.Resolution",
+    "roundtable.Reminder",
+    "core.NotificationPreference",
     "core.Upload",
     "core.Notification",
     "core.FormSubmission",

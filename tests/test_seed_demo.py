@@ -17,6 +17,7 @@ from accounts.models import (
     District,
     Household,
     RoleAssignment,
+    Street,
     User,
 )
 from accounts.roles import Role
@@ -267,6 +268,60 @@ class TestLoadedDemo:
         assert Project.objects.filter(project_class__isnull=True).count() == 0
         assert ActivityPhoto.objects.count() == 0  # the demo has no files
         assert AuditEvent.objects.count() == 0
+
+    def test_step_two_has_the_seed_figures_and_something_in_every_state(self, demo):
+        from accounts.models import Building
+        from partners import models as p
+
+        scale = float(SCALE)
+        assert p.PracticalTask.objects.claimed().count() == scaled(659, scale)
+        assert set(p.PracticalTask.objects.values_list("status", flat=True)) == set(
+            p.TaskStatus.values
+        )
+        # Claimants belong to the task's community.
+        assert (
+            not p.PracticalTask.objects.claimed()
+            .exclude(claimed_by__community_id=F("community_id"))
+            .exists()
+        )
+        published = p.Excellent.objects.filter(status="published")
+        assert published.count() == scaled(276, scale)
+        assert len(set(published.values_list("year", flat=True))) == 1
+        nominated = p.Excellent.objects.filter(status="nominated")
+        assert nominated.filter(partner__community__street__name="长江路街道").exists()
+        # Every partner took on duties; both modes are covered; units and members reported.
+        assert not p.Partner.objects.filter(duties__isnull=True).exists()
+        modes = set(p.Partner.objects.values_list("duties__mode", flat=True))
+        assert modes == {"peace", "war"}
+        units = p.Partner.objects.filter(category_id="partner_unit")
+        assert not units.filter(reported_at__isnull=True).exists()
+        members = p.Partner.objects.filter(category_id="party_member")
+        assert not members.filter(home_building__isnull=True).exists()
+        # 双包: most compounds and buildings covered, some not (国奥社区's first compound).
+        covered = set(p.CompoundAdoption.objects.current().values_list("compound", flat=True))
+        assert 0 < len(covered) < Compound.objects.count()
+        buildings = set(p.BuildingAdoption.objects.current().values_list("building", flat=True))
+        assert 0 < len(buildings) < Building.objects.count()
+        assert p.CompoundAdoption.objects.filter(partner__category_id="partner_unit").count() == (
+            p.CompoundAdoption.objects.count()
+        )
+        # A call in every community, applications waiting in 国奥社区, call-outs answered.
+        guoao = Community.objects.get(name="国奥社区")
+        assert p.RecruitmentCall.objects.filter(status="open").count() == Community.objects.count()
+        assert p.Application.objects.filter(community=guoao, status="pending").count() == 3
+        assert p.Alert.objects.filter(answer="available").exists()
+        assert p.Emergency.objects.filter(status="closed", community=guoao).exists()
+        # The `partner` login: a lawyer with legal-aid tasks and last year's honour.
+        mine = p.Partner.objects.get(user__username="partner")
+        assert mine.tasks.filter(kind="legal_aid", status="done").exists()
+        assert published.filter(partner=mine).exists()
+        # Step 2 of the projects: what each linked partner contributes, and what sessions got.
+        from projects.models import ActivityContribution, Contribution
+
+        # (this year's projects; the library's past projects keep their links without pledges)
+        linked = Project.partners.through.objects.filter(project__in=this_years_projects())
+        assert Contribution.objects.count() == linked.count() > 0
+        assert ActivityContribution.objects.filter(activity__status="held").exists()
 
     def test_the_streets_work_has_the_seed_figures(self, demo):
         """130+ 研判 in the ten classes, 25 / 16 / 23 adopted for old / resettlement / commercial
@@ -634,6 +689,30 @@ class TestLoadedDemo:
         )
         online = Response.objects.filter(channel="online").exclude(comment="")
         assert online.exists() and not online.filter(receipt__isnull=True).exists()
+
+    def test_every_street_and_the_district_published_the_last_three_months(self, demo):
+        from django.utils import timezone
+
+        from publications.models import Kind, Publication, PublicationStatus
+        from publications.services import add_months
+
+        streets = Street.objects.count()
+        this_month = timezone.localdate().replace(day=1)
+        published = Publication.objects.filter(status=PublicationStatus.PUBLISHED)
+        for kind in (Kind.PREVIEW, Kind.SUMMARY):
+            months = set(published.filter(kind=kind).values_list("month", flat=True))
+            # The last three months of each kind, the newest possibly still a draft in its
+            # first days; every street has each of them.
+            assert len(months) >= 2, kind
+            for month in months:
+                assert published.filter(kind=kind, month=month).count() == streets
+        assert published.filter(kind=Kind.DIGEST).count() >= 2
+        assert not published.filter(signed_off_by=None).exists()
+        # The newest summary covers a month that is over; a preview covers this month or later.
+        newest = Publication.objects.filter(kind=Kind.SUMMARY).latest("month").month
+        assert newest == add_months(this_month, -1)
+        summary = published.filter(kind=Kind.SUMMARY).latest("month")
+        assert summary.content["sections"] and summary.foreword
 
     def test_running_twice_loads_once(self, demo):
         counts = (User.objects.count(), Project.objects.count(), Partner.objects.count())

@@ -286,6 +286,21 @@ class World:
         from surveys.tests.factories import matrix_objects as survey_objects
 
         self.objects.update(survey_objects(org, people))
+        # Step 2: calls, applications, units and adoptions, call-outs, tasks, excellent partners,
+        # resources and imports of 国奥社区 (partners/tests/url_matrix.py).
+        from partners.tests.factories import matrix_objects as partner_objects
+
+        self.objects.update(partner_objects(org, people, self.objects["partner"]))
+        # The monthly rhythm: previews, summaries, digests, deliveries, subscriptions
+        # (publications/tests/url_matrix.py).
+        from publications.tests.factories import matrix_objects as publication_objects
+
+        self.objects.update(publication_objects(org, people))
+        # 幸福家园圆桌会: meetings, participants, topics, posts, resolutions of 国奥社区
+        # (roundtable/tests/url_matrix.py).
+        from roundtable.tests.factories import matrix_objects as roundtable_objects
+
+        self.objects.update(roundtable_objects(org, people))
         people.resident.phone = "13900001111"
         people.resident.save(update_fields=["phone", "phone_hash"])
         for linked in (p for (_, _, linked, _), p in self.projects.items() if linked):

@@ -189,3 +189,16 @@ def test_residents_are_not_forced_to_rotate_passwords(client, people):
     people.resident.save(update_fields=["password_changed_at"])
     client.force_login(people.resident)
     assert client.get("/").status_code == 200
+
+
+def test_an_expired_session_on_a_residents_page_goes_on_anonymous_never_to_the_staff_login(
+    client, people
+):
+    client.force_login(people.resident)
+    _age_session(client, **{SEEN_AT: timedelta(minutes=31)})
+    response = client.get("/p/roundtable/me/")
+    # The round table's own sign-in, reachable from the internet, not /accounts/login/.
+    assert response.status_code == 302
+    assert response["Location"].startswith("/p/roundtable/login/")
+    assert AuditEvent.objects.filter(action="auth.session_expired", detail__reason="idle").exists()
+    assert client.get("/p/").status_code == 200

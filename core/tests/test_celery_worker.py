@@ -35,7 +35,11 @@ def redis_worker():
         with start_worker(worker_app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
             yield worker_app
     finally:
+        # start_worker made worker_app the default app too (the app of threads that never set
+        # one, such as live_server's request threads): put the project's app back in both places,
+        # or later tests' tasks go to this worker's queue on Redis and never run.
         app.set_current()
+        app.set_default()
 
 
 def test_reviewer_notification_is_mailed_by_a_worker(org, people, redis_worker):

@@ -34,21 +34,21 @@ def _code() -> str:
 
 
 def test_send_sms_uses_the_locmem_backend_in_tests():
-    sms.send_sms("+86 139-0000-4444", "你好")
-    assert sms.outbox == [sms.Message(PHONE, "你好")]
+    sms.send_sms("+86 139-0000-4444", "SMS_CODE", {"code": "654321", "minutes": 10})
+    assert sms.outbox == [sms.Message(PHONE, "SMS_CODE", {"code": "654321", "minutes": "10"})]
 
 
 def test_console_backend_logs_only_the_masked_number(settings, caplog):
     settings.SMS_BACKEND = "console"
     with caplog.at_level("INFO", logger="core.sms"):
-        sms.send_sms(PHONE, "你好")
+        sms.send_sms(PHONE, "SMS_CODE", {"code": "654321", "minutes": 10})
     assert "139****4444" in caplog.text and PHONE not in caplog.text
 
 
 def test_a_dotted_path_names_a_gateway(settings):
     settings.SMS_BACKEND = "core.sms.LocmemBackend"
-    sms.send_sms(PHONE, "网关")
-    assert sms.outbox[-1].text == "网关"
+    sms.send_sms(PHONE, "SMS_CODE", {"code": "111222", "minutes": 10})
+    assert sms.outbox[-1].params["code"] == "111222"
 
 
 def test_a_code_is_six_digits_stored_only_as_hashes():
@@ -114,3 +114,23 @@ def test_a_bad_number_is_refused_before_anything_is_stored():
     with pytest.raises(ValidationError):
         _send(phone="12345")
     assert not PhoneCode.objects.exists()
+
+
+def test_the_backend_gets_a_template_code_and_its_parameters_never_free_text():
+    sms.outbox.clear()
+    sms.send_sms("139 0000 1111", "SMS_CODE", {"code": "123456", "minutes": 10})
+    message = sms.outbox[-1]
+    assert (message.phone, message.template) == ("13900001111", "SMS_CODE")
+    assert message.params == {"code": "123456", "minutes": "10"}
+    assert message.text == "【百社百景】您的验证码是 123456,10 分钟内有效。"
+
+
+def test_an_unknown_template_or_a_wrong_parameter_is_refused_before_the_gateway():
+    sms.outbox.clear()
+    with pytest.raises(KeyError):
+        sms.send_sms("13900001111", "NO_SUCH_TEMPLATE", {})
+    with pytest.raises(ValueError):
+        sms.send_sms("13900001111", "SMS_CODE", {"code": "123456"})
+    assert sms.outbox == []
+    with pytest.raises(ValueError):
+        sms.register_template("SMS_CODE", "另一段文字 ${code}")

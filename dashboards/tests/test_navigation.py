@@ -35,9 +35,15 @@ def top_level(client, path="/inbox/") -> list:
     ]
 
 
-PROJECTS = ("项目", ["领办项目", "督办", "公示异议", "活动报名"])
-STREET_PROJECTS = ("项目", ["领办项目", "待审核", "督办", "公示异议", "项目进度"])
-RESOURCES = ("社区资源", ["需求清单", "问卷调查", "意见建议", "走访与意见箱", "合伙人", "小区场景"])
+PROJECTS = ("项目", ["领办项目", "督办", "公示异议", "活动报名", "月度晾晒"])
+STREET_PROJECTS = ("项目", ["领办项目", "待审核", "督办", "公示异议", "项目进度", "月度晾晒"])
+# Steps 1 and 2 (step 2's entries the same for community, street and district staff: which rows
+# each sees, visible_to decides).
+RESOURCES = (
+    "社区资源",
+    ["需求清单", "问卷调查", "意见建议", "走访与意见箱", "圆桌会", "圆桌会决议", "合伙人", "招募令",
+     "合伙人申请", "双报到", "包联覆盖", "战时响应", "实事认领", "优秀合伙人", "小区场景"],
+)  # fmt: skip
 LIBRARY = ("百社百景库", ["百社百景库", "入库推荐"])
 STREETWORK = ("街道工作", ["研判", "实地调研", "领导小组"])
 
@@ -64,14 +70,16 @@ STREETWORK = ("街道工作", ["研判", "实地调研", "领导小组"])
         ),
         (
             "district",
-            [("项目", ["领办项目", "待审核", "督办", "公示异议", "活动报名", "全区概览"]), RESOURCES, LIBRARY,
+            [("项目", ["领办项目", "待审核", "督办", "公示异议", "活动报名", "全区概览", "月度晾晒", "投递情况"]),
+             RESOURCES, LIBRARY,
              ("评价与述职", ["居民评价", "评审打分", "半年述职", "年度考核"]), STREETWORK, ("管理", ["人员", "管理后台"])],
         ),
         # One group only: its entries side by side, no dropdown to open first.
         ("auditor", ["审计日志", "账号变更"]),
         ("secadmin", ["账号变更", "账号锁定", "动态口令", "管理后台"]),
         ("sysadmin", ["人员", "账号变更", "管理后台"]),
-        ("partner", []),
+        # A partner without an active profile yet: their own page (which says so).
+        ("partner", ["我的合伙人页面"]),
         ("resident", []),
         ("nobody", []),
     ],
@@ -129,3 +137,9 @@ def test_every_entry_opens_a_page_of_its_own():
     names = [name for _, entries in MENU for _, name, _ in entries]
     labels = [label for _, entries in MENU for _, _, label in entries]
     assert len(set(names)) == len(names) and len(set(labels)) == len(labels)
+
+
+def test_a_partner_with_a_profile_sees_the_tasks_to_claim_beside_their_page(client, org, people):
+    f.PartnerFactory(community=org.guoao, created_by=people.secretary, user=people.partner)
+    client.force_login(people.partner)
+    assert top_level(client) == ["实事认领", "我的合伙人页面"]

@@ -537,7 +537,11 @@ def test_the_volunteer_picker_tells_partners_of_one_name_apart(org, people):
 
     project = running(org, people)
     session = schedule(project, people)
-    shop = {"community": org.guoao, "name": "国奥超市", "category": Partner.Category.MERCHANT}
+    shop = {
+        "community": org.guoao,
+        "name": "国奥超市",
+        "category_id": Partner.Category.MERCHANT.value,
+    }
     fruit = f.PartnerFactory(**shop, skills="提供水果")
     drinks = f.PartnerFactory(**shop, skills="提供饮料")
     twin = f.PartnerFactory(**shop, skills="提供饮料")

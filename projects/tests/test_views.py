@@ -398,12 +398,13 @@ def test_project_detail_queries_are_constant(
     # timeline, compounds, milestones with their sessions counted, budget, grants, rounds,
     # conditions, 督办, meeting attendees), step 6's programme (3: the next sessions, the last
     # ones, the totals), the money spent per source (1), step 7's residents' grades (1, through
-    # evaluation's hook), the unread count.
+    # evaluation's hook), the unread count; step 2 (3: the contributions, the linked partners'
+    # resources, their hours and session contributions summed: projects/contributions.py).
     build(1)
-    with django_assert_max_num_queries(20) as small:
+    with django_assert_max_num_queries(23) as small:
         client.get(f"/projects/{project.pk}/")
     build(3)
-    with django_assert_max_num_queries(20) as large:
+    with django_assert_max_num_queries(23) as large:
         client.get(f"/projects/{project.pk}/")
     assert len(small.captured_queries) == len(large.captured_queries)
 
@@ -615,7 +616,7 @@ def test_a_draft_page_loads_the_same_rows_and_size_with_3_or_300_partners(client
 
     def add(names):
         Partner.objects.bulk_create(
-            [Partner(community=org.guoao, name=name, category="volunteer",
+            [Partner(community=org.guoao, name=name, category_id="volunteer",
                      created_by=people.secretary) for name in names]
         )  # fmt: skip
 

@@ -167,6 +167,53 @@ MATRIX = {
         "data": {"partner": "@partner_yuehai"},
         "POST": scoped(community_staff=422),
     },
+    # Step 2: what a linked partner contributes (objects in partners/tests/world_resource.py:
+    # a draft linking the `partner` persona with its venue; FUZZ in matrix_resource.py).
+    "projects:contribution_add": {
+        "kwargs": "step2_project",
+        "data": {"partner": "@partner", "resource": "@resource", "kind": "", "description": ""},
+        "GET": everyone(405),
+        "POST": scoped(**DONE),
+    },
+    "projects:contribution_add@empty": {
+        "kwargs": "step2_project",
+        "POST": scoped(community_staff=422),
+    },
+    # 悦海社区's partner is not linked to 国奥社区's project: nothing is recorded for it.
+    "projects:contribution_add@foreign": {
+        "kwargs": "step2_project",
+        "data": {
+            "partner": "@partner_yuehai",
+            "kind": "money",
+            "description": "赞助",
+            "quantity": "500",
+        },
+        "POST": scoped(community_staff=422),
+    },
+    # A retired resource is not offered any more.
+    "projects:contribution_add@retired": {
+        "kwargs": "step2_project",
+        "data": {"partner": "@partner", "resource": "@resource_retired"},
+        "POST": scoped(community_staff=422),
+    },
+    "projects:contribution_add@submitted": {
+        "kwargs": "project",
+        "project": "submitted",
+        "data": {"partner": "@partner", "kind": "venue", "description": "场地"},
+        "POST": scoped(community_staff=409),
+    },
+    "projects:contribution_remove": {
+        "kwargs": "step2_project",
+        "data": {"contribution": "@contribution"},
+        "GET": everyone(405),
+        "POST": scoped(**DONE),
+    },
+    # Another project's contribution is not this project's to remove.
+    "projects:contribution_remove@elsewhere": {
+        "kwargs": "step2_project",
+        "data": {"contribution": "@contribution_elsewhere"},
+        "POST": scoped(community_staff=422),
+    },
     "projects:submit": {"kwargs": "project", "GET": everyone(405), "POST": scoped(**DONE)},
     # Plan and proposal missing: the workflow says what is missing.
     "projects:submit@incomplete": {

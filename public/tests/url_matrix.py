@@ -4,6 +4,14 @@ from tests.url_matrix import ONCE, everyone
 
 MATRIX = {
     "public:home": {"GET": everyone(200)},
+    "public:home@all": {"query": {"all": "1"}, "GET": everyone(200)},
+    # The community a resident lives in, remembered on the device (a cookie; no login): the
+    # chooser, a valid pick, nothing picked (422), and forgetting it. Its FUZZ entry is in
+    # publications/tests/matrix_public.py.
+    "public:place": {"GET": everyone(200), "POST": everyone(422)},
+    "public:place@valid": {"data": {"community": "@community"}, "POST": everyone(302)},
+    "public:place@clear": {"data": {"clear": "1"}, "POST": everyone(302)},
+    "public:place@stale": {"data": {"community": "999999"}, "POST": everyone(422)},
     # Residents' pages: open to all, logged in or not; only announced projects are public.
     "public:announcement": {"kwargs": "project", "project": "announced", "GET": everyone(200)},
     "public:announcement@draft": {"kwargs": "project", "project": "draft", "GET": everyone(404)},

@@ -66,6 +66,10 @@ class Command(BaseCommand):
             f" {c['survey_handed_out']:,} 份 · 收回 {c['survey_returned']:,} 份 · 楼道意见箱"
             f" {c['suggestion_boxes']} 个 · 居民意见 {c['suggestions']:,} 条 · 入户走访"
             f" {c['home_visits']:,} 户次 · 居民会议 {c['resident_meetings']} 场",
+            f"  链接资源:招募令 {c['recruitment_calls']} 份 · 申请 {c['applications']} 份 · 单位包小区"
+            f" {c['compound_adoptions']} 个 · 党员包楼栋 {c['building_adoptions']:,} 栋 · 认领实事"
+            f" {c['tasks_claimed']:,} 件 · 上年度优秀合伙人 {c['excellent_published']:,} 名 · 战时响应"
+            f" {c['emergencies']} 次",
             f"  领办项目 {c['projects']} 个({kinds})",
             f"    {statuses}",
             f"  活动场次 {c['sessions']:,} 场(已举办 {c['sessions_held']:,})"
