@@ -82,6 +82,12 @@ LOGINS = [
     ("partner", Role.PARTNER, "guoao", "孙志强"),
     ("resident", Role.RESIDENT, "guoao", "国奥花园居民 杨玉兰"),
 ]
+# The property company's and the owners' committee's partner accounts of 国奥社区 (demo/roundtable.py
+# gives two of its partners these logins: they take part in the round table as organisations).
+ORGANISATION_LOGINS = [
+    ("wuye", Role.PARTNER, "guoao", "国奥花园物业服务中心"),
+    ("yeweihui", Role.PARTNER, "guoao", "国奥花园业主委员会"),
+]
 EMAIL_DOMAIN = "demo.baiseshejing.local"
 
 NEED_SOURCE_WEIGHTS = {

@@ -30,6 +30,7 @@ from . import (
     projects,
     publications,
     records,
+    roundtable,
     scenes,
     step2,
     streetwork,
@@ -67,7 +68,7 @@ def is_loaded() -> bool:
 
 def clashing_usernames() -> list[str]:
     """Demo login names already taken by accounts that are not part of a loaded demo."""
-    names = [login[0] for login in catalog.LOGINS]
+    names = [login[0] for login in catalog.LOGINS + catalog.ORGANISATION_LOGINS]
     return sorted(User.objects.filter(username__in=names).values_list("username", flat=True))
 
 
@@ -123,6 +124,9 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     # Questionnaires: 2,900 copies handed out at scale 1, about four in five returned; comments
     # filed under the needs above (their counts go up by the mentions they add).
     survey_counts = questionnaires.build(tree, now, needs, scale)
+    # A year of round tables on the 17th: topics, threads, resolutions, the 45 solved (its own
+    # random stream, as step 2's; the 红色专递 below shows its overdue resolutions).
+    roundtable_counts = roundtable.build(tree, random.Random(f"{SEED}-roundtable"), now, scale)
     # Last of all: the monthly publications compile what everything above holds.
     publication_counts = publications.build(tree, now)
 
@@ -154,12 +158,13 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
         **outreach_counts,
         **survey_counts,
         **step2_counts,
+        **roundtable_counts,
         **publication_counts,
     }
     summary.compound_kinds = Counter(c.kind for c in tree.compounds)
     summary.project_kinds = Counter(p.compound.kind for p in built)
     summary.statuses = Counter(p.status for p in built)
-    for username, role, _place, _name in catalog.LOGINS:
+    for username, role, _place, _name in catalog.LOGINS + catalog.ORGANISATION_LOGINS:
         user = tree.logins[username]
         assignment = user.role_assignments.select_related("community", "street", "district").get()
         where = assignment.community or assignment.street or assignment.district or "全系统"

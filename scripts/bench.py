@@ -66,6 +66,8 @@ class Page:
     cookie: str = (
         ""  # a cookie the visitor's device keeps ("bsbj_place=12": /p/'s chosen community)
     )
+    # What the page answers: 204 for a thread's poll with nothing new.
+    expect: int = 200
     runs: dict = field(default_factory=dict)  # connections -> [(rps, healthz rps, p50, p95, p99)]
     admin_runs: list = field(default_factory=list)
     queries: int = 0
@@ -462,7 +464,49 @@ def pages(users: dict) -> list[Page]:
         Page("红色专递 (district)", digest.get_absolute_url(), "district", "detail"),
         Page("deliveries (district)", "/publications/deliveries/", "district", "list"),
     ]
+    result += round_table_pages(guoao)
     return [p for p in result if p.kind == "baseline" or ONLY.search(p.name)]
+
+
+def round_table_pages(guoao) -> list[Page]:
+    """The round table (issue 15), and the evening of the 17th: every community meets at once
+    and every phone on an open thread polls it every 5 s. The bench moves 国奥社区's next
+    meeting to today and gives one of its topics a thread of 40 posts (its own database), then
+    polls it as a phone does: nothing new (204, most polls), and three posts new."""
+    from django.utils import timezone
+
+    from roundtable.models import Meeting, MeetingStatus, Participant, Post, Topic
+
+    meetings = Meeting.objects.filter(community=guoao).exclude(topics=None)
+    held = meetings.filter(status=MeetingStatus.CLOSED).order_by("-date").first()
+    live = meetings.filter(status=MeetingStatus.SCHEDULED).order_by("date").first()
+    Meeting.objects.filter(pk=live.pk).update(date=timezone.localdate())
+    topic = live.topics.filter(moderation="published").order_by("id").first()
+    voices = list(
+        Participant.objects.filter(community=guoao, status="verified", kind="resident")[:10]
+    )
+    Post.objects.bulk_create(
+        Post(
+            topic=topic,
+            participant=voice,
+            author_id=voice.user_id,
+            body=f"第{n + 1}条发言:同意,建议先在楼栋群里征求一下大家的意见。",
+        )
+        for n, voice in enumerate(voices * 4)
+    )
+    Topic.objects.filter(pk=topic.pk).update(posts_count=len(voices) * 4)
+    newest = list(Post.objects.filter(topic=topic).order_by("-id").values_list("id", flat=True)[:4])
+    poll = f"/p/roundtable/topics/{topic.pk}/posts/?every=5&after="
+    return [
+        Page("round tables (secretary)", "/roundtable/", "secretary", "list"),
+        Page("round tables (district)", "/roundtable/", "district", "list"),
+        Page("round-table meeting (secretary)", f"/roundtable/{held.pk}/", "secretary", "detail"),
+        Page("round-table resolutions (district)", "/roundtable/resolutions/", "district", "list"),
+        Page("round-table meeting (public, on the day)", live.get_public_url(), None, "public"),
+        Page("round-table thread (public, on the day)", topic.get_public_url(), None, "public"),
+        Page("thread poll, nothing new", f"{poll}{newest[0]}", None, "public", expect=204),
+        Page("thread poll, 3 new posts", f"{poll}{newest[3]}", None, "public"),
+    ]
 
 
 def count_queries(page: Page, users: dict) -> None:
@@ -480,7 +524,7 @@ def count_queries(page: Page, users: dict) -> None:
         client.get(page.path)  # the session's first write happens once, not per request
     with CaptureQueriesContext(connection) as captured:
         response = client.get(urllib.parse.quote(page.path, safe="/?=&"))
-    if response.status_code != 200:
+    if response.status_code != page.expect:
         sys.exit(f"{page.name}: {page.path} answers {response.status_code}")
     page.queries, page.size = len(captured.captured_queries), len(response.content)
 

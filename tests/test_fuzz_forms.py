@@ -13,6 +13,7 @@ import datetime
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -600,7 +601,13 @@ WATCHED = [
 
 
 def _counts():
-    return {name: apps.get_model(name).objects.count() for name in WATCHED}
+    """Every watched table's row count, in one query (one round trip per check, not one per
+    table: each of the 40 examples of every POST URL counts twice)."""
+    quote = connection.ops.quote_name
+    tables = [quote(apps.get_model(name)._meta.db_table) for name in WATCHED]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {t})" for t in tables))
+        return dict(zip(WATCHED, cursor.fetchone(), strict=True))
 
 
 def _payload(world, entry, valid, hostile, extra):

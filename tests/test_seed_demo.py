@@ -714,6 +714,114 @@ class TestLoadedDemo:
         summary = published.filter(kind=Kind.SUMMARY).latest("month")
         assert summary.content["sections"] and summary.foreword
 
+    def test_a_year_of_round_tables_with_their_figures(self, demo):
+        import datetime
+
+        from django.db.models import Count, Q
+        from django.utils import timezone
+
+        from roundtable import models as rt
+        from roundtable.followup import ORIGIN_PREFIX, solved_counts
+        from roundtable.meetings import add_months
+
+        today = timezone.localdate()
+        this_month = today.replace(day=1)
+        communities = Community.objects.count()
+        meetings = rt.Meeting.objects.all()
+        # Every community: the twelve months gone, closed with minutes, and two ahead.
+        assert meetings.count() == 14 * communities
+        closed = meetings.filter(status=rt.MeetingStatus.CLOSED)
+        assert closed.count() == 12 * communities
+        assert not closed.filter(Q(minutes="") | Q(closed_by=None)).exists()
+        assert not closed.filter(date__gte=today).exists()
+        assert set(
+            meetings.exclude(status=rt.MeetingStatus.CLOSED).values_list("month", flat=True)
+        ) == {
+            this_month,
+            add_months(this_month, 1),
+        }
+        assert not meetings.exclude(date__day=17).exclude(moved_reason="holiday").exists()
+        # The seed's 45 problems solved, at this scale; each solved topic's resolutions all done.
+        topics = rt.Topic.objects.all()
+        solved = topics.filter(status=rt.TopicStatus.SOLVED)
+        assert solved.count() == scaled(45, float(SCALE)) == solved_counts().total
+        assert not solved.filter(solved_at=None).exists()
+        assert not rt.Resolution.objects.filter(
+            topic__status=rt.TopicStatus.SOLVED, status=rt.ResolutionStatus.OPEN
+        ).exists()
+        # Every topic resolved has a resolution; a few are overdue, 国奥社区's among them.
+        resolved = topics.filter(status=rt.TopicStatus.RESOLVED)
+        assert not resolved.annotate(n=Count("resolutions")).filter(n=0).exists()
+        overdue = rt.Resolution.objects.overdue(today)
+        assert overdue.count() == scaled(8, float(SCALE))
+        assert overdue.filter(topic__community__name="国奥社区").exists()
+        # The counters kept on the rows are the rows.
+        for topic in topics.filter(community__name="国奥社区"):
+            assert topic.supports == rt.Support.objects.filter(topic=topic).count()
+            assert topic.posts_count == topic.posts.filter(status="published").count()
+        # Discussed on the day of the meeting, in closed meetings only; upcoming ones are open.
+        assert not rt.Post.objects.exclude(topic__meeting__status=rt.MeetingStatus.CLOSED).exists()
+        upcoming = topics.exclude(meeting__status=rt.MeetingStatus.CLOSED)
+        assert upcoming.exists() and not upcoming.exclude(status=rt.TopicStatus.OPEN).exists()
+        # Held for a moderator: 国奥社区's by a sensitive word, 悦海社区's by 先审后发.
+        held = topics.filter(moderation=rt.PostStatus.HELD)
+        assert held.filter(community__name="国奥社区", held_reason__startswith="含敏感词").exists()
+        assert held.filter(community__name="悦海社区", held_reason="本社区圆桌会先审后发").exists()
+        assert (
+            rt.Post.objects.filter(status=rt.PostStatus.HIDDEN).exclude(hidden_reason="").exists()
+        )
+        # Set-aside topics keep their reason where the service keeps it (the audit log).
+        aside = topics.filter(status=rt.TopicStatus.SET_ASIDE)
+        assert aside.exists()
+        reasons = AuditEvent.objects.filter(action="topic.set_aside")
+        assert reasons.count() == aside.count()
+        # Topics turned into needs, linked both ways.
+        linked = topics.exclude(need=None)
+        assert linked.count() == scaled(6, float(SCALE))
+        for topic in linked:
+            assert topic.need.sources.filter(origin=f"{ORIGIN_PREFIX}{topic.pk}").exists()
+        # Everybody who posted at a meeting attended it.
+        for meeting in closed.filter(community__name="国奥社区").exclude(topics=None):
+            posters = set(
+                rt.Post.objects.filter(topic__meeting=meeting)
+                .exclude(participant=None)
+                .values_list("participant", flat=True)
+            )
+            attended = set(meeting.attendance.values_list("participant", flat=True))
+            assert posters <= attended
+        # Reminded once when each overdue resolution fell due: the daily job will not repeat it.
+        assert rt.Reminder.objects.filter(kind="due").count() == overdue.count()
+        assert today - datetime.timedelta(days=400) < closed.order_by("date").first().date
+
+    def test_the_round_tables_demo_logins_take_part(self, demo):
+        from roundtable import access
+        from roundtable.models import Participant, ParticipantKind, ParticipantStatus
+
+        guoao = Community.objects.get(name="国奥社区")
+        resident = User.objects.get(username="resident")
+        mine = access.participant_of(resident, guoao.pk)
+        assert mine.status == ParticipantStatus.VERIFIED and mine.household == resident.household
+        assert access.may_post(resident, guoao.pk)
+        for username, kind in (
+            ("wuye", ParticipantKind.PROPERTY),
+            ("yeweihui", ParticipantKind.OWNERS_COMMITTEE),
+        ):
+            user = login(username)
+            assert user is not None, username
+            assert role_of(username).role == Role.PARTNER
+            assert access.may_post(user, guoao.pk)
+            assert access.participant_of(user, guoao.pk).kind == kind
+            assert Partner.objects.get(user=user).category_id == kind.value
+        # Verified residents hold the community's resident role; some wait to be verified.
+        participants = Participant.objects
+        assert participants.filter(community=guoao, status=ParticipantStatus.PENDING).exists()
+        for participant in participants.filter(
+            status=ParticipantStatus.VERIFIED, kind=ParticipantKind.RESIDENT
+        )[:50]:
+            assert RoleAssignment.objects.filter(
+                user=participant.user_id, role=Role.RESIDENT, community=participant.community_id
+            ).exists()
+
     def test_running_twice_loads_once(self, demo):
         counts = (User.objects.count(), Project.objects.count(), Partner.objects.count())
         out = seed()

@@ -70,6 +70,10 @@ class Command(BaseCommand):
             f" {c['compound_adoptions']} 个 · 党员包楼栋 {c['building_adoptions']:,} 栋 · 认领实事"
             f" {c['tasks_claimed']:,} 件 · 上年度优秀合伙人 {c['excellent_published']:,} 名 · 战时响应"
             f" {c['emergencies']} 次",
+            f"  幸福家园圆桌会:{c['roundtable_meetings']:,} 场(已召开 {c['roundtable_meetings_closed']:,})"
+            f" · 议题 {c['roundtable_topics']:,} 个 · 发言 {c['roundtable_posts']:,} 条 · 决议"
+            f" {c['roundtable_resolutions']:,} 条 · 已解决 {c['roundtable_solved']} 个 · 逾期决议"
+            f" {c['roundtable_overdue']} 条 · 转为需求 {c['roundtable_needs']} 条",
             f"  领办项目 {c['projects']} 个({kinds})",
             f"    {statuses}",
             f"  活动场次 {c['sessions']:,} 场(已举办 {c['sessions_held']:,})"
