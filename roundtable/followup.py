@@ -369,7 +369,8 @@ STATES = {
 
 
 def resolution_list(user, *, state: str = "", community: int | None = None, street=None):
-    """The follow-up list in scope, by due date: each row with its topic, community and street."""
+    """The follow-up list in scope: open resolutions first (the longest overdue at the top),
+    then the done ones; each row with its topic, community and street."""
     rows = Resolution.objects.visible_to(user)
     if state == "open":
         rows = rows.filter(status=ResolutionStatus.OPEN)
@@ -381,7 +382,8 @@ def resolution_list(user, *, state: str = "", community: int | None = None, stre
         rows = rows.filter(topic__community_id=community)
     if street:
         rows = rows.filter(topic__community__street_id=street)
-    return rows.select_related("topic__community__street").order_by("due_on", "id")
+    # "open" sorts after "done": descending puts what is still to do first.
+    return rows.select_related("topic__community__street").order_by("-status", "due_on", "id")
 
 
 @dataclass(frozen=True)

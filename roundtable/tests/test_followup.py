@@ -358,6 +358,18 @@ def test_overdue_resolutions_are_open_past_due_and_in_scope(org, open_topic, peo
     assert figures == {"overdue": 2, "solved": 0}
 
 
+def test_the_follow_up_list_puts_what_is_still_to_do_first(open_topic, people):
+    done_long_ago = resolution(
+        open_topic, people.secretary, due_on=TODAY - 300 * DAY, status=ResolutionStatus.DONE
+    )
+    coming = resolution(open_topic, people.secretary, due_on=TODAY + 5 * DAY)
+    late = resolution(open_topic, people.secretary, due_on=TODAY - 3 * DAY)
+
+    rows = list(followup.resolution_list(people.secretary))
+    assert rows == [late, coming, done_long_ago]
+    assert list(followup.resolution_list(people.secretary, state="done")) == [done_long_ago]
+
+
 def test_the_panel_offers_the_forms_to_the_communitys_staff_only(open_topic, people):
     mine = followup.topic_panel(open_topic, people.secretary)
     assert mine["can_add"] and mine["can_set_aside"] and mine["can_to_need"]
