@@ -58,6 +58,9 @@ def test_the_street_leader_records_an_assessment_and_a_visit_and_the_district_se
     page.locator("[name=others]").fill("国奥社区书记、国奥花园小区党支部书记")
     page.locator("[name=findings]").fill("邻居节场地照明不足,居民希望增加夜间活动。")
     page.locator("[name=projects_q]").fill("邻居节")
+    # Tick only once the search has answered: its answer replaces the list (a box ticked before
+    # it arrives would be replaced unticked).
+    expect(page.locator("#id_projects_options")).not_to_contain_text("国奥其他项目")
     page.get_by_label("国奥邻居节").check()
     j.click(page.get_by_role("button", name="保存"), "visit-saved")
     expect(page.locator("main .messages")).to_contain_text("实地调研已记录")
