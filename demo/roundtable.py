@@ -6,7 +6,7 @@ daily job leaves them. Verified residents and each community's property company 
 committee (their partner accounts) raised topics, supported each other's and talked them through;
 the secretary closed each meeting with minutes, attendance and resolutions. At scale 1:
 
-- 45 topics solved (the seed's figure: every resolution done), 30 set aside with a reason,
+- 45 topics solved (the seed's figure: every resolution done), 30 set aside (the minutes say why),
   16 followed with resolutions not yet due and 8 with one overdue (3 of them in 国奥社区);
 - 40 topics raised for this month's meeting, one of them held by the district's sensitive words
   and one by 悦海社区's 先审后发;
@@ -14,8 +14,8 @@ the secretary closed each meeting with minutes, attendance and resolutions. At s
 - the `resident` login a verified participant of 国奥社区, and the `wuye` and `yeweihui` logins
   the property company's and the owners' committee's partner accounts there.
 
-Rows are written straight through the ORM, like the rest of the demo; the set-aside reasons are
-audit rows, as the service keeps them (the topic has no column for it).
+Rows are written straight through the ORM, like the rest of the demo, which records no user action
+(no audit rows): the reasons topics were set aside are in their meetings' minutes.
 """
 
 import datetime
@@ -27,7 +27,6 @@ from django.utils import timezone
 
 from accounts.models import Household, RoleAssignment, User
 from accounts.roles import Role
-from core.models import AuditEvent
 from core.phone import phone_hash
 from needs.models import Category, Need, NeedMention, NeedSource, NeedStatus
 from partners.models import Partner, PartnerCategory
@@ -97,7 +96,6 @@ def build(tree, rng: random.Random, now, scale: float) -> dict:
     resolutions = _resolutions(tree, rng, now, today, topics)
     needs = _needs(tree, rng, topics, scale)
     attendance = _close(tree, rng, today, meetings, topics, posts, resolutions)
-    _set_aside_reasons(tree, topics)
     _reminded(tree, today, resolutions)
     solved = sum(1 for t, _ in topics if t.status == TopicStatus.SOLVED)
     overdue = sum(1 for r in resolutions if r.status == ResolutionStatus.OPEN and r.due_on < today)
@@ -658,24 +656,6 @@ def _minutes(topics, decided) -> str:
         )
         lines.append(f"{number}. {topic.title}:{done}。")
     return "\n".join(lines)
-
-
-def _set_aside_reasons(tree, topics) -> None:
-    """The reasons the secretaries gave, where the service keeps them: the audit log."""
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            at=_at(topic.meeting.date, 21, 0),
-            actor=tree.secretary_of[topic.community_id],
-            actor_label=tree.secretary_of[topic.community_id].username,
-            role=Role.SECRETARY.value,
-            action="topic.set_aside",
-            object_type="roundtable.topic",
-            object_id=str(topic.pk),
-            detail={"reason": topic._reason},
-        )
-        for topic, _ in topics
-        if topic.status == TopicStatus.SET_ASIDE
-    )
 
 
 def _reminded(tree, today, resolutions) -> None:

@@ -606,7 +606,9 @@ def _counts():
     quote = connection.ops.quote_name
     tables = [quote(apps.get_model(name)._meta.db_table) for name in WATCHED]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {t})" for t in tables))
+        # The tables are the models' own names, quoted: no input reaches this statement.
+        counts = ", ".join(f"(SELECT COUNT(*) FROM {t})" for t in tables)  # noqa: S608
+        cursor.execute("SELECT " + counts)
         return dict(zip(WATCHED, cursor.fetchone(), strict=True))
 
 
