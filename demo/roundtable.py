@@ -22,26 +22,18 @@ import datetime
 import random
 from collections import defaultdict
 
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from accounts.models import Household, RoleAssignment, User
-from accounts.roles import Role
-from core.phone import phone_hash
 from needs.models import Category, Need, NeedMention, NeedSource, NeedStatus
-from partners.models import Partner, PartnerCategory
 from roundtable.followup import DEFAULT_NEED_CATEGORY, ORIGIN_PREFIX
 from roundtable.meetings import HOLIDAY, add_months, scheduled_date
 from roundtable.models import (
-    CONSENT_NOTICE_VERSION,
     Attendance,
     AttendanceCapacity,
     CommunitySettings,
     Meeting,
     MeetingStatus,
-    Participant,
     ParticipantKind,
-    ParticipantStatus,
     Post,
     PostStatus,
     Reminder,
@@ -55,6 +47,7 @@ from roundtable.models import (
 )
 from roundtable.reminders import resolution_key
 
+from . import roundtable_people
 from . import roundtable_texts as texts
 from .org import person_name
 from .records import scaled
@@ -64,8 +57,6 @@ MONTHS_BACK = 12
 SOLVED, SET_ASIDE, FOLLOWED, OVERDUE, UPCOMING, TO_NEED = 45, 30, 16, 8, 40, 6
 # Of those, 国奥社区's (the demo logins' community): a history to look at, at every scale.
 GUOAO = {"solved": 6, "set_aside": 2, "followed": 2, "overdue": 3, "upcoming": 4}
-# Verified residents per community (国奥社区 more), and 国奥社区's registrations waiting.
-RESIDENTS, GUOAO_RESIDENTS, GUOAO_PENDING = 6, 24, 3
 # The district's sensitive words: a text containing one waits for a moderator.
 WORDS = ["高利贷", "代开发票", "办证", "赌博", "传销", "套现"]
 HELD_TOPIC = (
@@ -89,7 +80,7 @@ def build(tree, rng: random.Random, now, scale: float) -> dict:
     )
     shifted = _settings(tree, rng)
     meetings = _meetings(tree, now, this_month, shifted)
-    people = _participants(tree, rng, now, scale)
+    people = roundtable_people.build(tree, rng, now, scale)
     plan = _plan(tree, rng, meetings, today, scale, people)
     topics = _topics(tree, rng, now, plan, people)
     posts = _threads(tree, rng, topics, people)
@@ -163,174 +154,6 @@ def _meetings(tree, now, this_month, shifted) -> dict[int, list[Meeting]]:
         by_community[meeting.community_id].append(meeting)
     assert all(m.moved_reason in ("", HOLIDAY) for m in rows)
     return by_community
-
-
-# --- who takes part ------------------------------------------------------------------------------
-class People:
-    def __init__(self):
-        self.residents: dict[int, list[Participant]] = defaultdict(list)  # verified
-        self.pending: list[Participant] = []
-        self.organisations: dict[int, dict[str, Participant]] = defaultdict(dict)
-
-
-def _participants(tree, rng, now, scale) -> People:
-    people = People()
-    households = _households(tree)
-    phones = set(User.objects.exclude(phone_hash="").values_list("phone_hash", flat=True))
-
-    def new_phone() -> str:
-        while True:
-            number = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
-            digest = phone_hash(number)
-            if digest not in phones:
-                phones.add(digest)
-                return number
-
-    users, rows, roles = [], [], []
-    resident_login = tree.logins["resident"]
-    for community in tree.communities:
-        guoao = community.pk == tree.guoao.pk
-        homes = households.get(community.pk, [])
-        if not homes:
-            continue
-        # A round table needs a few voices even at a small scale.
-        wanted = max(3, scaled(GUOAO_RESIDENTS if guoao else RESIDENTS, scale))
-        pending = GUOAO_PENDING if guoao else int(rng.random() < 0.3)
-        secretary = tree.secretary_of[community.pk]
-        for index in range(wanted + pending):
-            home = homes[index % len(homes)]
-            verified = index < wanted
-            joined = now - datetime.timedelta(days=rng.randint(3, 360) if verified else index + 1)
-            if guoao and index == 0:
-                user, home = resident_login, _home_of(resident_login)  # the demo's resident
-            else:
-                name = person_name(rng)
-                user = User(
-                    username=f"rt_demo_{len(users) + 1}",
-                    display_name=name,
-                    phone=new_phone(),
-                    password=make_password(None),
-                    date_joined=joined,
-                )
-                users.append(user)
-            household_id, building_id, compound_id, unit, room = home
-            participant = Participant(
-                community=community,
-                user=user,
-                name=user.display_name.split(" ")[-1],
-                compound_id=compound_id,
-                building_id=building_id,
-                unit=unit,
-                room=room,
-                household_id=household_id if verified else None,
-                status=ParticipantStatus.VERIFIED if verified else ParticipantStatus.PENDING,
-                status_reason="已核对住户信息" if verified else "",
-                decided_by=secretary if verified else None,
-                decided_at=joined + datetime.timedelta(days=1) if verified else None,
-                follows=rng.random() < 0.85,
-                consent_version=CONSENT_NOTICE_VERSION,
-                consented_at=joined,
-                created_at=joined,
-            )
-            rows.append(participant)
-            if verified:
-                people.residents[community.pk].append(participant)
-                if user is not resident_login:
-                    roles.append((user, community))
-            else:
-                people.pending.append(participant)
-    User.objects.bulk_create(users, batch_size=1000)
-    RoleAssignment.objects.bulk_create(
-        [RoleAssignment(user=u, role=Role.RESIDENT, community=c) for u, c in roles], batch_size=1000
-    )
-    _organisations(tree, rng, now, people, new_phone, rows)
-    Participant.objects.bulk_create(rows, batch_size=1000)
-    return people
-
-
-def _home_of(user) -> tuple:
-    """(household, building, compound, unit, room) of the user's own household."""
-    return (
-        Household.objects.filter(pk=user.household_id)
-        .values_list("id", "building_id", "building__compound_id", "unit", "room")
-        .get()
-    )
-
-
-def _households(tree) -> dict[int, list[tuple]]:
-    """Up to 80 homes per community (id, building, compound, unit, room), in a fixed order."""
-    found = defaultdict(list)
-    rows = (
-        Household.objects.order_by("building__compound__community_id", "id")
-        .values_list(
-            "building__compound__community_id",
-            "id",
-            "building_id",
-            "building__compound_id",
-            "unit",
-            "room",
-        )
-        .iterator(chunk_size=5000)
-    )
-    for community_id, *home in rows:
-        homes = found[community_id]
-        if len(homes) < 80:
-            homes.append(tuple(home))
-    return found
-
-
-def _organisations(tree, rng, now, people, new_phone, rows) -> None:
-    """Each community's first property company and owners' committee among its partners takes
-    part through a partner account (国奥社区's are the `wuye` and `yeweihui` logins)."""
-    kinds = {
-        PartnerCategory.PROPERTY.value: ParticipantKind.PROPERTY,
-        PartnerCategory.OWNERS_COMMITTEE.value: ParticipantKind.OWNERS_COMMITTEE,
-    }
-    chosen: dict[tuple[int, str], Partner] = {}
-    for partner in Partner.objects.filter(category_id__in=list(kinds), user__isnull=True).order_by(
-        "community_id", "id"
-    ):
-        chosen.setdefault((partner.community_id, partner.category_id), partner)
-    logins = {
-        (tree.guoao.pk, PartnerCategory.PROPERTY.value): ("wuye", "国奥花园物业服务中心"),
-        (tree.guoao.pk, PartnerCategory.OWNERS_COMMITTEE.value): ("yeweihui", "国奥花园业主委员会"),
-    }
-    password = tree.logins["partner"].password  # the demo's one password hash
-    users, roles = [], []
-    for (community_id, category), partner in sorted(chosen.items()):
-        username, name = logins.get((community_id, category), (f"org_{partner.pk}", partner.name))
-        login = username in ("wuye", "yeweihui")
-        user = User(
-            username=username,
-            display_name=name,
-            phone=new_phone(),
-            password=password if login else make_password(None),
-        )
-        users.append(user)
-        roles.append(RoleAssignment(user=user, role=Role.PARTNER, community_id=community_id))
-        partner.user, partner.name = user, name
-        participant = Participant(
-            community_id=community_id,
-            user=user,
-            kind=kinds[category],
-            name=name,
-            partner=partner,
-            status=ParticipantStatus.VERIFIED,
-            status_reason="经审核的幸福家园合伙人",
-            decided_at=now - datetime.timedelta(days=rng.randint(200, 380)),
-            consent_version=CONSENT_NOTICE_VERSION,
-            consented_at=now - datetime.timedelta(days=380),
-            created_at=now - datetime.timedelta(days=380),
-        )
-        rows.append(participant)
-        people.organisations[community_id][kinds[category]] = participant
-        if login:
-            tree.logins[username] = user
-    missing = {"wuye", "yeweihui"} - set(tree.logins)
-    assert not missing, f"国奥社区 has no partner of the kind of {missing}"
-    User.objects.bulk_create(users, batch_size=1000)
-    RoleAssignment.objects.bulk_create(roles, batch_size=1000)
-    Partner.objects.bulk_update(list(chosen.values()), ["user", "name"], batch_size=500)
 
 
 # --- topics --------------------------------------------------------------------------------------
