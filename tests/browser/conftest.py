@@ -219,9 +219,7 @@ class Journey:
         page.wait_for_load_state("load")
         self.step += 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-        page.screenshot(
-            path=SCREENSHOTS / f"{self.name}-{self.step:02d}-{slug}.png", full_page=True
-        )
+        self._screenshot(SCREENSHOTS / f"{self.name}-{self.step:02d}-{slug}.png")
         where = f"{self.name} step {self.step} ({label}) {page.url}"
 
         # Violations are reported as tasks: let any pending ones land before reading them.
@@ -248,6 +246,21 @@ class Journey:
 
         serious = self.axe()
         assert not serious, f"{where}: axe serious/critical violations:\n" + "\n".join(serious)
+
+    def _screenshot(self, path):
+        """The page as it looks, kept for people to look at (it asserts nothing). Chromium now
+        and then refuses a full-page capture of a page it has just painted ("Unable to capture
+        screenshot", CI at c5bd8a0): it is asked again after a frame, then for the viewport."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        for attempt in range(3):
+            try:
+                self.page.screenshot(path=path, full_page=attempt < 2)
+                return
+            except PlaywrightError as error:
+                if "Unable to capture screenshot" not in str(error) or attempt == 2:
+                    raise
+                self.page.wait_for_timeout(250)
 
     def axe(self) -> list[str]:
         """axe-core's serious and critical findings on the current page, as it is now."""
