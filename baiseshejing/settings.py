@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "roundtable",
     # the street's 研判 and field visits, above projects
     "streetwork",
+    "training",
     # compound scenes and claimable micro-projects (幸福责任田), above projects and partners
     "scenes",
     # step 7 beyond the community's 复盘, and the district's side (above projects):
@@ -191,6 +192,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "publications-publish-due": {
         "task": "publications.tasks_schedule.publish_due",
         "schedule": crontab(minute=5),
+    },
+    # 头雁工程 (training/reminders.py): each secretary's one reminder the day before a class.
+    "training-daily": {
+        "task": "training.tasks.training_daily",
+        "schedule": crontab(hour=8, minute=10),
     },
     # The one daily e-mail of those who chose a digest (core/preferences.py).
     "notification-email-digests": {

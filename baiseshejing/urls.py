@@ -15,6 +15,8 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("projects/", include("projects.urls")),
     path("streetwork/", include("streetwork.urls")),
+    # 头雁工程: the rotation's classes, quarterly sessions, mentors and 一项目一方案.
+    path("training/", include("training.urls")),
     path("p/", include("needs.public_urls")),
     path("p/", include("partners.public_urls")),
     path("p/", include("public.urls")),

@@ -419,6 +419,11 @@ class ProjectEvent(LabelsMixin, models.Model):
         PHOTO_CONSENT = "photo_consent", _("照片公开")
         CONTRIBUTION_ADDED = "contribution_add", _("登记合伙人贡献")
         CONTRIBUTION_REMOVED = "contribution_del", _("删除合伙人贡献")
+        # 一项目一方案 (training/workflow.py): a mentor attached, their notes, the plan, the end.
+        COACHING_ASSIGNED = "coaching_assigned", _("安排导师指导")
+        COACHING_NOTE = "coaching_note", _("导师指导")
+        COACHING_PLAN = "coaching_plan", _("形成指导方案")
+        COACHING_DONE = "coaching_done", _("结束导师指导")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
