@@ -76,24 +76,29 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _judges_cached(request):
-    """Every test starts where a running site stands: the set of judges' ids is in the cache,
-    holding the judges its database holds (a module's shared rows may include some; assigning one
-    later forgets it). Left to the local-memory cache, it would expire 300 s after some earlier
-    test filled it, and a query count would then depend on which tests ran before on the same
-    worker and how long they took; left empty, a judge of shared rows would not be one."""
+    """Every test starts where a running site stands: the sets of judges' and mentors' ids are
+    in the cache, holding those its database holds (a module's shared rows may include some;
+    assigning one later forgets it). Left to the local-memory cache, a set would expire 300 s
+    after some earlier test filled it, and a query count would then depend on which tests ran
+    before on the same worker and how long they took; left empty, a judge of shared rows would
+    not be one."""
     from django.core.cache import cache
 
     from scoring.access import JUDGES_KEY
+    from training.access import MENTORS_KEY
 
-    cache.delete(JUDGES_KEY)
+    cache.delete_many([JUDGES_KEY, MENTORS_KEY])
     uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     if not (uses_db or request.node.get_closest_marker("django_db")):
         return
     request.getfixturevalue("db")  # pytest-django's helper still honours transaction=True
     from scoring.models import Judge
+    from training.models import Mentor
 
     judges = Judge.objects.order_by().values_list("user_id", flat=True).distinct()
     cache.set(JUDGES_KEY, frozenset(judges), None)
+    mentors = Mentor.objects.order_by().values_list("user_id", flat=True)
+    cache.set(MENTORS_KEY, frozenset(mentors), None)
 
 
 @pytest.fixture(autouse=True)
