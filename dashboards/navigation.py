@@ -48,12 +48,18 @@ MENU = (
         ("library.view_library", "library:tree", "百社百景库"),
         ("library.view_nominations", "library:nomination_list", "入库推荐"),
     )),
-    ("评价与述职", (
+    # Step 7, the streets' 述职 and the 头雁工程's training of the secretaries who run it all: a
+    # seventh group would not fit the district's line.
+    ("评价与培训", (
         ("evaluation.view_grades", "evaluation:index", "居民评价"),
         ("evaluation.print_slips", "evaluation:slips", "户码条"),
         ("scoring.view_rounds", "scoring:round_list", "评审打分"),
         ("reports.view_report", "reports:report_list", "半年述职"),
         ("reports.view_assessment", "reports:assessment_list", "年度考核"),
+        ("training.view_programme", "training:home", "头雁工程培训"),
+        ("training.view_report", "training:report", "培训出勤"),
+        ("training.view_consultations", "training:consultation_list", "导师咨询"),
+        ("training.view_coachings", "training:coaching_list", "一项目一方案"),
     )),
     ("街道工作", (
         ("streetwork.follow_streetwork", "streetwork:assessment_list", "研判"),

@@ -35,6 +35,7 @@ from scenes.selectors import scene_figures
 from scoring.access import judge_round_ids, own_street_ids
 from scoring.models import Entry, RoundStatus, SheetStatus
 from surveys.models import Survey, SurveyStatus
+from training.selectors import home_card as training_home_card
 
 LIMIT = 10
 # Per column the ten that waited longest: enough to act on, short enough for a phone; the column
@@ -279,6 +280,7 @@ def community_staff_home(user) -> dict:
         for name, wanted in COMMUNITY_SECTIONS.items()
     }
     return {
+        "training": training_home_card(user),
         **sections,
         "supervisions": supervision_list(user=user, status=Supervision.Status.OPEN)[:LIMIT],
         "unread": Notification.objects.for_user(user).unread()[:LIMIT],
@@ -292,6 +294,7 @@ def street_group_home(user) -> dict:
     # project may not start until it is made.
     deciding = objection_queue(user=user).filter(status__in=OBJECTION_WORKFLOW["dismiss"].sources)
     return {
+        "training": training_home_card(user),
         "waiting": project_rows(Project.objects.visible_to(user, grants=False))
         .filter(status__in=PROJECT_WORKFLOW["approve"].sources)
         .order_by("status_changed_at", "id")[:LIMIT],
@@ -307,6 +310,7 @@ def street_group_home(user) -> dict:
 
 def district_home(user) -> dict:
     return {
+        "training": training_home_card(user),
         "overdue": overdue_projects(user=user)[:LIMIT],
         "overdue_supervisions": supervision_list(user=user, overdue=True)[:LIMIT],
         "overdue_reviews": review_queue(user=user, overdue_only=True).count(),

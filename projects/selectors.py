@@ -46,6 +46,9 @@ RETROSPECTIVE_HOOKS: list = []
 # an import here: (the paths project_get select_related()s, so the note costs no query; a function
 # project -> [(text, url)]).
 PROJECT_PAGE_NOTES: list = []
+# Filled by apps above projects (training: 一项目一方案) to add a card to the project page's left
+# column, under the seven steps: a function (project, user) -> HTML already escaped ("" for none).
+PROJECT_PAGE_PANELS: list = []
 
 
 @dataclass
@@ -211,6 +214,11 @@ def page_actions(user, project: Project) -> list[tuple[str, str]]:
 def page_notes(project: Project) -> list[tuple[str, str]]:
     """(text, url) lines other apps add to the top of the project page (PROJECT_PAGE_NOTES)."""
     return [note for _, notes in PROJECT_PAGE_NOTES for note in notes(project)]
+
+
+def page_panels(project: Project, user) -> list:
+    """The cards other apps add to the project page (PROJECT_PAGE_PANELS)."""
+    return [mark_safe(part) for hook in PROJECT_PAGE_PANELS if (part := hook(project, user))]  # noqa: S308 - hooks render templates
 
 
 def project_meeting(project: Project):

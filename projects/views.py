@@ -88,6 +88,7 @@ def _page(request, project, *, status=200, **forms):
             "resourcing": resourcing,
             "contribution_kinds": ResourceKind.choices,
             "page_notes": selectors.page_notes(project),
+            "page_panels": selectors.page_panels(project, request.user),
             "page_actions": selectors.page_actions(request.user, project),
             "programme": programme,
             "may_plan": sessions.may_plan(request.user, project),

@@ -24,6 +24,8 @@ LAYERS = {
     "signups": 4,
     "streetwork": 4,
     "scenes": 4,
+    # 头雁工程: its 一项目一方案 coaching attaches mentors to projects, so it sits above them.
+    "training": 4,
     "library": 5,
     "evaluation": 5,
     "scoring": 6,

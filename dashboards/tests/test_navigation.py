@@ -51,28 +51,28 @@ STREETWORK = ("街道工作", ["研判", "实地调研", "领导小组"])
 @pytest.mark.parametrize(
     "who, expected",
     [
-        ("secretary", [PROJECTS, RESOURCES, "百社百景库", ("评价与述职", ["居民评价", "户码条"]), "人员"]),
-        ("worker", [PROJECTS, RESOURCES, "百社百景库", ("评价与述职", ["居民评价", "户码条"]), "人员"]),
+        ("secretary", [PROJECTS, RESOURCES, "百社百景库", ("评价与培训", ["居民评价", "户码条", "头雁工程培训", "导师咨询", "一项目一方案"]), "人员"]),
+        ("worker", [PROJECTS, RESOURCES, "百社百景库", ("评价与培训", ["居民评价", "户码条", "头雁工程培训", "导师咨询", "一项目一方案"]), "人员"]),
         (
             "street",
-            [STREET_PROJECTS, RESOURCES, LIBRARY, ("评价与述职", ["居民评价", "评审打分", "半年述职", "年度考核"]),
+            [STREET_PROJECTS, RESOURCES, LIBRARY, ("评价与培训", ["居民评价", "评审打分", "半年述职", "年度考核", "头雁工程培训", "培训出勤", "一项目一方案"]),
              STREETWORK, "人员"],
         ),
         (
             "member",
-            [STREET_PROJECTS, RESOURCES, LIBRARY, ("评价与述职", ["居民评价", "半年述职", "年度考核"]), STREETWORK,
+            [STREET_PROJECTS, RESOURCES, LIBRARY, ("评价与培训", ["居民评价", "半年述职", "年度考核", "头雁工程培训", "培训出勤", "一项目一方案"]), STREETWORK,
              "人员"],
         ),
         (
             "expert",
-            [STREET_PROJECTS, RESOURCES, LIBRARY, ("评价与述职", ["居民评价", "半年述职", "年度考核"]), STREETWORK,
+            [STREET_PROJECTS, RESOURCES, LIBRARY, ("评价与培训", ["居民评价", "半年述职", "年度考核", "头雁工程培训", "培训出勤", "一项目一方案"]), STREETWORK,
              "人员"],
         ),
         (
             "district",
             [("项目", ["领办项目", "待审核", "督办", "公示异议", "活动报名", "全区概览", "月度晾晒", "投递情况"]),
              RESOURCES, LIBRARY,
-             ("评价与述职", ["居民评价", "评审打分", "半年述职", "年度考核"]), STREETWORK, ("管理", ["人员", "管理后台"])],
+             ("评价与培训", ["居民评价", "评审打分", "半年述职", "年度考核", "头雁工程培训", "培训出勤", "导师咨询", "一项目一方案"]), STREETWORK, ("管理", ["人员", "管理后台"])],
         ),
         # One group only: its entries side by side, no dropdown to open first.
         ("auditor", ["审计日志", "账号变更"]),

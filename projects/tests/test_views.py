@@ -399,12 +399,13 @@ def test_project_detail_queries_are_constant(
     # conditions, 督办, meeting attendees), step 6's programme (3: the next sessions, the last
     # ones, the totals), the money spent per source (1), step 7's residents' grades (1, through
     # evaluation's hook), the unread count; step 2 (3: the contributions, the linked partners'
-    # resources, their hours and session contributions summed: projects/contributions.py).
+    # resources, their hours and session contributions summed: projects/contributions.py), the
+    # 一项目一方案 card (1, through training's hook).
     build(1)
-    with django_assert_max_num_queries(23) as small:
+    with django_assert_max_num_queries(24) as small:
         client.get(f"/projects/{project.pk}/")
     build(3)
-    with django_assert_max_num_queries(23) as large:
+    with django_assert_max_num_queries(24) as large:
         client.get(f"/projects/{project.pk}/")
     assert len(small.captured_queries) == len(large.captured_queries)
 

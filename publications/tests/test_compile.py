@@ -518,9 +518,9 @@ def _world(org, people, n: int, street=None):
         project(community, by, status=Status.ANNOUNCED, notice_ends_on=datetime.date(2026, 12, 8))
 
 
-# Measured: 3, 8 and 21 (the digest: one scoring round published in neither world; the round
-# table's section adds one query, two when resolutions are overdue).
-MAX_QUERIES = {"preview": 3, "summary": 8, "digest": 21}
+# Measured: 3, 8 and 22 (the digest: one scoring round published in neither world; the round
+# table's section adds one query, two when resolutions are overdue; training's section one).
+MAX_QUERIES = {"preview": 3, "summary": 8, "digest": 22}
 COMPILERS = {
     "preview": lambda org: preview(org),
     "summary": lambda org: summary(org),
