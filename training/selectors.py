@@ -507,7 +507,9 @@ def home_card(user) -> dict:
     if user.scope.community_ids():
         card["next"] = (
             Attendance.objects.filter(
-                user=user, session__status=SessionStatus.PLANNED, session__ends_at__gt=timezone.now()
+                user=user,
+                session__status=SessionStatus.PLANNED,
+                session__ends_at__gt=timezone.now(),
             )
             .select_related("session")
             .order_by("session__starts_at")
