@@ -282,7 +282,13 @@ def quarterly_create(*, by: User, district: District, data: dict) -> Session:
 def attendee_move(*, by: User, attendance: Attendance, to: Session) -> Attendance:
     """Move a secretary to another class of the same cohort and month (at most MAX_CLASS)."""
     _admit(by, "training.manage_programme")
-    locked = Attendance.objects.select_for_update().select_related("session").get(pk=attendance.pk)
+    # The attendance's row only: locking its class too would deadlock two people swapped
+    # between two classes at once (each holding the class the other moves into).
+    locked = (
+        Attendance.objects.select_for_update(of=("self",))
+        .select_related("session")
+        .get(pk=attendance.pk)
+    )
     target = Session.objects.select_for_update().get(pk=to.pk)
     source = locked.session
     if not (

@@ -52,8 +52,20 @@ def _session_times(step: Step) -> list[str]:
 
 
 def _session_moved(step: Step) -> None:
-    """Attendees hear of a change of time or place, and a class's month follows its date."""
+    """Attendees hear of a change of time or place, and a class's month follows its date. The
+    edit form posts every field: only those whose value differs from the saved row count as
+    changed, and a mentor who no longer teaches the class forgets it (signals.py)."""
     session = step.obj
+    if step.changed:
+        attnames = {name: Session._meta.get_field(name).attname for name in step.changed}
+        before = Session.objects.filter(pk=session.pk).values(*attnames.values()).get()
+        step.changed[:] = [
+            name
+            for name, attname in attnames.items()
+            if getattr(session, attname) != before[attname]
+        ]
+        if "mentor" in step.changed:
+            session._mentor_before = before["mentor_id"]
     if "starts_at" in step.changed:
         step.set(month=timezone.localtime(session.starts_at).date().replace(day=1))
     step.detail["fields"] = sorted(step.changed)
