@@ -465,6 +465,7 @@ def pages(users: dict) -> list[Page]:
         Page("deliveries (district)", "/publications/deliveries/", "district", "list"),
     ]
     result += round_table_pages(guoao)
+    result += training_pages()
     return [p for p in result if p.kind == "baseline" or ONLY.search(p.name)]
 
 
@@ -506,6 +507,25 @@ def round_table_pages(guoao) -> list[Page]:
         Page("round-table thread (public, on the day)", topic.get_public_url(), None, "public"),
         Page("thread poll, nothing new", f"{poll}{newest[0]}", None, "public", expect=204),
         Page("thread poll, 3 new posts", f"{poll}{newest[3]}", None, "public"),
+    ]
+
+
+def training_pages() -> list[Page]:
+    """头雁工程 (issue 16): the attendance report over a year of classes, a class page, the
+    secretary's own training page and a consultation thread."""
+    from training.models import Consultation, Session
+
+    held_class = (
+        Session.objects.filter(kind="class", status="held", attendances__user__username="secretary")
+        .order_by("starts_at")
+        .first()
+    )
+    thread = Consultation.objects.filter(asker__username="secretary").earliest("created_at")
+    return [
+        Page("attendance report (district)", "/training/attendance/", "district", "list"),
+        Page("class page (district)", held_class.get_absolute_url(), "district", "detail"),
+        Page("my training (secretary)", "/training/", "secretary", "detail"),
+        Page("consultation thread (secretary)", thread.get_absolute_url(), "secretary", "detail"),
     ]
 
 

@@ -75,6 +75,17 @@ def _pages() -> dict[str, tuple[str | None, str]]:
     held = meetings.filter(status=MeetingStatus.CLOSED).order_by("-date").first()
     ahead = meetings.filter(status=MeetingStatus.SCHEDULED).order_by("date").first()
     thread = held.topics.filter(moderation="published").order_by("-posts_count", "id").first()
+    from training.models import Coaching, Consultation, Session
+
+    # 头雁工程 (issue 16): the secretary's first held class of the year (a class holds at most 12
+    # at every scale), her first consultation and the expert's first coaching.
+    held_class = (
+        Session.objects.filter(kind="class", status="held", attendances__user__username="secretary")
+        .order_by("starts_at")
+        .first()
+    )
+    consultation = Consultation.objects.filter(asker__username="secretary").earliest("created_at")
+    coaching = Coaching.objects.filter(mentor__user__username="expert").earliest("created_at")
     return {
         "library tree": ("secretary", "/library/"),
         "library item": ("secretary", f"/library/items/{item.pk}/"),
@@ -163,6 +174,17 @@ def _pages() -> dict[str, tuple[str | None, str]]:
         "resolutions (secretary)": ("secretary", "/roundtable/resolutions/?state=overdue"),
         "participants (secretary)": ("secretary", "/roundtable/participants/"),
         "moderation queue (district)": ("district", "/roundtable/moderation/"),
+        "training home (secretary)": ("secretary", "/training/"),
+        "training home (district)": ("district", "/training/"),
+        "attendance report (district)": ("district", "/training/attendance/"),
+        "attendance report (street)": ("street", "/training/attendance/"),
+        "class page (district)": ("district", held_class.get_absolute_url()),
+        "class page (secretary)": ("secretary", held_class.get_absolute_url()),
+        "sessions (district)": ("district", "/training/sessions/"),
+        "mentor panel": ("secretary", "/training/mentors/"),
+        "consultations (district)": ("district", "/training/consultations/"),
+        "consultation thread": ("expert", consultation.get_absolute_url()),
+        "coaching page": ("secretary", coaching.get_absolute_url()),
         "sign-up list": ("secretary2", f"/signups/sessions/{upcoming.pk}/"),
         "compound page": ("secretary", f"/scenes/compounds/{compound.pk}/"),
         "public compound page": (None, f"/p/compounds/{compound.pk}/"),
