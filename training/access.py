@@ -4,8 +4,8 @@ Being a mentor (导师) is not a role: it is a row of `Mentor`. Every page a log
 asks `Project.objects.visible_to(user)`, which asks `READ_GRANTS` (registered in apps.py) for the
 projects a mentor coaches now. The answer costs nothing for the many who are no mentor: one cached
 set of every mentor's user id (one query per memo.TIMEOUT for the whole site). A mentor then
-pays one small query per request at most: their mentor row, the open coachings' projects and the
-classes they teach, kept in core/memo.py's per-user cache. Whoever changes a mentor, a coaching or
+pays three small queries once per memo.TIMEOUT: their mentor row, the open coachings' projects and
+the classes they teach, kept in core/memo.py's per-user cache. Whoever changes a mentor, a coaching or
 a class's trainer forgets them (signals.py).
 """
 
@@ -42,7 +42,7 @@ def may_mentor(user) -> bool:
 
 def _facts(user) -> dict:
     """The mentor's row, whether active, the projects of their open coachings and the sessions
-    they teach: one query, cached per user (and kept on the request's user)."""
+    they teach: three queries, cached per user (and kept on the request's user)."""
 
     def compute():
         from .models import Coaching, CoachingStatus, Mentor, Session
