@@ -283,6 +283,16 @@ def attendee_move(request, pk):
     )
 
 
+def _year(request) -> int:
+    """?year=, between 2000 and next year; this year without it."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    return min(max(year, 2000), today.year + 1)
+
+
 # --- the rotation -------------------------------------------------------------------------------
 @login_required
 @permission_required("training.manage_programme", raise_exception=True)
@@ -314,7 +324,7 @@ def cohort_setup(request):
 @permission_required("training.manage_programme", raise_exception=True)
 def cohort_detail(request, pk):
     cohort = selectors.cohort_get(pk)
-    year = timezone.localdate().year
+    year = _year(request)
     return render(
         request,
         "training/cohort_detail.html",
@@ -336,7 +346,8 @@ def cohort_plan(request, pk):
     def perform(data):
         sessions = services.month_plan(by=request.user, cohort=cohort, data=data)
         messages.success(request, f"已编为 {len(sessions)} 个班,学员已收到通知。")
-        return redirect(cohort)
+        # January's classes are planned in December: show the year they are in.
+        return redirect(f"{cohort.get_absolute_url()}?year={sessions[0].month.year}")
 
     return form_page(
         request,
@@ -376,12 +387,7 @@ def trainee_move(request, pk):
 @permission_required("training.view_report", raise_exception=True)
 def attendance_report(request):
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
-    year = min(max(year, 2000), today.year + 1)
-    report = selectors.attendance_report(user=request.user, year=year)
+    report = selectors.attendance_report(user=request.user, year=_year(request))
     return render(
         request,
         "training/attendance_report.html",
