@@ -145,7 +145,7 @@ def trainee_move(*, by: User, trainee: Trainee, cohort: Cohort) -> Trainee:
         locked.user,
         "training.cohort_moved",
         cohort,
-        title=f"您已调整到头雁工程轮训{cohort.name}(每季度{cohort.months_label.split('、')[0]}起轮训)",
+        title=f"您已调整到头雁工程轮训{cohort.name}(每年{cohort.months_label}轮训)",
     )
     return locked
 
