@@ -128,3 +128,12 @@ def test_the_task_and_the_command_run_the_same_job_for_a_given_day(people, tomor
     call_command("training_daily", date=TODAY.isoformat())
     assert "发送培训提醒 0 条" in capsys.readouterr().out
     assert _reminded().count() == 3
+
+
+def test_beat_runs_the_reminders_every_morning(settings):
+    from celery import current_app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["training-daily"]
+    assert entry["task"] == "training.tasks.training_daily"
+    assert entry["task"] in current_app.tasks
+    assert entry["schedule"].hour == {8}
