@@ -34,6 +34,7 @@ from . import (
     scenes,
     step2,
     streetwork,
+    training,
 )
 from . import grades as resident_grades
 from . import needs as need_depth
@@ -127,6 +128,9 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
     # A year of round tables on the 17th: topics, threads, resolutions, the 45 solved (its own
     # random stream, as step 2's; the 红色专递 below shows its overdue resolutions).
     roundtable_counts = roundtable.build(tree, random.Random(f"{SEED}-roundtable"), now, scale)
+    # A year of the 头雁工程: cohorts, classes and quarterly sessions, the mentor panel, its
+    # consultations and coachings of running projects (its own random stream, as above).
+    training_counts = training.build(tree, random.Random(f"{SEED}-training"), now, built, scale)
     # Last of all: the monthly publications compile what everything above holds.
     publication_counts = publications.build(tree, now)
 
@@ -159,6 +163,7 @@ def load(*, scale: float = 1.0, password: str = DEFAULT_PASSWORD) -> Summary:
         **survey_counts,
         **step2_counts,
         **roundtable_counts,
+        **training_counts,
         **publication_counts,
     }
     summary.compound_kinds = Counter(c.kind for c in tree.compounds)

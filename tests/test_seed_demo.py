@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.test import RequestFactory, override_settings
 
 from accounts.models import (
@@ -46,6 +46,12 @@ from signups.models import SignUp
 from tests import factories as f
 
 PASSWORD = "demo-pass-2024"
+COACHING_EVENTS = {
+    ProjectEvent.Kind.COACHING_ASSIGNED,
+    ProjectEvent.Kind.COACHING_NOTE,
+    ProjectEvent.Kind.COACHING_PLAN,
+    ProjectEvent.Kind.COACHING_DONE,
+}
 SCALE = "0.1"  # the volume records at a tenth; the tree, logins and 64 projects are the same
 
 
@@ -94,6 +100,14 @@ def replay(project) -> list[str]:
     for event in events[1:]:
         as_then = Project(pk=project.pk, community=project.community, status=status)
         actor = User.objects.get(pk=event.actor_id)  # a fresh scope for each actor
+        if event.kind in COACHING_EVENTS:
+            # 一项目一方案: training's own table (test_coachings_show_on_their_projects_timelines);
+            # the project's status stays.
+            if event.kind == ProjectEvent.Kind.COACHING_ASSIGNED and not actor.has_perm(
+                "training.attach_coach", as_then
+            ):
+                problems.append(f"{event.kind} by {actor.username}")
+            continue
         if replies := SUPERVISION_WORKFLOW.actions_writing(event.kind):
             # A reply to a 督办 item: the item's own table; the project's status stays.
             if not actor.has_perm(replies[0].permission, Supervision(project=as_then)):
@@ -825,6 +839,180 @@ class TestLoadedDemo:
                 user=participant.user_id, role=Role.RESIDENT, community=participant.community_id
             ).exists()
 
+    def test_a_year_of_training_every_secretary_in_one_cohort_and_one_class_a_round(self, demo):
+        """头雁工程 (demo/training.py): three cohorts of the secretaries, each month its cohort in
+        classes of at most MAX_CLASS, once a quarter everybody; nine in ten came."""
+        from collections import defaultdict
+
+        from django.db.models import Count
+        from django.utils import timezone
+
+        from publications.services import add_months
+        from training import models as tr
+
+        now, today = timezone.now(), timezone.localdate()
+        secretaries = set(
+            RoleAssignment.objects.filter(role=Role.SECRETARY).values_list("user", flat=True)
+        )
+        # Every secretary in exactly one cohort (Trainee.user is one to one), evenly spread.
+        cohort_of = dict(tr.Trainee.objects.values_list("user", "cohort__number"))
+        assert set(cohort_of) == secretaries and tr.Cohort.objects.count() == 3
+        sizes = Counter(cohort_of.values())
+        assert set(sizes) == {1, 2, 3} and max(sizes.values()) - min(sizes.values()) <= 1
+        # The last twelve months: each month its cohort, every member in exactly one class.
+        classes = tr.Session.objects.filter(kind=tr.Kind.CLASS)
+        assert not classes.annotate(n=Count("attendances")).filter(n__gt=tr.MAX_CLASS).exists()
+        months = {add_months(today.replace(day=1), -n) for n in range(12)}
+        assert set(classes.values_list("month", flat=True)) == months
+        for month in months:
+            number = tr.cohort_number_for(month)
+            assert set(classes.filter(month=month).values_list("cohort__number", flat=True)) == {
+                number
+            }
+            invited = Counter(
+                tr.Attendance.objects.filter(
+                    session__kind=tr.Kind.CLASS, session__month=month
+                ).values_list("user", flat=True)
+            )
+            assert set(invited) == {u for u, n in cohort_of.items() if n == number}, month
+            assert set(invited.values()) == {1}, month
+        # A mentor who is a secretary teaches other cohorts than her own.
+        assert not tr.Attendance.objects.filter(session__mentor__user=F("user")).exists()
+        # Sessions over are held, with everybody's presence recorded; the others wait.
+        sessions = tr.Session.objects.all()
+        assert not sessions.filter(status="held", ends_at__gt=now).exists()
+        assert not sessions.filter(status="planned", ends_at__lte=now).exists()
+        held = tr.Attendance.objects.filter(session__status="held")
+        assert not held.filter(present=None).exists()
+        planned = tr.Attendance.objects.filter(session__status="planned")
+        assert planned.exists() and not planned.exclude(present=None).exists()
+        assert not planned.exclude(reply__in=["pending", "confirmed"]).exists()
+        assert 0.8 < held.filter(present=True).count() / held.count() < 0.95
+        assert held.filter(reply="leave").exists()
+        assert not held.filter(reply="leave", leave_reason="").exists()
+        rated = held.exclude(rating=None)
+        assert rated.count() > held.count() / 3 and not rated.exclude(present=True).exists()
+        assert set(rated.values_list("rating", flat=True)) <= {3, 4, 5}
+        # Once a quarter everybody: the last four held, the next planned, with handouts.
+        quarterly = sessions.filter(kind=tr.Kind.QUARTERLY)
+        assert quarterly.filter(status="held").count() == 4
+        assert quarterly.filter(status="planned", starts_at__gt=now).count() == 1
+        for session in quarterly:
+            assert set(session.attendances.values_list("user", flat=True)) == secretaries
+            materials = list(session.materials.select_related("upload"))
+            assert 1 <= len(materials) <= 2
+            for material in materials:
+                upload = material.upload
+                assert upload.owner == session and upload.content_type == "application/pdf"
+        # A few missed two sessions in a row (one of 国奥社区's street, not the demo login).
+        runs = defaultdict(list)
+        for user, present in held.order_by("session__starts_at").values_list("user", "present"):
+            runs[user].append(present)
+        twice = {
+            u
+            for u, seq in runs.items()
+            if any(not a and not b for a, b in zip(seq, seq[1:], strict=False))
+        }
+        assert 4 <= len(twice) <= 6
+        home = role_of("secretary").community.street
+        assert User.objects.get(username="secretary").pk not in twice
+        assert RoleAssignment.objects.filter(
+            user__in=twice, role=Role.SECRETARY, community__street=home
+        ).exists()
+
+    def test_the_training_demo_logins_have_something_to_do(self, demo):
+        """The `secretary` login trains this month (a class ahead to reply to, one held to rate)
+        and is paired with `expert`, who has her question to answer and coaches two projects of
+        her street, one of them still without a plan."""
+        import datetime
+
+        from django.utils import timezone
+
+        from training import models as tr
+        from training.services import paired_mentors
+
+        today = timezone.localdate()
+        secretary, expert = (User.objects.get(username=n) for n in ("secretary", "expert"))
+        assert secretary.trainee.cohort.number == tr.cohort_number_for(today)
+        other = User.objects.get(username="secretary2").trainee.cohort.number
+        assert other != tr.cohort_number_for(today)
+        mine = tr.Attendance.objects.filter(user=secretary, session__kind=tr.Kind.CLASS)
+        after = timezone.make_aware(
+            datetime.datetime.combine(today + datetime.timedelta(days=2), datetime.time())
+        )
+        assert mine.filter(
+            session__status="planned", session__starts_at__gte=after, reply="pending"
+        ).exists()
+        unrated = mine.filter(session__status="held", present=True, rating=None).first()
+        assert unrated is not None and secretary.has_perm("training.rate_attendance", unrated)
+        # Paired with the expert: one question answered, one waiting for him.
+        assert [str(m.user.username) for m in paired_mentors(secretary)] == ["expert"]
+        asked = tr.Consultation.objects.filter(asker=secretary, mentor__user=expert)
+        assert asked.filter(status="answered").exists()
+        waiting = asked.get(status="waiting")
+        assert waiting.messages.get().author == secretary
+        assert expert.has_perm("training.answer_consultation", waiting)
+        # The panel: scholars, professionals and outstanding secretaries, each paired with 3–6.
+        panel = tr.Mentor.objects.annotate(n=Count("pairings"))
+        assert set(panel.values_list("kind", flat=True)) == set(tr.MentorKind.values)
+        assert set(panel.values_list("n", flat=True)) <= set(range(3, 7))
+        assert not panel.filter(user__username__in=["secretary", "secretary2"]).exists()
+        assert login("mentor01") is not None and role_of("mentor01").role == Role.EXPERT
+        # Consultations over the year, most answered or closed; every thread starts with its
+        # asker, each message written by one of the two.
+        statuses = Counter(tr.Consultation.objects.values_list("status", flat=True))
+        assert statuses["closed"] + statuses["answered"] > 2 * statuses["waiting"] > 0
+        for consultation in tr.Consultation.objects.select_related("mentor"):
+            authors = list(consultation.messages.values_list("author", flat=True))
+            assert authors[0] == consultation.asker_id
+            assert set(authors) <= {consultation.asker_id, consultation.mentor.user_id}
+        # 一项目一方案 in 国奥社区's street: one with a plan, one without, both open.
+        coached = tr.Coaching.objects.filter(
+            mentor__user=expert,
+            status="open",
+            project__community__street=role_of("secretary").community.street,
+        )
+        assert coached.filter(project__community__name="国奥社区").exclude(plan="").exists()
+        assert coached.filter(plan="").exists()
+        # Her first consultation and the expert's first coaching are hers to open (the scale
+        # test opens them).
+        first = tr.Coaching.objects.filter(mentor__user=expert).earliest("created_at")
+        assert first.project.community.name == "国奥社区"
+        assert tr.Coaching.objects.visible_to(secretary).filter(pk=first.pk).exists()
+
+    def test_coachings_show_on_their_projects_timelines(self, demo):
+        """Every coaching, note, plan and end has the timeline entry training/workflow.py writes."""
+        from django.utils import timezone
+
+        from training import models as tr
+
+        expected = Counter()
+        coachings = tr.Coaching.objects.select_related("mentor__user", "project__community")
+        assert coachings.count() == 8
+        assert not coachings.exclude(
+            project__status__in=["approved", "announced", "in_progress"]
+        ).exists()
+        for coaching in coachings:
+            mentor, topic = coaching.mentor, coaching.get_topic_display()
+            key = (coaching.project_id, "coaching_assigned", coaching.assigned_by_id)
+            expected[(*key, f"导师:{mentor}({topic}):{coaching.problem[:200]}")] += 1
+            notes = list(coaching.notes.all())
+            assert notes and all(n.date <= timezone.localdate() for n in notes)
+            for note in notes:
+                text = f"{note.date:%Y-%m-%d} {note.get_mode_display()}指导:{note.text[:200]}"
+                expected[(coaching.project_id, "coaching_note", mentor.user_id, text)] += 1
+            if coaching.plan_at:
+                text = f"导师{mentor}形成指导方案(一项目一方案)"
+                expected[(coaching.project_id, "coaching_plan", mentor.user_id, text)] += 1
+            assert bool(coaching.plan) == bool(coaching.plan_at)
+            if coaching.status == tr.CoachingStatus.DONE:
+                assert coaching.plan
+                text = f"导师:{mentor}({topic})"
+                expected[(coaching.project_id, "coaching_done", mentor.user_id, text)] += 1
+        events = ProjectEvent.objects.filter(kind__in=COACHING_EVENTS)
+        assert Counter(events.values_list("project", "kind", "actor", "note")) == expected
+        assert not events.filter(at__gt=timezone.now()).exists()
+
     def test_running_twice_loads_once(self, demo):
         counts = (User.objects.count(), Project.objects.count(), Partner.objects.count())
         out = seed()
@@ -860,3 +1048,21 @@ def test_projects_scale_with_their_kinds_and_statuses(scale, factor):
     assert Counter(s.kind for s in specs) == {k: n * factor for k, n in KIND_TOTALS.items()}
     assert Counter(s.status for s in specs) == {k: n * factor for k, n in STATUS_TOTALS.items()}
     assert sum(s.overdue for s in specs) == 3 * factor
+
+
+def test_the_training_handouts_are_well_formed_pdfs():
+    """demo/training.py writes its handouts by hand: the cross-reference table points at each
+    object, and the text is there in the encoding its font names (UTF-16)."""
+    import re
+
+    from demo.training import _pdf
+
+    data = _pdf("课件:物业管理", ["第一行", "长" * 100])
+    assert data.startswith(b"%PDF-1.4") and data.endswith(b"%%EOF\n")
+    xref = int(re.search(rb"startxref\n(\d+)", data).group(1))
+    assert data[xref:].startswith(b"xref\n0 8\n")
+    offsets = re.findall(rb"(\d{10}) 00000 n", data)
+    assert len(offsets) == 7
+    for number, offset in enumerate(offsets, 1):
+        assert data[int(offset) :].startswith(b"%d 0 obj" % number)
+    assert "课件".encode("utf-16-be").hex().upper().encode() in data

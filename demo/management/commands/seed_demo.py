@@ -74,6 +74,12 @@ class Command(BaseCommand):
             f" · 议题 {c['roundtable_topics']:,} 个 · 发言 {c['roundtable_posts']:,} 条 · 决议"
             f" {c['roundtable_resolutions']:,} 条 · 已解决 {c['roundtable_solved']} 个 · 逾期决议"
             f" {c['roundtable_overdue']} 条 · 转为需求 {c['roundtable_needs']} 条",
+            f"  头雁工程:学员 {c['training_trainees']} 名(3 个轮训分组)· 小班实训"
+            f" {c['training_classes']} 班(已举办 {c['training_classes_held']})· 季度专题培训"
+            f" {c['training_quarterly']} 场 · 出勤记录 {c['training_attendance']:,} 条 · 导师"
+            f" {c['training_mentors']} 名 · 结对 {c['training_pairings']} 对 · 咨询"
+            f" {c['training_consultations']} 件(待答复 {c['training_waiting']})· 一项目一方案"
+            f" {c['training_coachings']} 个",
             f"  领办项目 {c['projects']} 个({kinds})",
             f"    {statuses}",
             f"  活动场次 {c['sessions']:,} 场(已举办 {c['sessions_held']:,})"
@@ -93,7 +99,7 @@ class Command(BaseCommand):
         lines += [f"  {username:<{width}}  {role}  {where}" for username, role, where in s.logins]
         lines.append(
             "  另有每个社区的书记 sec_<社区ID>、每个街道的组长 street_<街道ID>、"
-            "评委专家 expert_<街道ID>,密码相同。"
+            "评委专家 expert_<街道ID>、导师 mentor01–mentor07,密码相同。"
         )
         self.stdout.write(self.style.SUCCESS(lines[0]))
         self.stdout.write("\n".join(lines[1:]))
