@@ -159,6 +159,9 @@ def people(org):
             # (judging is an assignment, not a role: scoring/tests/factories.py).
             judge=f.make_user(Role.EXPERT, org.street_b, username="judge"),
             judge_unassigned=f.make_user(Role.EXPERT, org.street_b, username="judge_unassigned"),
+            # Street B's expert on the training programme's mentor panel (an assignment as well:
+            # training/tests/matrix_world.py puts them on it for the URL matrix).
+            mentor=f.make_user(Role.EXPERT, org.street_b, username="mentor"),
             district=f.make_user(Role.DISTRICT_STAFF, org.district, username="district"),
             auditor=f.make_user(Role.AUDITOR, org.district, username="auditor"),
             sysadmin=f.make_user(Role.SYSADMIN, None, username="sysadmin"),

@@ -113,6 +113,7 @@ from partners.tests.url_matrix import FUZZ as PARTNERS_FUZZ  # noqa: E402
 from publications.tests.url_matrix import FUZZ as PUBLICATIONS_FUZZ  # noqa: E402
 from roundtable.tests.url_matrix import FUZZ as ROUNDTABLE_FUZZ  # noqa: E402
 from surveys.tests.url_matrix import FUZZ as SURVEYS_FUZZ  # noqa: E402
+from training.tests.url_matrix import FUZZ as TRAINING_FUZZ  # noqa: E402
 
 FUZZ = {
     "accounts:login": ("anon", {"username": "secretary", "password": "Demo-pass-2024!"}),
@@ -456,6 +457,9 @@ FUZZ = {
     **ROUNDTABLE_FUZZ,
     # Questionnaires (surveys/tests/url_matrix.py).
     **SURVEYS_FUZZ,
+    # 头雁工程: sessions, cohorts, the mentor panel, consultations, coaching
+    # (training/tests/url_matrix.py).
+    **TRAINING_FUZZ,
 }
 # Fields a client might add to change what it may not: posting them must change nothing.
 PROTECTED = ["status", "community", "created_by", "score", "id", "deleted_at"]
@@ -597,6 +601,17 @@ WATCHED = [
     "surveys.Distribution",
     "surveys.Response",
     "surveys.Answer",
+    "training.Cohort",
+    "training.Trainee",
+    "training.Session",
+    "training.Attendance",
+    "training.Material",
+    "training.Mentor",
+    "training.Pairing",
+    "training.Consultation",
+    "training.ConsultationMessage",
+    "training.Coaching",
+    "training.CoachingNote",
 ]
 
 

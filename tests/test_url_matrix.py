@@ -15,6 +15,7 @@ from core.models import AuditEvent
 from publications.tests.url_matrix import SCOPED as PUBLICATIONS_SCOPED
 from roundtable.tests.url_matrix import SCOPED as ROUNDTABLE_SCOPED
 from tests.url_matrix import GROUPS, MATRICES, MATRIX, PERSONAS, ROLES
+from training.tests.url_matrix import SCOPED as TRAINING_SCOPED
 
 # Namespaces the walk leaves out, each with its reason. Nothing else may be missing.
 EXCLUDED_NAMESPACES = {
@@ -115,6 +116,8 @@ SCOPED_OBJECTS = {
     *PUBLICATIONS_SCOPED,
     # 幸福家园圆桌会 (roundtable/tests/matrix_*.py declare theirs).
     *ROUNDTABLE_SCOPED,
+    # 头雁工程 (training/tests/url_matrix.py).
+    *TRAINING_SCOPED,
 }
 
 # Cases where the app is wrong today. The matrix keeps the right answer; these run as strict xfail,
@@ -268,17 +271,17 @@ def test_admin_site_by_role(world, db, client, role, expected):
 
 
 def test_a_role_added_to_a_group_takes_the_groups_answer_in_every_row(monkeypatch):
-    """A new persona (say a mentor joining the street group) needs no edit in rows that treat it
-    as its group; only a row that treats it differently names it."""
+    """A new persona (say a second adviser joining the street group) needs no edit in rows that
+    treat it as its group; only a row that treats it differently names it."""
     from accounts.roles import Role
     from tests import url_matrix
 
-    personas = {**url_matrix.PERSONAS, "mentor": url_matrix.Persona(Role.EXPERT, True)}
+    personas = {**url_matrix.PERSONAS, "adviser": url_matrix.Persona(Role.EXPERT, True)}
     monkeypatch.setattr(url_matrix, "PERSONAS", personas)
-    assert url_matrix.scoped(street_group=302)["mentor"] == 302
-    assert url_matrix.scoped(street_deciders=302)["mentor"] == 403
-    assert url_matrix.scoped(street_group=302, mentor=409)["mentor"] == 409
-    assert url_matrix.row(403, community_staff=200)["mentor"] == 403
+    assert url_matrix.scoped(street_group=302)["adviser"] == 302
+    assert url_matrix.scoped(street_deciders=302)["adviser"] == 403
+    assert url_matrix.scoped(street_group=302, adviser=409)["adviser"] == 409
+    assert url_matrix.row(403, community_staff=200)["adviser"] == 403
 
 
 def test_a_row_naming_something_unknown_is_refused():

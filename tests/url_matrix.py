@@ -22,7 +22,7 @@ An entry may name `kwargs` (the object in the URL), `project` (the project's sta
 proposal are filled in unless `ready` is False; `linked` links the partner; `deleted` puts it in
 the trash), `query` for the URL's query string (`{"community": "@community"}`: the community a
 create page is asked for), and `data` for its POST ("@name" becomes that object's pk; "@once" a fresh one-time
-form token; "@next_week" a date a week from today). A key "name@variant" is the same URL with the object in another state.
+form token; "@next_week" a date a week from today; "@pdf" a small PDF file). A key "name@variant" is the same URL with the object in another state.
 """
 
 import datetime
@@ -80,6 +80,9 @@ PERSONAS = {
     # `round_project` (read-only, while the round is open); `judge_unassigned` is not.
     "judge": Persona(Role.EXPERT, False),
     "judge_unassigned": Persona(Role.EXPERT, False),
+    # Street B's expert on the training's mentor panel: he teaches 国奥's class, answers its
+    # secretary and coaches (so reads) a project of 国奥 (training/tests/matrix_world.py).
+    "mentor": Persona(Role.EXPERT, False),
     "district": Persona(Role.DISTRICT_STAFF, True),  # district staff: every business record
     "auditor": Persona(Role.AUDITOR, False),  # the audit log, nothing else
     "sysadmin": Persona(Role.SYSADMIN, False),  # accounts
@@ -301,6 +304,11 @@ class World:
         from roundtable.tests.factories import matrix_objects as roundtable_objects
 
         self.objects.update(roundtable_objects(org, people))
+        # 头雁工程: cohorts, classes, the mentor panel, consultations and coachings
+        # (training/tests/url_matrix.py).
+        from training.tests.matrix_world import matrix_objects as training_objects
+
+        self.objects.update(training_objects(org, people))
         people.resident.phone = "13900001111"
         people.resident.save(update_fields=["phone", "phone_hash"])
         for linked in (p for (_, _, linked, _), p in self.projects.items() if linked):
@@ -452,6 +460,10 @@ class World:
             return timezone.localdate().isoformat()
         if value == "@next_week":  # a deadline that stays in the future whenever tests run
             return (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+        if value == "@pdf":  # a small PDF, fresh for each post (a material, a coaching's plan)
+            from training.tests.matrix_world import pdf_file
+
+            return pdf_file()
         if isinstance(value, str) and value.startswith("@"):
             return self.get(value[1:], entry).pk
         return value

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from core.dates import validate_sane_date
 from core.once import OnceForm
 from projects.session_forms import DateTimeInput
 
@@ -27,6 +28,12 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _sane_datetime(value) -> None:
+    """A time as typed (in the current time zone) on a date between 2000 and 2099: a slip like
+    year 0001 would not even fit the database once moved to UTC."""
+    validate_sane_date(value.date())
 
 
 def _active_mentors():
@@ -90,6 +97,8 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["mentor"].queryset = _active_mentors()
         self.fields["mentor"].empty_label = "(授课人不是导师团成员)"
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].validators.append(_sane_datetime)
         self.fields["topic"].initial = Topic.MASS_WORK
 
     def clean(self):
@@ -307,6 +316,7 @@ class CoachingNoteForm(OnceForm):
 
     def clean_date(self):
         date = self.cleaned_data["date"]
+        validate_sane_date(date)
         if date > timezone.localdate():
             raise forms.ValidationError("指导日期不能晚于今天。")
         return date

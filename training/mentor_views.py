@@ -10,6 +10,7 @@ from rules.contrib.views import permission_required
 
 from core.http import form_page, perform_or_refuse
 from core.paging import paginate
+from core.scope import get_visible_or_404
 from projects.models import Project
 
 from . import selectors, services
@@ -265,14 +266,13 @@ def coaching_create(request):
     raw = request.GET.get("project", "")
     if not raw.isdigit():
         raise Http404
-    project = (
-        Project.objects.visible_to(request.user, grants=False)
-        .select_related("community__street")
-        .filter(pk=int(raw))
-        .first()
+    # Read grants (a judge's, a mentor's own coaching) show a project, never let one act on it.
+    project = get_visible_or_404(
+        Project.objects.select_related("community__street"),
+        request.user,
+        visible_kwargs={"grants": False},
+        pk=int(raw),
     )
-    if project is None:
-        raise Http404
     admit = lambda: _require(request.user, "training.attach_coach", project)  # noqa: E731
     admit()
 

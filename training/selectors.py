@@ -4,16 +4,19 @@ fixed number of queries, whatever the number of sessions, people or messages."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import Lag
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import District, Street, User
+from core.scope import get_visible_or_404
 
 from .access import may_mentor, mentor_id
 from .models import (
     Attendance,
     Coaching,
+    CoachingNote,
     CoachingStatus,
     Cohort,
     Consultation,
@@ -104,14 +107,10 @@ class SessionPage:
 
 
 def session_get(*, user, pk: int) -> Session:
-    try:
-        return (
-            Session.objects.visible_to(user)
-            .select_related("cohort", "mentor__user", "created_by")
-            .get(pk=pk)
-        )
-    except Session.DoesNotExist:
-        raise Http404 from None
+    """A session the user sees (404 otherwise, the denial audited)."""
+    return get_visible_or_404(
+        Session.objects.select_related("cohort", "mentor__user", "created_by"), user, pk=pk
+    )
 
 
 def session_page(*, user, session: Session, full: bool) -> SessionPage:
@@ -337,21 +336,28 @@ def attendance_report(*, user, year: int) -> dict:
 
 def missed_twice(rows) -> list[Miss]:
     """The people who missed two sessions in a row (of those they were invited to), with the
-    dates of the misses: one query over the rows, one for the people."""
-    history: dict[int, list] = {}
-    for user_id, present, starts_at, community_id in rows.order_by(
-        "user_id", "session__starts_at", "pk"
-    ).values_list("user_id", "present", "session__starts_at", "community_id"):
-        history.setdefault(user_id, []).append((present, starts_at, community_id))
+    dates of the misses. The database pairs each row with the person's previous one (a window)
+    and returns only the second miss of each pair: one query reading a few rows, however many
+    sessions were held, and one for the people."""
+    order = [F("session__starts_at").asc(), F("pk").asc()]
+    pairs = (
+        rows.annotate(
+            before=Window(Lag("present"), partition_by=[F("user_id")], order_by=order),
+            before_at=Window(
+                Lag("session__starts_at"), partition_by=[F("user_id")], order_by=order
+            ),
+        )
+        .filter(present=False, before=False)
+        .order_by("user_id", "session__starts_at")
+        .values_list("user_id", "before_at", "session__starts_at")
+    )
     flagged: dict[int, list] = {}
-    for user_id, seq in history.items():
-        for before, after in zip(seq, seq[1:], strict=False):
-            if before[0] is False and after[0] is False:
-                dates = flagged.setdefault(user_id, [])
-                for entry in (before, after):
-                    day = timezone.localtime(entry[1]).date()
-                    if day not in dates:
-                        dates.append(day)
+    for user_id, *moments in pairs:
+        dates = flagged.setdefault(user_id, [])
+        for moment in moments:
+            day = timezone.localtime(moment).date()
+            if day not in dates:
+                dates.append(day)
     if not flagged:
         return []
     people = {
@@ -396,10 +402,7 @@ def mentor_list(*, user, show_inactive: bool = False):
 
 
 def mentor_get(*, user, pk: int) -> Mentor:
-    try:
-        return Mentor.objects.visible_to(user).select_related("user").get(pk=pk)
-    except Mentor.DoesNotExist:
-        raise Http404 from None
+    return get_visible_or_404(Mentor.objects.select_related("user"), user, pk=pk)
 
 
 def mentor_pairings(mentor: Mentor):
@@ -432,22 +435,15 @@ def consultation_list(*, user, status: str = ""):
 
 
 def consultation_get(*, user, pk: int) -> Consultation:
-    try:
-        return (
-            Consultation.objects.visible_to(user)
-            .select_related("mentor__user", "asker", "community__street")
-            .prefetch_related(
-                Prefetch(
-                    "messages",
-                    queryset=ConsultationMessage.objects.select_related("author").order_by(
-                        "created_at", "id"
-                    ),
-                )
-            )
-            .get(pk=pk)
-        )
-    except Consultation.DoesNotExist:
-        raise Http404 from None
+    """A thread of the two in it, for them and district staff (404 otherwise, audited)."""
+    messages = ConsultationMessage.objects.select_related("author").order_by("created_at", "id")
+    return get_visible_or_404(
+        Consultation.objects.select_related(
+            "mentor__user", "asker", "community__street"
+        ).prefetch_related(Prefetch("messages", queryset=messages)),
+        user,
+        pk=pk,
+    )
 
 
 # --- 一项目一方案 ---------------------------------------------------------------------------------
@@ -461,17 +457,15 @@ def coaching_list(*, user, status: str = ""):
 
 
 def coaching_get(*, user, pk: int) -> Coaching:
-    try:
-        return (
-            Coaching.objects.visible_to(user)
-            .select_related(
-                "project__community__street", "mentor__user", "assigned_by", "plan_file"
-            )
-            .prefetch_related("notes__author")
-            .get(pk=pk)
-        )
-    except Coaching.DoesNotExist:
-        raise Http404 from None
+    """A coaching of a project the user sees, or their own (404 otherwise, audited)."""
+    notes = CoachingNote.objects.select_related("author").order_by("date", "id")
+    return get_visible_or_404(
+        Coaching.objects.select_related(
+            "project__community__street", "mentor__user", "assigned_by", "plan_file"
+        ).prefetch_related(Prefetch("notes", queryset=notes)),
+        user,
+        pk=pk,
+    )
 
 
 def project_coachings(project) -> list[Coaching]:

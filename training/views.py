@@ -5,6 +5,7 @@ selector or a service; refusals become pages in core/http.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -195,8 +196,8 @@ def session_material(request, pk):
 @login_required
 def session_edit(request, pk):
     session = selectors.session_get(user=request.user, pk=pk)
+    # form_page asks first: 403, or a held session's conflict (back to it; 409 on a post).
     admit = lambda: SESSION_WORKFLOW.admit(request.user, session, "edit")  # noqa: E731
-    admit()
 
     def perform(data):
         SESSION_WORKFLOW.perform(session, "edit", by=request.user, data=data)
@@ -219,7 +220,6 @@ def session_attendance(request, pk):
     """Tick who came, after the session started."""
     session = selectors.session_get(user=request.user, pk=pk)
     admit = lambda: SESSION_WORKFLOW.admit(request.user, session, "record")  # noqa: E731
-    admit()
     attendances = list(
         session.attendances.select_related("user", "community__street").order_by(
             "community__street__name", "community__name", "id"
@@ -323,7 +323,10 @@ def cohort_setup(request):
 @login_required
 @permission_required("training.manage_programme", raise_exception=True)
 def cohort_detail(request, pk):
-    cohort = selectors.cohort_get(pk)
+    return _cohort_page(request, selectors.cohort_get(pk))
+
+
+def _cohort_page(request, cohort, status=200):
     year = _year(request)
     return render(
         request,
@@ -335,6 +338,7 @@ def cohort_detail(request, pk):
             "move_form": CohortMoveForm(district=cohort.district),
             "year": year,
         },
+        status=status,
     )
 
 
@@ -369,13 +373,13 @@ def cohort_plan(request, pk):
 def trainee_move(request, pk):
     trainee = Trainee.objects.select_related("cohort", "user").filter(pk=pk).first()
     if trainee is None:
-        raise PermissionDenied
+        raise Http404
     form = CohortMoveForm(request.POST, district=trainee.cohort.district)
     cohort = trainee.cohort
     return perform_or_refuse(
         request,
         lambda data: services.trainee_move(by=request.user, trainee=trainee, cohort=data["cohort"]),
-        page=lambda status: redirect(cohort),
+        page=lambda status: _cohort_page(request, cohort, status),
         done=f"已调整{trainee.user}的轮训分组。",
         to=cohort,
         form=form,

@@ -97,11 +97,12 @@ def test_the_scan_sees_a_role_spelled_in_code_or_a_template():
 def test_people_holding_street_roles_over_a_community_are_its_streets_group(org, people):
     holders = people_holding(STREET_GROUP, community=org.guoao)
     assert {u.username for u in holders} == {"street", "member", "expert"}
-    # Street B's 组长 and its experts (conftest's judges: an assignment, not a role).
+    # Street B's 组长 and its experts (conftest's judges and mentor: assignments, not roles).
     assert {u.username for u in people_holding(STREET_GROUP, community=org.yuehai)} == {
         "street_b",
         "judge",
         "judge_unassigned",
+        "mentor",
     }
 
 

@@ -41,6 +41,10 @@ MATRIX = {
     # assigned judge (an expert of street B) reads it, and acts on nothing; an unassigned one
     # does not see it.
     "projects:detail@judged": {"kwargs": "round_project", "GET": scoped(200, judge=200)},
+    # A project of 国奥 coached by the `mentor` persona (street B's expert: training/tests/
+    # matrix_world.py) is his to read while the coaching is open, and no longer once it ended.
+    "projects:detail@coached": {"kwargs": "tr_project", "GET": scoped(200, mentor=200)},
+    "projects:detail@coaching_done": {"kwargs": "tr_project_done", "GET": scoped(200)},
     "projects:edit@judged": {
         "kwargs": "round_project",
         "GET": scoped(community_staff=302, judge=403),
