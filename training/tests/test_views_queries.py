@@ -16,16 +16,6 @@ from training.tests import factories as tf
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cohorts(org):
-    return tf.cohorts(org.district)
-
-
-@pytest.fixture
-def mentor(org, people):
-    return tf.mentor(people.mentor, org.district, by=people.district)
-
-
 def _same(django_assert_max_num_queries, cap, open_page, build):
     build(1)
     with django_assert_max_num_queries(cap) as small:
@@ -75,13 +65,13 @@ def test_attendance_report_queries_are_constant(
 
 
 def test_class_page_queries_are_constant(
-    client, org, people, cohorts, mentor, django_assert_max_num_queries
+    client, org, people, cohorts, teacher, django_assert_max_num_queries
 ):
     klass = tf.session(
         org.district,
         by=people.district,
         cohort=cohorts[0],
-        mentor=mentor,
+        mentor=teacher,
         starts_at=timezone.now() - datetime.timedelta(hours=1),
         status=SessionStatus.HELD,
     )
@@ -136,11 +126,11 @@ def test_session_list_queries_are_constant(
 
 
 def test_consultation_thread_queries_are_constant(
-    client, people, mentor, django_assert_max_num_queries
+    client, people, teacher, django_assert_max_num_queries
 ):
-    tf.pairing(mentor, people.secretary, by=people.district)
+    tf.pairing(teacher, people.secretary, by=people.district)
     thread = services.consultation_open(
-        by=people.secretary, mentor=mentor, subject="物业费收缴难", text="怎么办?"
+        by=people.secretary, mentor=teacher, subject="物业费收缴难", text="怎么办?"
     )
 
     def build(n):
@@ -163,13 +153,13 @@ def test_consultation_thread_queries_are_constant(
 
 
 def test_coaching_page_queries_are_constant(
-    client, org, people, mentor, django_assert_max_num_queries
+    client, org, people, teacher, django_assert_max_num_queries
 ):
     project = f.ProjectFactory(community=org.guoao, created_by=people.secretary)
     coaching = services.coaching_attach(
         by=people.district,
         project=project,
-        mentor=mentor,
+        mentor=teacher,
         data={"topic": "property", "problem": "难"},
     )
 

@@ -18,11 +18,6 @@ from training.tests import factories as tf
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cohorts(org):
-    return tf.cohorts(org.district)
-
-
 def _as(client, user):
     client.force_login(user)
     return client
@@ -32,7 +27,7 @@ def _said(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-# --- cohorts ----------------------------------------------------------------------------------------
+# --- cohorts --------------------------------------------------------------------------------------
 def test_district_sets_up_the_cohorts_with_every_secretary(client, people):
     page = _as(client, people.district).get("/training/cohorts/")
     assert "建立三个轮训分组并编入全部社区书记" in page.content.decode()
@@ -152,7 +147,7 @@ def test_a_secretary_may_not_plan_a_month(client, org, people, cohorts):
     assert not Session.objects.exists()
 
 
-# --- moves ------------------------------------------------------------------------------------------
+# --- moves ----------------------------------------------------------------------------------------
 def test_district_moves_a_secretary_to_another_cohort(client, org, people, cohorts):
     trainee = tf.trainee(cohorts[0], people.secretary, org.guoao)
 
@@ -275,7 +270,7 @@ def test_a_secretary_may_not_move_an_attendee(client, people, month_classes):
     assert attendance.session == one
 
 
-# --- the attendance report --------------------------------------------------------------------------
+# --- the attendance report ------------------------------------------------------------------------
 @pytest.fixture
 def held(org, people, cohorts):
     """Two held classes of this year: 国奥's secretary came to both, 悦海's missed both."""

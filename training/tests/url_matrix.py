@@ -240,13 +240,13 @@ MATRIX = {
         "data": {"cohort": "@tr_cohort_empty"},
         "POST": district(302),
     },
-    # --- the attendance report: district staff and the leading groups ----------------------------
+    # --- the attendance report: district staff and the leading groups -----------------------------
     "training:report": {"GET": row(403, district_business=200, street_group=200)},
     "training:report@year": {
         "query": {"year": "1999"},
         "GET": row(403, district_business=200, street_group=200),
     },
-    # --- the mentor panel ---------------------------------------------------------------------------
+    # --- the mentor panel -------------------------------------------------------------------------
     "training:mentor_list": {"GET": readers(200)},
     "training:mentor_list@all": {"query": {"all": "1"}, "GET": readers(200)},
     "training:mentor_create": {
@@ -279,7 +279,7 @@ MATRIX = {
     },
     "training:pairing_end": {"kwargs": "tr_pairing", **POST_ONLY, "POST": district(302)},
     "training:pairing_end@ended": {"kwargs": "tr_pairing_ended", "POST": district(409)},
-    # --- consultations ------------------------------------------------------------------------------
+    # --- consultations ----------------------------------------------------------------------------
     "training:consultation_list": {
         "GET": row(403, community_staff=200, district_business=200, mentor=200),
     },
@@ -314,7 +314,7 @@ MATRIX = {
         "kwargs": "tr_consultation_closed",
         "POST": row(404, secretary=409, mentor=403, district_business=409),
     },
-    # --- 一项目一方案 ---------------------------------------------------------------------------------
+    # --- 一项目一方案 -----------------------------------------------------------------------------------
     "training:coaching_list": {"GET": readers(200)},
     # From 国奥's (shared) project: its street's 组长 and members, and district staff attach a
     # mentor; who does not see the project gets 404 (the mentor too: his grant reads, no more).
