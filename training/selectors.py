@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch, Q, Window
-from django.db.models.functions import Lag
+from django.db.models.functions import FirstValue, Lag
 from django.http import Http404
 from django.utils import timezone
 
@@ -340,14 +340,17 @@ def missed_twice(rows) -> list[Miss]:
     and returns only the second miss of each pair: one query reading a few rows, however many
     sessions were held, and one for the people."""
     order = [F("session__starts_at").asc(), F("pk").asc()]
+    person = {"partition_by": [F("user_id")], "order_by": order}
     pairs = (
         rows.annotate(
-            before=Window(Lag("present"), partition_by=[F("user_id")], order_by=order),
-            before_at=Window(
-                Lag("session__starts_at"), partition_by=[F("user_id")], order_by=order
-            ),
+            # The row's own presence as a window too: a filter on a window is applied outside
+            # the query that computes it, a plain one inside (on absences only, it would pair
+            # two misses with an attended session between them).
+            now=Window(FirstValue("present"), partition_by=[F("pk")]),
+            before=Window(Lag("present"), **person),
+            before_at=Window(Lag("session__starts_at"), **person),
         )
-        .filter(present=False, before=False)
+        .filter(now=False, before=False)
         .order_by("user_id", "session__starts_at")
         .values_list("user_id", "before_at", "session__starts_at")
     )
