@@ -126,7 +126,7 @@ def mentors(tree, now) -> dict[str, Mentor]:
         community = tree.by_name[name]
         rows[key] = Mentor(
             user=tree.secretary_of[community.pk],
-            kind=MentorKind.SECRETARY,
+            kind=MentorKind.OUTSTANDING,
             organisation=f"{name}党委",
             expertise=expertise,
             bio=bio,
@@ -164,7 +164,7 @@ def pairings(tree, rng, now, panel, everybody) -> list[Pairing]:
     rows = [
         Pairing(
             mentor=panel[key],
-            secretary_id=user,
+            mentee_id=user,
             community_id=community_of[user],
             started_on=today - datetime.timedelta(days=rng.randint(200, 330)),
             created_by=tree.logins["district"],
@@ -180,12 +180,12 @@ def consultations(tree, rng, now, panel, rows: list[Pairing], scale) -> list[Con
     """The threads: the `secretary` login's two with `expert`, then the others, by the topics
     their mentor answers best."""
     secretary = tree.logins["secretary"].pk
-    mine = next(p for p in rows if p.secretary_id == secretary)
+    mine = next(p for p in rows if p.mentee_id == secretary)
     threads = [
         (mine, texts.CONSULTATIONS[texts.SECRETARY_ANSWERED], ANSWERED, 4, 40),
         (mine, texts.CONSULTATIONS[texts.SECRETARY_WAITING], WAITING, 1, 2),
     ]
-    others = [p for p in rows if p.secretary_id != secretary]
+    others = [p for p in rows if p.mentee_id != secretary]
     keys = {id(mentor): key for key, mentor in panel.items()}
     count = scaled(CONSULTATIONS, scale) - len(threads)
     waiting, answered = round(count * 0.1), round(count * 0.3)
@@ -204,7 +204,7 @@ def consultations(tree, rng, now, panel, rows: list[Pairing], scale) -> list[Con
         threads.append((pairing, subject, status, size, age))
     made, messages = [], []
     for pairing, subject, status, size, age in threads:
-        asker, mentor = pairing.secretary_id, pairing.mentor.user_id
+        asker, mentor = pairing.mentee_id, pairing.mentor.user_id
         compound = tree.compounds_of[pairing.community_id][0].name
         lines = [
             (asker, subject[2].format(compound=compound)),

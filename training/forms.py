@@ -241,11 +241,11 @@ class MentorForm(MentorFields):
 
 
 class PairingForm(forms.Form):
-    secretary = forms.ModelChoiceField(label="社区书记", queryset=User.objects.none())
+    mentee = forms.ModelChoiceField(label="社区书记", queryset=User.objects.none())
 
     def __init__(self, *args, mentor: Mentor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["secretary"].queryset = (
+        self.fields["mentee"].queryset = (
             User.objects.filter(
                 is_active=True,
                 role_assignments__role=Role.SECRETARY,
@@ -256,7 +256,7 @@ class PairingForm(forms.Form):
             .distinct()
             .order_by("display_name", "username")
         )
-        self.fields["secretary"].label_from_instance = lambda u: str(u)
+        self.fields["mentee"].label_from_instance = lambda u: str(u)
 
 
 # --- consultations ------------------------------------------------------------------------------

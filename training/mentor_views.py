@@ -118,7 +118,7 @@ def pairing_create(request, pk):
     return perform_or_refuse(
         request,
         lambda data: services.pairing_create(
-            by=request.user, mentor=mentor, secretary=data["secretary"]
+            by=request.user, mentor=mentor, secretary=data["mentee"]
         ),
         page=lambda status: mentor_detail(request, pk, pairing_form=form, status=status),
         done="已结对,双方都会收到通知。",

@@ -331,7 +331,7 @@ class Material(models.Model):
 class MentorKind(models.TextChoices):
     SCHOLAR = "scholar", _("高校专家")
     PROFESSIONAL = "professional", _("专业人士")
-    SECRETARY = "secretary", _("优秀社区书记")
+    OUTSTANDING = "outstanding", _("优秀社区书记")
 
 
 class MentorQuerySet(models.QuerySet):
@@ -405,7 +405,7 @@ class Pairing(models.Model):
     mentor = models.ForeignKey(
         Mentor, verbose_name=_("导师"), on_delete=models.PROTECT, related_name="pairings"
     )
-    secretary = models.ForeignKey(
+    mentee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("社区书记"),
         on_delete=models.PROTECT,
@@ -429,14 +429,14 @@ class Pairing(models.Model):
         ordering = ["-started_on", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["mentor", "secretary"],
+                fields=["mentor", "mentee"],
                 condition=Q(ended_on__isnull=True),
                 name="pairing_unique_current",
             )
         ]
 
     def __str__(self):
-        return f"{self.mentor} — {self.secretary}"
+        return f"{self.mentor} — {self.mentee}"
 
 
 class ConsultationStatus(models.TextChoices):

@@ -168,7 +168,7 @@ def my_training(user) -> dict:
         key=lambda a: a.session.starts_at,
     )
     pairings = list(
-        Pairing.objects.filter(secretary=user, ended_on__isnull=True, mentor__active=True)
+        Pairing.objects.filter(mentee=user, ended_on__isnull=True, mentor__active=True)
         .select_related("mentor__user")
         .order_by("started_on")
     )
@@ -411,7 +411,7 @@ def mentor_get(*, user, pk: int) -> Mentor:
 def mentor_pairings(mentor: Mentor):
     return (
         Pairing.objects.filter(mentor=mentor, ended_on__isnull=True)
-        .select_related("secretary", "community__street")
+        .select_related("mentee", "community__street")
         .order_by("community__street__name", "community__name")
     )
 

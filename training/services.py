@@ -389,17 +389,17 @@ def pairing_create(*, by: User, mentor: Mentor, secretary: User) -> Pairing:
         raise ValidationError("只能为在岗的社区书记结对导师。")
     if secretary.pk == locked.user_id:
         raise ValidationError("导师不能与自己结对。")
-    if Pairing.objects.filter(mentor=locked, secretary=secretary, ended_on__isnull=True).exists():
+    if Pairing.objects.filter(mentor=locked, mentee=secretary, ended_on__isnull=True).exists():
         raise ValidationError(f"{secretary}已与{locked}结对。")
     community = Community.objects.filter(pk__in=communities).order_by("name").first()
     pairing = Pairing.objects.create(
-        mentor=locked, secretary=secretary, community=community, created_by=by
+        mentor=locked, mentee=secretary, community=community, created_by=by
     )
     audit(
         actor=by,
         action="pairing.create",
         obj=pairing,
-        detail={"mentor": locked.pk, "secretary": secretary.pk},
+        detail={"mentor": locked.pk, "mentee": secretary.pk},
     )
     notify(secretary, "training.paired", locked, title=f"您已与导师{locked}结对,可以在线咨询")
     notify(
@@ -426,7 +426,7 @@ def pairing_end(*, by: User, pairing: Pairing) -> Pairing:
 def paired_mentors(user: User):
     """The active mentors this person is paired with now."""
     return Mentor.objects.filter(
-        active=True, pairings__secretary=user, pairings__ended_on__isnull=True
+        active=True, pairings__mentee=user, pairings__ended_on__isnull=True
     ).select_related("user")
 
 
@@ -436,7 +436,7 @@ def consultation_open(*, by: User, mentor: Mentor, subject: str, text: str) -> C
     _admit(by, "training.ask_mentor")
     pairing = (
         Pairing.objects.select_for_update()
-        .filter(mentor=mentor, secretary=by, ended_on__isnull=True, mentor__active=True)
+        .filter(mentor=mentor, mentee=by, ended_on__isnull=True, mentor__active=True)
         .first()
     )
     if pairing is None:

@@ -146,7 +146,7 @@ def mentor(user, district, *, by, active: bool = True) -> Mentor:
 def pairing(mentor: Mentor, secretary, *, by, ended_on=None) -> Pairing:
     return Pairing.objects.create(
         mentor=mentor,
-        secretary=secretary,
+        mentee=secretary,
         community_id=min(secretary.scope.community_ids()),
         created_by=by,
         ended_on=ended_on,

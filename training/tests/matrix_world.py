@@ -154,11 +154,11 @@ def matrix_objects(org, people) -> dict:
     _invite(held, haiyun, present=False)
 
     pairing = Pairing.objects.create(
-        mentor=mentor, secretary=people.secretary, community=org.guoao, created_by=by
+        mentor=mentor, mentee=people.secretary, community=org.guoao, created_by=by
     )
     ended = Pairing.objects.create(
         mentor=mentor,
-        secretary=people.secretary2,
+        mentee=people.secretary2,
         community=org.yuehai,
         created_by=by,
         ended_on=TODAY - datetime.timedelta(days=1),

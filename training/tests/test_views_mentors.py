@@ -127,12 +127,10 @@ def test_district_pairs_a_secretary_and_ends_the_pairing(client, people, mentor)
     page = _as(client, people.district).get(f"/training/mentors/{mentor.pk}/").content.decode()
     assert "结对的社区书记" in page and str(people.secretary) in page  # offered
 
-    response = client.post(
-        f"/training/mentors/{mentor.pk}/pair/", {"secretary": people.secretary.pk}
-    )
+    response = client.post(f"/training/mentors/{mentor.pk}/pair/", {"mentee": people.secretary.pk})
 
     assert response.status_code == 302 and "已结对,双方都会收到通知。" in _said(response)
-    pairing = Pairing.objects.get(mentor=mentor, secretary=people.secretary)
+    pairing = Pairing.objects.get(mentor=mentor, mentee=people.secretary)
     assert Notification.objects.filter(event="training.paired").count() == 2
     ended = client.post(f"/training/pairings/{pairing.pk}/end/")
     assert ended.status_code == 302 and "结对已结束。" in _said(ended)
@@ -144,7 +142,7 @@ def test_district_pairs_a_secretary_and_ends_the_pairing(client, people, mentor)
 
 def test_a_secretary_paired_already_is_not_paired_twice(client, people, mentor, paired):
     response = _as(client, people.district).post(
-        f"/training/mentors/{mentor.pk}/pair/", {"secretary": people.secretary.pk}
+        f"/training/mentors/{mentor.pk}/pair/", {"mentee": people.secretary.pk}
     )
 
     assert response.status_code == 422
@@ -153,7 +151,7 @@ def test_a_secretary_paired_already_is_not_paired_twice(client, people, mentor, 
 
 def test_a_worker_is_not_paired(client, people, mentor):
     response = _as(client, people.district).post(
-        f"/training/mentors/{mentor.pk}/pair/", {"secretary": people.worker.pk}
+        f"/training/mentors/{mentor.pk}/pair/", {"mentee": people.worker.pk}
     )
 
     assert response.status_code == 422 and not Pairing.objects.exists()
@@ -161,7 +159,7 @@ def test_a_worker_is_not_paired(client, people, mentor):
 
 def test_only_district_staff_pair(client, people, mentor):
     response = _as(client, people.street).post(
-        f"/training/mentors/{mentor.pk}/pair/", {"secretary": people.secretary.pk}
+        f"/training/mentors/{mentor.pk}/pair/", {"mentee": people.secretary.pk}
     )
 
     assert response.status_code == 403 and not Pairing.objects.exists()

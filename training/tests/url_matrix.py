@@ -269,12 +269,12 @@ MATRIX = {
     "training:pairing_create": {
         "kwargs": "tr_mentor",
         **POST_ONLY,
-        "data": {"secretary": "@tr_unpaired"},
+        "data": {"mentee": "@tr_unpaired"},
         "POST": district(302),
     },
     "training:pairing_create@paired": {
         "kwargs": "tr_mentor",
-        "data": {"secretary": "@tr_paired"},
+        "data": {"mentee": "@tr_paired"},
         "POST": district(422),
     },
     "training:pairing_end": {"kwargs": "tr_pairing", **POST_ONLY, "POST": district(302)},
@@ -396,7 +396,7 @@ FUZZ = {
     "training:trainee_move": ("district", {"cohort": "@tr_cohort_empty"}),
     "training:mentor_create": ("district", {"once": ONCE, "user": "@tr_candidate", **MENTOR}),
     "training:mentor_edit": ("district", {**MENTOR, "active": "on"}),
-    "training:pairing_create": ("district", {"secretary": "@tr_unpaired"}),
+    "training:pairing_create": ("district", {"mentee": "@tr_unpaired"}),
     "training:pairing_end": ("district", {}),
     "training:consultation_create": ("secretary", CONSULTATION),
     "training:consultation_reply": ("mentor", MESSAGE),
