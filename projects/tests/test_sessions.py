@@ -713,3 +713,21 @@ def test_log_activity_still_records_a_held_session(org, people):
     )
     assert activity.status == Activity.Status.HELD
     assert SESSION_WORKFLOW.available(people.secretary, activity)["correct"]
+
+
+def test_the_project_page_shows_money_spent_in_yuan_and_fen(client, org, people):
+    """A sum of decimals can come back from the database with many digits (SQLite: 7265.81000000000
+    on 国奥社区's 邻居节); the page shows two."""
+    project = running(org, people)
+    street_line = project.budget_lines.get()
+    for amount in ("0.10", "0.20", "1000.11"):
+        session_hold(
+            session=schedule(project, people),
+            by=people.secretary,
+            data={"participants": 10},
+            spending=[(street_line, Decimal(amount))],
+        )
+    client.force_login(people.secretary)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert '<td class="text-end">1000.41</td>' in page
+    assert "1000.4100" not in page
