@@ -233,11 +233,11 @@ def test_plan_meeting_review_with_conditions_filing_and_supervision(
 
     funding = lpage.locator("#step-plan table tbody")
     expect(funding.locator("tr", has_text="街道").locator("td")).to_have_text(
-        ["2000.00", "待核定", "0"]
+        ["2000.00", "待核定", "0.00"]
     )
-    expect(funding.locator("tr", has_text="区级").locator("td")).to_have_text(["0", "—", "0"])
+    expect(funding.locator("tr", has_text="区级").locator("td")).to_have_text(["0", "—", "0.00"])
     expect(funding.locator("tr", has_text="自筹").locator("td")).to_have_text(
-        ["500.00", "无需核定", "0"]
+        ["500.00", "无需核定", "0.00"]
     )
     lpage.locator("#grant_source").select_option(label="街道")
     lpage.get_by_label("核定金额(元)").fill("2000")
@@ -245,7 +245,7 @@ def test_plan_meeting_review_with_conditions_filing_and_supervision(
     leader.click(lpage.get_by_role("button", name="核定"), "granted")
     expect(messages(lpage)).to_contain_text("核定经费已记录。")
     expect(funding.locator("tr", has_text="街道").locator("td")).to_have_text(
-        ["2000.00", "2000.00", "0"]
+        ["2000.00", "2000.00", "0.00"]
     )
     grant = FundingGrant.objects.get(project=project)
     assert (grant.source, str(grant.amount)) == ("street", "2000.00")
