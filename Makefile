@@ -89,8 +89,10 @@ run: install .env
 	  secadmin   '安全管理员 security admin: roles and unlocks' \
 	  partner    '幸福家园合伙人 partner: own profile' \
 	  resident   '居民 resident: 国奥社区'; \
-	printf '  Tasks run in-process; e-mail is printed on this console. Stop with Ctrl-C.\n\n'
-	@exec $(PY) manage.py runserver $(HOST):$(PORT)
+	printf '  Tasks run in-process, the daily schedule too; e-mail is printed on this console. Stop with Ctrl-C.\n\n'
+	@$(PY) manage.py run_schedule & sched=$$!; \
+	trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # --- checks ---------------------------------------------------------------------------------------
 # Tests use baiseshejing.settings_test (pyproject.toml), which needs no .env. Without
