@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     # the monthly rhythm: streets' 月初预告 / 月末总结 and the district's 红色专递 (reads them all)
     "publications",
     # read across everything
+    "figures",
     "dashboards",
     "public",
     # residents' sign-ups for sessions (above projects, read by public)
@@ -262,6 +263,10 @@ RATE_LIMITS = {
     # Topics, supports and posts at the round table (roundtable/): an evening's lively thread from
     # one phone, and a whole community on one community-centre Wi-Fi on the 17th.
     "roundtable_post": {"device": "30/h", "ip": "3000/h"},
+    # Residents reading a 幸福账单 (figures/public_views.py): a page is cached, its PDF is made
+    # on demand (a second or two of the server's time), so the PDF has the tighter cap.
+    "bill": {"device": "120/10m", "ip": "3000/10m"},
+    "bill_pdf": {"device": "10/10m", "ip": "300/10m"},
 }
 
 AXES_FAILURE_LIMIT = 5
@@ -373,6 +378,9 @@ REVIEW_OVERDUE_DAYS = env.int("REVIEW_OVERDUE_DAYS", default=14)
 REVIEW_COMMENT_DAYS = env.int("REVIEW_COMMENT_DAYS", default=5)
 # Reviewers are reminded once a day while a proposal has waited longer than this.
 REVIEW_REMIND_AFTER_DAYS = env.int("REVIEW_REMIND_AFTER_DAYS", default=3)
+# The dashboards' coverage: a partner category with fewer partners than this per 100 households
+# of a community is thin there (figures/coverage.py).
+FIGURES_THIN_PARTNERS = env.float("FIGURES_THIN_PARTNERS", default=1.0)
 
 LOGGING = {
     "version": 1,

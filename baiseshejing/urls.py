@@ -33,6 +33,10 @@ urlpatterns = [
     # 幸福家园圆桌会: staff pages under roundtable/, residents' under p/roundtable/.
     path("roundtable/", include("roundtable.urls")),
     path("", include("roundtable.public_urls")),
+    # The seed's figures, the charts and the fill-once reports under figures/; each community's
+    # 幸福账单 under p/bills/.
+    path("figures/", include("figures.urls")),
+    path("p/", include("figures.public_urls")),
     # Sign-ups: residents' pages under p/, staff pages under signups/.
     path("", include("signups.urls")),
     # Compound scenes and 幸福责任田: staff pages under scenes/, residents' under p/.

@@ -105,14 +105,16 @@ def _give_device(request, response):
     return response
 
 
-def rate_limited(name: str, key=None):
-    """Limit the POSTs of a view by the named limit; its GETs hand out the device cookie."""
+def rate_limited(name: str, key=None, methods=("POST",)):
+    """Limit the POSTs of a view (or the requests of the given methods: a public page whose
+    answer costs the server, such as a PDF made on demand) by the named limit; every answer
+    hands out the device cookie."""
     settings.RATE_LIMITS[name]  # a limit named in code must exist in settings (KeyError at import)
 
     def decorate(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method == "POST" and settings.RATE_LIMITS_ENABLED:
+            if request.method in methods and settings.RATE_LIMITS_ENABLED:
                 seconds = over_limit(request, name, key(request) if key else "")
                 if seconds is not None:
                     minutes = max(1, round(seconds / 60))

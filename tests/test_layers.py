@@ -32,6 +32,9 @@ LAYERS = {
     "reports": 6,
     # The monthly rhythm reads every step's records; the front pages link to it, never the reverse.
     "publications": 7,
+    # The figures of the seed article, the 幸福账单 and the fill-once reports read every
+    # app's records; the homes and /p/ show them, never the reverse.
+    "figures": 7,
     "dashboards": 7,
     "public": 7,
     "demo": 8,
@@ -45,6 +48,9 @@ APART = {
     ("roundtable", "projects"),
     ("projects", "roundtable"),
     ("publications", "dashboards"),
+    ("figures", "dashboards"),
+    ("figures", "public"),
+    ("publications", "figures"),
     *{
         (a, b)
         for a in ("surveys", "outreach", "projects")
