@@ -3,7 +3,8 @@
     read_rows  the file: size, a real zip whose unpacked size is bounded (a zip bomb is refused
                before openpyxl opens it), no DTD in any part, the template's header, a row cap;
     check_rows every row: name, category (by name, on offer), phone (valid, whole, once in the file,
-               not yet a partner of the community), duties, availability, skills, compound;
+               not a partner of the community yet, nor one in its trash), duties, availability,
+               skills, compound;
     apply      one transaction: the partners and their duties in batches, the job, the audit row.
 
 A file with any bad row imports nothing: the report names every bad row and why. A small file
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -35,6 +36,7 @@ from .models import (
     ImportStatus,
     Partner,
     PartnerKind,
+    is_partner_phone_clash,
 )
 
 HEADER = (
@@ -286,15 +288,22 @@ def _check_row(number: int, cells: tuple, catalogue: _Catalogue) -> tuple[Record
     return record, errors
 
 
-def _existing_phones(community, hashes) -> set[str]:
-    """Which of these numbers already belong to a partner of the community (any status)."""
-    hashes, found = list(hashes), set()
+TAKEN = "手机号已是本社区的合伙人"
+IN_TRASH = "手机号属于本社区回收站里的一位合伙人,不能重复登记(如需恢复,请联系系统管理员)"
+JUST_TAKEN = "导入时有合伙人刚以文件里的手机号登记,没有导入任何合伙人。请重新导入"
+
+
+def _existing_phones(community, hashes) -> dict[str, str]:
+    """The numbers among these that already belong to a partner of the community (any status,
+    in the trash too: PARTNER_ONE_PHONE), each with the reason for its row."""
+    hashes, found = list(hashes), {}
     for start in range(0, len(hashes), BATCH):
-        found.update(
-            Partner.objects.alive()
-            .filter(community=community, phone_hash__in=hashes[start : start + BATCH])
-            .values_list("phone_hash", flat=True)
-        )
+        rows = Partner.objects.filter(
+            community=community, phone_hash__in=hashes[start : start + BATCH]
+        ).values_list("phone_hash", "deleted_at")
+        for digest, deleted_at in rows:
+            if deleted_at is None or digest not in found:
+                found[digest] = TAKEN if deleted_at is None else IN_TRASH
     return found
 
 
@@ -322,7 +331,7 @@ def check_rows(community, rows, *, on_progress=None) -> Checked:
     taken = _existing_phones(community, set(hashes.values()))
     for number, digest in hashes.items():
         if digest in taken:
-            problems.setdefault(number, []).append("手机号已是本社区的合伙人")
+            problems.setdefault(number, []).append(taken[digest])
     names = {record.row: record.name for record in checked.records}
     checked.report = [
         {"row": number, "name": names[number][:40], "errors": errors}
@@ -401,6 +410,10 @@ def import_start(*, by, community, uploaded_file) -> ImportJob:
     with transaction.atomic():
         if clashes := _late_clashes(community, checked.records):
             raise ImportRefused(clashes, checked.total)
+        # The partners first: refused, nothing (not even the file) is stored.
+        created, clashes = _insert_unless_taken(community, checked.records, by)
+        if clashes:
+            raise ImportRefused(clashes, checked.total)
         upload = store_upload(uploaded_file=uploaded_file, kind="document", by=by)
         job = ImportJob.objects.create(
             community=community,
@@ -408,12 +421,11 @@ def import_start(*, by, community, uploaded_file) -> ImportJob:
             status=ImportStatus.DONE,
             total=checked.total,
             checked=checked.total,
+            created=created,
+            finished_at=timezone.now(),
             created_by=by,
         )
         _owned_by(upload, job)
-        job.created = _insert(community, checked.records, by)
-        job.finished_at = timezone.now()
-        job.save(update_fields=["created", "finished_at"])
         audit(actor=by, action="partner.import", obj=job, detail=_detail(job))
     return job
 
@@ -475,6 +487,10 @@ def _finish(job, checked: Checked | None, report: list) -> str:
         if not report:
             # A partner registered while the file was being checked may hold one of its numbers.
             report = _late_clashes(job.community, checked.records)
+        if not report:
+            locked.created, report = _insert_unless_taken(
+                job.community, checked.records, job.created_by
+            )
         locked.checked = locked.total
         locked.finished_at = timezone.now()
         if report:
@@ -482,7 +498,6 @@ def _finish(job, checked: Checked | None, report: list) -> str:
             action = event = "partner.import_refused"
             title = f"合伙人导入未完成:{len(report)} 行有问题"
         else:
-            locked.created = _insert(job.community, checked.records, job.created_by)
             locked.status = ImportStatus.DONE
             action, event = "partner.import", "partner.import_done"
             title = f"合伙人导入完成:新增 {locked.created} 位"
@@ -496,10 +511,23 @@ def _finish(job, checked: Checked | None, report: list) -> str:
 def _late_clashes(community, records) -> list:
     taken = _existing_phones(community, {phone_hash(r.phone) for r in records})
     return [
-        {"row": r.row, "name": r.name[:40], "errors": ["手机号已是本社区的合伙人"]}
+        {"row": r.row, "name": r.name[:40], "errors": [taken[phone_hash(r.phone)]]}
         for r in records
         if phone_hash(r.phone) in taken
     ]
+
+
+def _insert_unless_taken(community, records: list[Record], by) -> tuple[int, list]:
+    """_insert, or nothing and the report when a partner was registered with one of the
+    numbers after the last check (PARTNER_ONE_PHONE refused the batch)."""
+    try:
+        with transaction.atomic():
+            return _insert(community, records, by), []
+    except IntegrityError as exc:
+        if not is_partner_phone_clash(exc):
+            raise
+    report = _late_clashes(community, records)  # the row committed meanwhile, where it shows
+    return 0, report or [{"row": None, "name": "", "errors": [JUST_TAKEN]}]
 
 
 def template_rows() -> list[tuple[str, ...]]:

@@ -136,6 +136,16 @@ class PartnerStatus(models.TextChoices):
     LEFT = "left", _("已退出")
 
 
+PARTNER_ONE_PHONE = "partner_one_phone_per_community"
+
+
+def is_partner_phone_clash(exc: Exception) -> bool:
+    """Whether an IntegrityError is PARTNER_ONE_PHONE's: PostgreSQL names the constraint,
+    SQLite the columns of its unique index."""
+    text = str(exc)
+    return PARTNER_ONE_PHONE in text or "partners_partner.phone_hash" in text
+
+
 class PartnerQuerySet(SoftDeleteQuerySet):
     def visible_to(self, user):
         scope = user.scope
@@ -238,6 +248,14 @@ class Partner(SoftDeleteModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=PartnerStatus.values), name="partner_status_valid"
+            ),
+            # One phone, one partner of a community. Rows in the trash count too, so that
+            # restoring one can never make a second partner of a number; a partner who left has
+            # no number (blank hash) and holds none.
+            models.UniqueConstraint(
+                fields=["community", "phone_hash"],
+                condition=~models.Q(phone_hash=""),
+                name=PARTNER_ONE_PHONE,
             ),
         ]
         # The list's order, for the district (all), a community and a category: each page is an

@@ -3,9 +3,10 @@ sign-in, consent withdrawal and leaving. Every state change is here; the pages a
 partners/recruit_views.py.
 
 A call moves draft → open → closed (and may open again); an application pending → approved or
-declined, or withdrawn by the applicant. Approving makes (or restores) the community's Partner
-for the phone and the person's account with the `partner` role of that community; one phone is
-one partner per community, whatever the number of applications, approvals or returns.
+declined, or withdrawn by the applicant (who may withdraw consent for a declined one too).
+Approving makes (or restores) the community's Partner for the phone and the person's account
+with the `partner` role of that community; one phone is one partner per community, whatever the
+number of applications, approvals or returns.
 """
 
 import secrets
@@ -40,6 +41,7 @@ from .models import (
     PartnerStatus,
     RecruitmentCall,
 )
+from .staff import phone_clash
 
 PURPOSE_LOGIN = "partner_login"
 PURPOSE_WITHDRAW = "partner_withdraw"
@@ -326,20 +328,29 @@ def application_submit(
         return pending, True
 
 
+# The applications whose consent the applicant withdraws with an SMS code: a waiting one is
+# withdrawn, a declined one keeps its decision. An approved one made a partner, whose consent
+# goes when the partner leaves (partner_leave, which forgets its applications too).
+WITHDRAWABLE = frozenset({APP.PENDING, APP.DECLINED})
+
+
 def application_withdraw(*, phone: str, now=None) -> int:
     """The applicant, proven by an SMS code, withdraws consent: each waiting application of the
-    number becomes withdrawn and its contact details are anonymised in place (the row stays for
-    the counts). Returns how many."""
+    number becomes withdrawn, each declined one stays declined, and both lose the name, the
+    number and what the person wrote, in place (the rows stay for the counts) and record when
+    consent was withdrawn. Returns how many."""
     now = now or timezone.now()
     number_hash = phone_hash(phone)
     with transaction.atomic():
         rows = list(
             Application.objects.select_for_update().filter(
-                phone_hash=number_hash, status=APP.PENDING
+                phone_hash=number_hash, status__in=WITHDRAWABLE
             )
         )
         for application in rows:
-            application.status = APP.WITHDRAWN
+            decision = application.status
+            if decision == APP.PENDING:
+                application.status = APP.WITHDRAWN
             application.consent_withdrawn_at = now
             application.name = WITHDRAWN_NAME
             application.phone = ""
@@ -366,21 +377,22 @@ def application_withdraw(*, phone: str, now=None) -> int:
                 actor_label=APPLICANT,
                 action="application.withdraw",
                 obj=application,
-                detail={"community": application.community_id},
+                detail={"community": application.community_id, "status": decision},
             )
     return len(rows)
 
 
 def withdraw_code_send(*, phone: str) -> None:
-    """A withdrawal code, delivered only to a number with a waiting application; every other
-    number gets the same answer and the same limits."""
+    """A withdrawal code, delivered only to a number with a waiting or declined application;
+    every other number gets the same answer and the same limits."""
     number = normalise_phone(phone)
-    waiting = Application.objects.filter(phone_hash=phone_hash(number), status=APP.PENDING)
-    sms.send_code(number, PURPOSE_WITHDRAW, deliver=waiting.exists())
+    mine = Application.objects.filter(phone_hash=phone_hash(number), status__in=WITHDRAWABLE)
+    sms.send_code(number, PURPOSE_WITHDRAW, deliver=mine.exists())
 
 
 def withdraw_with_code(*, phone: str, code: str) -> int:
-    """Check the code, then withdraw the number's waiting applications."""
+    """Check the code, then withdraw consent for the number's waiting and declined
+    applications."""
     number = normalise_phone(phone)
     sms.check_code(number, PURPOSE_WITHDRAW, code)
     return application_withdraw(phone=number)
@@ -480,7 +492,11 @@ def _approve(step: Step) -> None:
     partner.user = user
     if application.party_org or application.category_id == PartnerCategory.PARTY_MEMBER:
         partner.reported_at = partner.reported_at or now  # 双报到
-    partner.save()
+    try:
+        with transaction.atomic():  # registered by staff a moment ago (PARTNER_ONE_PHONE)
+            partner.save()
+    except IntegrityError as exc:
+        raise phone_clash(exc) from exc
     partner.duties.set(duties)
     _partner_role(user, application.community_id, step.by)
     audit(

@@ -11,14 +11,19 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from core.audit import audit
 from core.phone import Phone, phone_hash
-from core.workflow import Action, Step, Workflow
+from core.workflow import Action, Conflict, Step, Workflow
 
-from .models import Availability, Category, Partner, PartnerStatus
+from .models import Availability, Category, Partner, PartnerStatus, is_partner_phone_clash
 
 S = PartnerStatus
+PHONE_IN_TRASH = (
+    "手机号属于本社区回收站里的一位合伙人,不能重复登记;如需恢复该合伙人,请联系系统管理员。"
+)
+PHONE_JUST_TAKEN = "这个手机号刚刚已被登记为本社区的合伙人,没有重复登记。请刷新页面查看。"
 # What staff may set on a partner's record (forms.PartnerFieldsForm); duties are a relation.
 EDIT_FIELDS = (
     "name",
@@ -63,12 +68,32 @@ def partner_problems(community, data: dict, *, partner: Partner | None = None) -
     phone = data.get("phone")
     if phone:
         number = phone.full if isinstance(phone, Phone) else str(phone)
-        same = Partner.objects.alive().filter(community=community, phone_hash=phone_hash(number))
-        if partner is not None:
-            same = same.exclude(pk=partner.pk)
-        if (other := same.only("name").first()) is not None:
-            problems.append(f"手机号已登记为本社区的合伙人“{other.name}”,请勿重复登记。")
+        if (problem := phone_problem(community, number, partner=partner)) is not None:
+            problems.append(problem)
     return problems
+
+
+def phone_problem(community, number: str, *, partner: Partner | None = None) -> str | None:
+    """Why `number` cannot be (another) partner of `community`: a partner of it holds the number
+    already, on the register or in the trash (Partner's PARTNER_ONE_PHONE constraint)."""
+    same = Partner.objects.filter(community=community, phone_hash=phone_hash(number))
+    if partner is not None:
+        same = same.exclude(pk=partner.pk)
+    live_first = F("deleted_at").asc(nulls_first=True)
+    other = same.only("name", "deleted_at").order_by(live_first, "pk").first()
+    if other is None:
+        return None
+    if other.deleted_at is not None:  # its name left the pages with it
+        return PHONE_IN_TRASH
+    return f"手机号已登记为本社区的合伙人“{other.name}”,请勿重复登记。"
+
+
+def phone_clash(exc: IntegrityError) -> Conflict:
+    """The refusal for a number registered by somebody else a moment ago (the check passed,
+    the constraint did not); any other IntegrityError goes on."""
+    if not is_partner_phone_clash(exc):
+        raise exc
+    return Conflict(PHONE_JUST_TAKEN, code="phone_taken")
 
 
 def _cleaned(data: dict) -> dict:
@@ -91,7 +116,11 @@ def partner_create(*, by, community, data: dict) -> Partner:
     duties = list(data.pop("duties", None) or ())
     if problems := partner_problems(community, {**data, "duties": duties}):
         raise ValidationError(problems)
-    partner = Partner.objects.create(community=community, created_by=by, **data)
+    try:
+        with transaction.atomic():  # the same number registered by somebody else meanwhile
+            partner = Partner.objects.create(community=community, created_by=by, **data)
+    except IntegrityError as exc:
+        raise phone_clash(exc) from exc
     if duties:
         partner.duties.set(duties)
     audit(actor=by, action="partner.create", obj=partner, detail={"phone": partner.phone.masked})
@@ -187,7 +216,10 @@ PARTNER_WORKFLOW = Workflow(
 
 def partner_update(*, partner: Partner, by, data: dict) -> Partner:
     """Change a partner's record (the staff of its community; not once the partner has left)."""
-    return PARTNER_WORKFLOW.perform(partner, "edit", by=by, data=_cleaned(data)).obj
+    try:
+        return PARTNER_WORKFLOW.perform(partner, "edit", by=by, data=_cleaned(data)).obj
+    except IntegrityError as exc:  # a new number registered by somebody else meanwhile
+        raise phone_clash(exc) from exc
 
 
 def partner_deactivate(*, partner: Partner, by, reason: str) -> Partner:

@@ -33,6 +33,7 @@ from .models import (
     PartnerKind,
     PartnerStatus,
 )
+from .staff import PHONE_IN_TRASH, phone_clash
 
 UNIT, MEMBER = "unit", "member"
 REPORT_KINDS = {UNIT: "共建单位", MEMBER: "在职党员"}
@@ -68,8 +69,9 @@ def _only(data: dict, allowed: frozenset) -> dict:
 @transaction.atomic
 def partner_dual_report(*, by, community: Community, kind: str, data: dict) -> tuple[Partner, bool]:
     """A unit or a serving party member reports to the community (双报到). A partner of the
-    community with the same phone number is updated, never registered a second time; returns
-    the partner and whether it is new."""
+    community with the same phone number is updated, never registered a second time (one in
+    the trash is refused: the number stays its own); returns the partner and whether it is
+    new."""
     if not by.has_perm("partners.report_partner", community):
         raise PermissionDenied
     if kind not in REPORT_KINDS:
@@ -84,15 +86,19 @@ def partner_dual_report(*, by, community: Community, kind: str, data: dict) -> t
     if kind == MEMBER and building is not None and building.compound.community_id != community.pk:
         raise ValidationError(f"请选择{community.name}的楼栋。")
     # One report of a number at a time in a community: two staff registering the same unit at
-    # once find each other's row instead of making two.
-    Community.objects.select_for_update().filter(pk=community.pk).first()
+    # once find each other's row instead of making two. NO KEY UPDATE: a partner registered
+    # meanwhile checks its foreign key to the community at commit (a KEY SHARE lock), and this
+    # report may be waiting for that very commit on PARTNER_ONE_PHONE; FOR UPDATE would deadlock.
+    Community.objects.select_for_update(no_key=True).filter(pk=community.pk).first()
     existing = (
-        Partner.objects.alive()
-        .select_for_update()
+        Partner.objects.select_for_update()
         .filter(community=community, phone_hash=phone_hash(number))
-        .order_by("pk")
+        .order_by(F("deleted_at").asc(nulls_first=True), "pk")
         .first()
     )
+    if existing is not None and existing.deleted_at is not None:
+        # The number stays that partner's (PARTNER_ONE_PHONE): restored, it would be two.
+        raise ValidationError(PHONE_IN_TRASH)
     now = timezone.now()
     if existing is None:
         partner = Partner(community=community, created_by=by, phone=number, reported_at=now)
@@ -130,10 +136,14 @@ def partner_dual_report(*, by, community: Community, kind: str, data: dict) -> t
             put("compound_id", building.compound_id)
     if partner.reported_at is None:
         put("reported_at", now)
-    if existing is None:
-        partner.save()
-    elif changed:
-        partner.save(update_fields=sorted(set(changed)))
+    try:
+        with transaction.atomic():  # registered by staff (not a report) a moment ago
+            if existing is None:
+                partner.save()
+            elif changed:
+                partner.save(update_fields=sorted(set(changed)))
+    except IntegrityError as exc:
+        raise phone_clash(exc) from exc
     if duties:
         partner.duties.add(*duties)
     audit(

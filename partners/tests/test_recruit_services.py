@@ -332,6 +332,55 @@ def test_withdrawing_anonymises_the_waiting_application(org, people, call):
     assert event.actor is None and event.actor_label == "申请人"
 
 
+def test_a_declined_applicant_withdraws_consent_and_the_decision_stays_for_the_counts(
+    org, people, call
+):
+    """A declined application kept the name, number and what the person wrote with no end
+    date: the applicant withdraws consent with a code like a waiting one, and the row is
+    anonymised in place, still declined, with when consent went."""
+    member = Category.objects.get(code="party_member")
+    data = form_data(call, category=member, employer="区医院", home_building=org.household.building)
+    application, _ = recruitment.application_submit(call=call, data=data)
+    recruitment.application_decline(application=application, by=people.secretary, reason="名额已满")
+    sms.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        recruitment.withdraw_code_send(phone=PHONE)
+    assert [m.phone for m in sms.outbox] == [PHONE]  # the code reaches a declined applicant
+    before = Application.objects.count()
+
+    assert recruitment.application_withdraw(phone=PHONE) == 1
+
+    application.refresh_from_db()
+    assert application.status == "declined" and application.consent_withdrawn_at is not None
+    assert application.name == "已撤回" and not application.phone and application.phone_hash == ""
+    assert application.skills == "" and application.employer == ""
+    assert application.home_building is None
+    assert application.decided_by == people.secretary and application.decided_at is not None
+    assert application.category_id == "party_member"
+    assert Application.objects.count() == before
+    assert Application.objects.filter(community=org.guoao, status="declined").count() == 1
+    event = AuditEvent.objects.get(action="application.withdraw")
+    assert event.detail == {"community": org.guoao.pk, "status": "declined"}
+    assert recruitment.application_withdraw(phone=PHONE) == 0
+
+
+def test_an_approved_application_is_not_withdrawn_by_code_the_partner_leaves_instead(people, call):
+    application, _ = recruitment.application_submit(call=call, data=form_data(call))
+    partner = approve(application, people.secretary)
+    sms.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        recruitment.withdraw_code_send(phone=PHONE)
+    assert sms.outbox == []
+
+    assert recruitment.application_withdraw(phone=PHONE) == 0
+
+    application.refresh_from_db()
+    partner.refresh_from_db()
+    assert application.status == "approved" and application.phone.full == PHONE
+    assert application.consent_withdrawn_at is None
+    assert partner.status == PartnerStatus.ACTIVE and partner.phone.full == PHONE
+
+
 def _approved_partner(people, call, **overrides):
     application, _ = recruitment.application_submit(call=call, data=form_data(call, **overrides))
     return approve(application, people.secretary)

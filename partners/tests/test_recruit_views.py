@@ -250,6 +250,22 @@ def test_an_applicant_withdraws_with_an_sms_code(client, call):
     assert not application.phone
 
 
+def test_a_declined_applicant_withdraws_consent_on_the_same_page(client, people, call):
+    application, _ = recruitment.application_submit(call=call, data=form_data(call))
+    recruitment.application_decline(application=application, by=people.secretary, reason="名额已满")
+    url = "/p/partners/withdraw/"
+    assert "未通过的申请" in client.get(url).content.decode()
+    ask_code(client, url)
+    assert [m.phone for m in sms.outbox] == [PHONE]
+
+    response = client.post(url, {"phone": PHONE, "code": code_in_outbox()})
+
+    assert response.status_code == 200 and "已撤回 1 份" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == "declined" and application.name == "已撤回"
+    assert not application.phone and application.consent_withdrawn_at is not None
+
+
 def test_a_number_without_a_waiting_application_gets_no_withdrawal_code(client):
     ask_code(client, "/p/partners/withdraw/")
     assert sms.outbox == [] and PhoneCode.objects.count() == 1
