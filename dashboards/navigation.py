@@ -19,6 +19,9 @@ MENU = (
         ("signups.view_signups", "signups:list", "活动报名"),
         ("dashboards.view_pipeline", "dashboards:pipeline", "项目进度"),
         ("dashboards.view_overview", "dashboards:overview", "全区概览"),
+        # The seed's figures with charts for one's place, and the fill-once reports (figures/).
+        ("figures.view_figures", "figures:dashboard", "数据看板"),
+        ("figures.download_reports", "figures:reports", "工作报表"),
         # The monthly rhythm: 月初预告, 月末总结 and the 红色专递, and (district) their deliveries.
         ("publications.view_publications", "publications:list", "月度晾晒"),
         ("publications.view_deliveries", "publications:deliveries", "投递情况"),

@@ -8,6 +8,6 @@ app_name = "figures_public"
 
 urlpatterns = [
     path("bills/", public_views.index, name="index"),
-    path("bills/<int:community>/<int:year>/", public_views.bill, name="bill"),
-    path("bills/<int:community>/<int:year>/pdf/", public_views.bill_pdf, name="bill_pdf"),
+    path("bills/<int:pk>/<int:year>/", public_views.bill, name="bill"),
+    path("bills/<int:pk>/<int:year>/pdf/", public_views.bill_pdf, name="bill_pdf"),
 ]

@@ -54,8 +54,8 @@ def index(request):
 
 @require_GET
 @rate_limited("bill", methods=("GET",))
-def bill(request, community, year):
-    community, year = _community(community), _year(year)
+def bill(request, pk, year):
+    community, year = _community(pk), _year(year)
     entry = bills.bill_for(community, year)
     context = {
         "bill": entry.value,
@@ -106,8 +106,8 @@ def _data_only():
 
 @require_GET
 @rate_limited("bill_pdf", methods=("GET",))
-def bill_pdf(request, community, year):
-    community, year = _community(community), _year(year)
+def bill_pdf(request, pk, year):
+    community, year = _community(pk), _year(year)
     entry = bills.bill_for(community, year)
     # One PDF per computation of the figures: kept as long as they are fresh.
     key = f"figures:bill-pdf:{community.pk}:{year}:{entry.computed:.0f}"

@@ -118,6 +118,8 @@ SCOPED_OBJECTS = {
     *ROUNDTABLE_SCOPED,
     # 头雁工程 (training/tests/url_matrix.py).
     *TRAINING_SCOPED,
+    # A community: its residents' 幸福账单 (figures/tests/url_matrix.py).
+    "community",
 }
 
 # Cases where the app is wrong today. The matrix keeps the right answer; these run as strict xfail,
@@ -205,9 +207,11 @@ def test_url_role_method(world, db, client, settings, key, method, role):
     expected = entry[method][role]
     url, data = world.url(key, entry), world.data(entry)
     world.log_in(client, role)
-    # The residents' front pages and publications show what is published to everyone: their
-    # 404 is "not published", not a scope denial.
-    residents = key.startswith(("public:", "publications_public:", "roundtable_public:"))
+    # The residents' front pages, publications and 幸福账单 show what is published to everyone:
+    # their 404 is "not published", not a scope denial.
+    residents = key.startswith(
+        ("public:", "publications_public:", "roundtable_public:", "figures_public:")
+    )
     scoped = entry.get("kwargs") in SCOPED_OBJECTS and not residents
     audited = role != "anon" and (expected == 403 or (expected == 404 and scoped))
     denials = AuditEvent.objects.filter(result=AuditEvent.Result.DENIED)
