@@ -310,13 +310,22 @@ def _staff_link(publication: Publication) -> str:
     return f"{_BASE}{publication.get_absolute_url()}"
 
 
+def inbox_body(publication: Publication) -> str:
+    """The inbox entry's text: the headline, and for one nobody signed off that it published
+    itself (the street's deciders hear it here, not in a second notice: services._tell_signers)."""
+    body = headline(publication)
+    if publication.auto_published:
+        body = f"{body}(到应发布时间无人签发,已自动发布。)"
+    return body
+
+
 def _send_inbox(delivery: Delivery) -> None:
     publication, user = delivery.publication, delivery.recipient
     Notification.objects.create(
         recipient=user,
         event=EVENT,
         title=publication.title[:200],
-        body=headline(publication),
+        body=inbox_body(publication),
         url=publication.get_absolute_url()[:300],
     )
     memo.drop("unread", user.pk)

@@ -136,9 +136,13 @@ def pdf_build(publication_id: int) -> bool:
     call built it. Idempotent: the row is locked, so two callers build it once; a PDF whose file
     went missing is made again."""
     with transaction.atomic():
+        # Lock first, then read: a second caller waits for the lock, and only a statement that
+        # starts after it sees the first caller's Upload (PostgreSQL re-reads the locked row of a
+        # SELECT … FOR UPDATE once the lock is free, but not the rows joined to it).
+        lock = Publication.objects.select_for_update().filter(pk=publication_id)
+        lock.order_by("pk").values_list("pk", flat=True).first()
         publication = (
-            Publication.objects.select_for_update(of=("self",))
-            .select_related("street", "district", "signed_off_by", "pdf")
+            Publication.objects.select_related("street", "district", "signed_off_by", "pdf")
             .filter(pk=publication_id)
             .first()
         )

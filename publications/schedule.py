@@ -1,7 +1,7 @@
 """The daily job of the monthly rhythm: `publish_due(now=…)` decides from the date (Asia/Shanghai),
-the working-day calendar and the database what to compile, remind, publish and retry.
+the working-day calendar and the database what to compile, refresh, remind, publish and retry.
 
-Run by beat each morning (publications.tasks_schedule.publish_due) and safe to run any number of
+Run by beat every hour (publications.tasks_schedule.publish_due) and safe to run any number of
 times a day, on two workers at once, or after days of downtime:
 
 - compile: a preview of the current month, and from the 25th the next month's; the summaries and
@@ -11,6 +11,12 @@ times a day, on two workers at once, or after days of downtime:
   its own, would surprise more than it helps, and a preview of a month already over announces
   nothing (previews are never caught up past the current month). The database's unique
   constraints make a second compile of the same (kind, scope, month) a no-op.
+- refresh: every draft still unsigned, of the months the job looks at, is compiled again from
+  today's records once a day, by the first run from REFRESH_FROM_HOUR (before the day's
+  reminders), through the workflow's recompile action (audited); its foreword stays. A summary
+  compiled at 00:05 on the 1st thus shows the last evening's sessions marked held the next
+  morning. Signing off recompiles once more (publications/services.py); a published one never
+  changes again.
 - remind: from its due day, every draft still unsigned reminds its signers once a day
   (`reminded_on`, claimed with a conditional UPDATE), from REMIND_FROM_HOUR.
 - auto-publish: where the district's setting allows it, previews and summaries still unsigned
@@ -46,6 +52,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 LOOKBACK_MONTHS = 2
 # Reminders are not sent in the night, whenever the job runs.
 REMIND_FROM_HOUR = 7
+# Unsigned drafts are compiled again by the first run from this hour each day (just before the
+# reminders): what was recorded the evening and night before is in.
+REFRESH_FROM_HOUR = REMIND_FROM_HOUR
 
 
 @dataclass
@@ -55,6 +64,7 @@ class Report:
     day: datetime.date
     created: list = field(default_factory=list)
     existing: int = 0
+    refreshed: list = field(default_factory=list)
     reminded: list = field(default_factory=list)
     published: list = field(default_factory=list)
     retried: int = 0
@@ -64,6 +74,7 @@ class Report:
         return {
             "created": len(self.created),
             "existing": self.existing,
+            "refreshed": len(self.refreshed),
             "reminded": len(self.reminded),
             "auto_published": len(self.published),
             "retried": self.retried,
@@ -74,8 +85,9 @@ class Report:
         counts = self.as_dict()
         return (
             f"{self.day:%Y-%m-%d} 月度晾晒:新汇编 {counts['created']} 期,已有 {counts['existing']} 期,"
-            f"提醒 {counts['reminded']} 期,自动发布 {counts['auto_published']} 期,"
-            f"重试投递 {counts['retried']} 条,出错 {counts['errors']} 项"
+            f"重新汇编 {counts['refreshed']} 期,提醒 {counts['reminded']} 期,"
+            f"自动发布 {counts['auto_published']} 期,重试投递 {counts['retried']} 条,"
+            f"出错 {counts['errors']} 项"
         )
 
 
@@ -93,11 +105,13 @@ def wanted(today: datetime.date) -> list[tuple[str, datetime.date]]:
 
 
 def publish_due(*, now: datetime.datetime | None = None) -> Report:
-    """The daily job (see the module): compile, remind, auto-publish, retry; returns what it did."""
+    """The daily job (see the module): compile, refresh, remind, auto-publish, retry; returns what
+    it did."""
     now = (now or timezone.now()).astimezone(SHANGHAI)
     today = now.date()
     report = Report(day=today)
     _compile_missing(today, report)
+    _refresh(now, report)
     _remind(now, report)
     _auto_publish(now, report)
     report.retried = _retry(now, report)
@@ -137,6 +151,50 @@ def _compile_missing(today: datetime.date, report: Report) -> None:
                 report.created.append(publication)
             else:
                 report.existing += 1
+
+
+def refreshed_since(now: datetime.datetime) -> datetime.datetime:
+    """A draft compiled before this is stale: the latest REFRESH_FROM_HOUR o'clock up to `now`."""
+    day = now.date() if now.hour >= REFRESH_FROM_HOUR else now.date() - datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(REFRESH_FROM_HOUR), tzinfo=SHANGHAI)
+
+
+def _refresh(now: datetime.datetime, report: Report) -> None:
+    since = refreshed_since(now)
+    # The months the job compiles (wanted()), and the previews of the months between: a
+    # bounded number of drafts per street, whatever lies further back unsigned (that one is
+    # recompiled when it is signed off, or by hand).
+    first = services.add_months(services.month_start(now.date()), -LOOKBACK_MONTHS)
+    stale = (
+        Publication.objects.filter(
+            status=PublicationStatus.DRAFT, month__gte=first, compiled_at__lt=since
+        )
+        .select_related("street", "district")
+        .order_by("due_on", "pk")
+    )
+    for publication in stale:
+        try:
+            if _refresh_one(publication, since):
+                report.refreshed.append(publication)
+        except Exception as exc:
+            log.exception("recompiling %s failed", publication.pk)
+            report.errors.append(f"重新汇编 {publication}: {exc}")
+
+
+@transaction.atomic
+def _refresh_one(publication: Publication, since: datetime.datetime) -> bool:
+    """Once a day, whoever runs the job: the row is locked and read again, so a second worker
+    (or a sign-off meanwhile) finds it fresh (or published) and leaves it."""
+    locked = (
+        Publication.objects.select_for_update()
+        .filter(pk=publication.pk, status=PublicationStatus.DRAFT, compiled_at__lt=since)
+        .order_by("pk")  # no join to the street for the default ordering: FOR UPDATE refuses it
+        .first()
+    )
+    if locked is None:
+        return False
+    services.publication_recompile(publication=locked, by=services.SYSTEM)
+    return True
 
 
 def _remind(now: datetime.datetime, report: Report) -> None:

@@ -5,9 +5,13 @@
     ├──auto_publish (the system, when the district allows it, at the set hour)─▶ published
     edit_foreword, recompile: in place while it is a draft
 
-A published publication is a snapshot: no action starts from `published`, so its content and
-foreword never change again (409). Publishing queues, on commit, its deliveries
-(publications/deliveries.py) and its PDF (publications/pdf.py).
+Both ways of publishing first recompile the draft from today's records (the workflow's prelude:
+audited as a recompile of its own), keeping the foreword: a summary compiled at 00:05 on the 1st
+would otherwise miss the last evening's sessions marked held the next morning. The daily job
+recompiles unsigned drafts once a day as well (publications/schedule.py), so what the signer
+reads is at most a day old. A published publication is a snapshot: no action starts from
+`published`, so its content and foreword never change again (409). Publishing queues, on commit,
+its deliveries (publications/deliveries.py) and its PDF (publications/pdf.py).
 
 The calendar lives here too (which month a kind is drafted from and due on); the daily job that
 reads it is publications/schedule.py.
@@ -157,16 +161,21 @@ def _recompile(step: Step) -> None:
 
     p = step.obj
     content = compile_content(p.kind, district=p.district, street=p.street, month=p.month)
+    step.detail["changed"] = content != p.content
     step.set(content=content, compiled_at=timezone.now())
 
 
 def _tell_signers(step: Step) -> None:
-    """Who may sign it off hear that it was published (by someone else, or by the system)."""
+    """Who may sign it off hear that it was published (by someone else, or by the system) — unless
+    they are among its recipients: its delivery tells them, and one notice is enough."""
+    from .deliveries import recipients
+
     publication = step.obj
-    for person in signers(publication):
-        if person.pk == getattr(step.by, "pk", None):
-            continue
-        how = "已到时自动发布" if publication.auto_published else "已签发发布"
+    others = signers(publication).exclude(pk__in=recipients(publication).values("pk"))
+    if (by := getattr(step.by, "pk", None)) is not None:
+        others = others.exclude(pk=by)
+    how = "已到时自动发布" if publication.auto_published else "已签发发布"
+    for person in others:
         notify(person, "publications.published", publication, title=f"{publication.title}{how}")
 
 
@@ -183,6 +192,7 @@ PUBLICATION_WORKFLOW = Workflow(
             check=_foreword_check,
             apply=_sign_off,
             notify=_tell_signers,
+            prelude="recompile",
         ),
         Action(
             "edit_foreword",
@@ -208,6 +218,7 @@ PUBLICATION_WORKFLOW = Workflow(
             target=PUBLISHED,
             apply=_auto_publish,
             notify=_tell_signers,
+            prelude="recompile",
         ),
     ],
     initial=DRAFT,
@@ -231,7 +242,7 @@ def signers(publication: Publication):
 # --- services ---------------------------------------------------------------------------------
 def publication_sign_off(*, publication: Publication, by, foreword: str | None = None):
     """Sign a draft off, with its foreword (the one saved before if none is given): it is
-    published and delivered (409 once published)."""
+    recompiled from today's records, published and delivered (409 once published)."""
     data = {} if foreword is None else {"foreword": foreword}
     return PUBLICATION_WORKFLOW.perform(publication, "sign_off", by=by, data=data).obj
 
@@ -248,7 +259,8 @@ def publication_recompile(*, publication: Publication, by) -> Publication:
 
 
 def publication_auto_publish(*, publication: Publication) -> Publication:
-    """The system publishes a draft nobody signed off (the district's setting allows it)."""
+    """The system publishes a draft nobody signed off (the district's setting allows it),
+    recompiled from today's records first."""
     return PUBLICATION_WORKFLOW.perform(publication, "auto_publish", by=SYSTEM).obj
 
 

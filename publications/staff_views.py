@@ -20,7 +20,7 @@ from accounts.models import Street
 from core.http import form_page, perform_or_refuse
 from core.paging import paginate
 
-from . import services
+from . import services, wecom
 from .forms import CompileForm, ForewordForm, ListFilterForm, SettingsForm
 from .models import Kind, PublicationSettings
 from .services import PUBLICATION_WORKFLOW
@@ -59,7 +59,11 @@ def publication_list(request):
         "can_compile": user.has_perm("publications.compile_publications"),
     }
     template = "publications/staff_list.html"
-    return render(request, f"{template}#rows" if request.htmx else template, context)
+    if request.htmx:
+        return render(request, f"{template}#rows", context)
+    # The group robots the user sets: a 组长 their street's, district staff each street's.
+    context["wecom_streets"] = wecom.wecom_street_list(user)
+    return render(request, template, context)
 
 
 def _detail_page(request, publication, status=200, form=None):

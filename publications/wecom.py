@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Street
@@ -147,6 +148,21 @@ def street_webhook(street_id: int) -> str | None:
     if channel is None or not channel.webhook_encrypted:
         return None
     return decrypt_webhook(channel.webhook_encrypted)
+
+
+# --- selectors --------------------------------------------------------------------------------
+def wecom_street_list(user) -> list[Street]:
+    """The streets whose group robot the user may set, each knowing whether it has one
+    (`has_robot`): the street's 组长 (or today's delegate) their street, district staff every
+    street, anybody else none. One query, whatever the user (the staff list links to each)."""
+    robots = StreetChannel.objects.filter(street=OuterRef("pk")).exclude(webhook_encrypted="")
+    streets = (
+        Street.objects.visible_to(user)
+        .annotate(has_robot=Exists(robots))
+        .only("pk", "name", "district_id")
+        .order_by("name", "pk")
+    )
+    return [s for s in streets if user.has_perm("publications.manage_wecom", s)]
 
 
 # --- services ---------------------------------------------------------------------------------

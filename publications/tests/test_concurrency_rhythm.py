@@ -1,11 +1,13 @@
 """Two callers at once on PostgreSQL: two compiles of the same draft make one row; two sign-offs
-make one publication and one conflict; two daily jobs remind once.
+make one publication and one conflict; two daily jobs remind once and recompile a stale draft
+once; two residents asking for a PDF not made yet build it once.
 
 Runs on PostgreSQL only: select_for_update and concurrent unique checks mean nothing on SQLite.
 """
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -108,3 +110,53 @@ def test_two_daily_jobs_at_once_compile_and_remind_once(org, people, monkeypatch
         url=summary.get_absolute_url(),
     )
     assert reminders.count() == 1
+
+
+def test_two_daily_jobs_at_once_recompile_each_stale_draft_once(org, people, monkeypatch):
+    from core.models import AuditEvent
+
+    ensure_calendar()
+    monkeypatch.setattr("publications.deliveries.deliveries_retry_due", lambda *, now: 0)
+    first = datetime.datetime(2026, 12, 1, 0, 5, tzinfo=schedule.SHANGHAI)
+    schedule.publish_due(now=first)
+    drafts = Publication.objects.count()
+    Publication.objects.update(compiled_at=first)  # as compiled by that night's run
+    morning = first.replace(hour=7)
+    results = _together([lambda: schedule.publish_due(now=morning)] * 2)
+    assert all(isinstance(r, schedule.Report) for r in results), results
+    assert sum(len(r.refreshed) for r in results) == drafts
+    assert AuditEvent.objects.filter(action="publication.recompile").count() == drafts
+
+
+def test_two_residents_asking_for_a_missing_pdf_at_once_build_it_once(org, people, monkeypatch):
+    """The public PDF link, before the task made it (the demo's months gone by): the view goes
+    through the task's locked pdf_build, so the second request waits, then serves the same file."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from core.models import Upload
+    from publications import pdf
+
+    from .world_public import make_publication
+
+    preview = make_publication(org, people, compiled=False)
+    real, builds = pdf.pdf_bytes, []
+    both_asking = threading.Barrier(2, timeout=10)
+
+    def slow(publication):
+        builds.append(publication.pk)
+        time.sleep(0.5)  # the other request arrives while this one holds the row
+        return real(publication)
+
+    monkeypatch.setattr(pdf, "pdf_bytes", slow)
+    url = reverse("publications_public:pdf", args=[preview.pk])
+
+    def ask():
+        both_asking.wait()
+        response = Client().get(url)
+        return response.status_code, b"".join(response.streaming_content)[:5]
+
+    results = _together([ask, ask])
+    assert results == [(200, b"%PDF-")] * 2, results
+    assert builds == [preview.pk]
+    assert Upload.objects.filter(owner_id=preview.pk, content_type="application/pdf").count() == 1

@@ -1,16 +1,26 @@
-"""A real Celery worker on Redis delivers a publication's e-mails once, though queued twice."""
+"""Real Celery workers on Redis deliver a publication once per (recipient, channel): though queued
+twice, though the daily job queues its rows again while a worker is sending them, and with two
+workers taking the same rows at once."""
 
 import datetime
 import os
+import threading
 import time
+from collections import Counter
+from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_prerun
 from django.core import mail
+from django.db.models import Count
 from django.utils import timezone
 
 from baiseshejing.celery import app
+from core.models import Notification
+from publications import deliveries, schedule
 from publications.models import (
     Channel,
     Delivery,
@@ -19,15 +29,15 @@ from publications.models import (
     Publication,
     PublicationStatus,
 )
-from publications.tasks_delivery import start_deliveries
+from publications.tasks_delivery import send_delivery, start_deliveries
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def redis_worker():
+@contextmanager
+def _worker(**options):
     """A Celery app of its own on Redis db 13, made current so shared tasks publish to it, with
-    a worker thread using the test database (core/tests/test_celery_worker.py's pattern)."""
+    a worker using the test database (core/tests/test_celery_worker.py's pattern)."""
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/13"
     worker_app = Celery("baiseshejing-delivery-test", set_as_current=False)
     worker_app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -37,7 +47,7 @@ def redis_worker():
         conn.default_channel.client.flushdb()
     worker_app.set_current()
     try:
-        with start_worker(worker_app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
+        with start_worker(worker_app, perform_ping_check=False, shutdown_timeout=10, **options):
             yield worker_app
     finally:
         # start_worker made worker_app the default app too: put the project's app back in both
@@ -46,16 +56,29 @@ def redis_worker():
         app.set_default()
 
 
-def test_a_worker_delivers_each_email_once_when_queued_twice(org, people, redis_worker):
-    month = datetime.date(2026, 5, 1)
-    publication = Publication.objects.create(
+@pytest.fixture
+def redis_worker():
+    """One worker, one task at a time."""
+    with _worker(pool="solo") as worker_app:
+        yield worker_app
+
+
+@pytest.fixture
+def two_redis_workers():
+    """Two workers taking tasks at once: one worker with two threads, each on its own database
+    connection (PostgreSQL: the claims are real there)."""
+    with _worker(pool="threads", concurrency=2) as worker_app:
+        yield worker_app
+
+
+def _published(org, month=datetime.date(2026, 5, 1)) -> Publication:
+    return Publication.objects.create(
         kind=Kind.PREVIEW, district=org.district, street=org.street_a, month=month,
         due_on=month, status=PublicationStatus.PUBLISHED, signed_off_at=timezone.now(),
     )  # fmt: skip
 
-    start_deliveries.delay(publication.pk)
-    start_deliveries.delay(publication.pk)
 
+def _all_sent(publication: Publication) -> None:
     rows = Delivery.objects.filter(publication=publication)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -65,8 +88,77 @@ def test_a_worker_delivers_each_email_once_when_queued_twice(org, people, redis_
     else:
         pytest.fail(f"not all sent: {list(rows.values_list('channel', 'status'))}")
     time.sleep(1)  # a duplicate send, had there been one, would land now
+
+
+def _sent_once_each(publication: Publication) -> None:
+    """One row per (channel, recipient), each sent once: one e-mail and one inbox entry each."""
+    rows = Delivery.objects.filter(publication=publication)
+    assert not rows.values("channel", "key").annotate(n=Count("pk")).filter(n__gt=1).exists()
     emails = rows.filter(channel=Channel.EMAIL)
     assert emails.count() == 6
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        emails.values_list("recipient__email", flat=True)
+    # Only this publication's mails: the daily job may remind signers of other drafts meanwhile.
+    mailed = [m.to[0] for m in mail.outbox if m.subject == f"[百社百景] {publication.title}"]
+    assert sorted(mailed) == sorted(emails.values_list("recipient__email", flat=True))
+    inbox = Notification.objects.filter(event=deliveries.EVENT, title=publication.title)
+    per_person = Counter(inbox.values_list("recipient_id", flat=True))
+    assert per_person == Counter(
+        rows.filter(channel=Channel.INBOX).values_list("recipient_id", flat=True)
     )
+    assert set(per_person.values()) == {1}
+
+
+def test_a_worker_delivers_each_email_once_when_queued_twice(org, people, redis_worker):
+    publication = _published(org)
+
+    start_deliveries.delay(publication.pk)
+    start_deliveries.delay(publication.pk)
+
+    _all_sent(publication)
+    _sent_once_each(publication)
+
+
+@pytest.mark.postgres
+def test_the_daily_job_run_twice_while_a_worker_sends_delivers_each_once(org, people, redis_worker):
+    """The job plans the deliveries of a publication whose step after sign-off was lost and
+    queues their sends; run again while the worker is sending, it queues every row still
+    unclaimed a second time (as it would, a quarter of an hour later, for tasks it takes for
+    lost). The claims leave one send per row."""
+    publication = _published(org)
+    later = timezone.now() + deliveries.CLAIM_STALE + timedelta(minutes=1)
+
+    first = schedule.publish_due(now=later)
+    second = schedule.publish_due(now=later)
+
+    assert first.errors == second.errors == []
+    assert Delivery.objects.filter(publication=publication).exists()
+    _all_sent(publication)
+    _sent_once_each(publication)
+
+
+@pytest.mark.postgres
+def test_two_workers_taking_the_same_rows_at_once_deliver_each_once(org, people, two_redis_workers):
+    """Every row queued three times over (two starts, then once more each), taken by two
+    workers at once: each row is still sent once."""
+    publication = _published(org)
+    threads: set = set()
+
+    def seen(sender=None, **kwargs):
+        if sender is not None and sender.name == send_delivery.name:
+            threads.add(threading.get_ident())
+
+    task_prerun.connect(seen, weak=False)
+    try:
+        start_deliveries.delay(publication.pk)
+        start_deliveries.delay(publication.pk)
+        rows = Delivery.objects.filter(publication=publication)
+        deadline = time.monotonic() + 30
+        while not rows.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for pk in rows.values_list("pk", flat=True):
+            send_delivery.delay(pk)
+        _all_sent(publication)
+    finally:
+        task_prerun.disconnect(seen)
+
+    _sent_once_each(publication)
+    assert len(threads) == 2, "both workers took sends"

@@ -4,11 +4,15 @@ that running it twice does nothing twice."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.models import AuditEvent, Notification
 from core.workdays import ensure_calendar
-from publications import schedule
+from projects.models import Activity, Status
+from publications import schedule, services
 from publications.models import Kind, Publication, PublicationSettings, PublicationStatus
+from tests import factories as f
 
 D = datetime.date
 
@@ -188,3 +192,125 @@ def test_the_task_runs_the_job_and_reports_counts(org, monkeypatch):
     counts = publish_due.delay().get()
     assert counts["created"] == Publication.objects.count() > 0
     assert publish_due.name == "publications.tasks_schedule.publish_due"
+
+
+# --- refreshing unsigned drafts -------------------------------------------------------------------
+@pytest.fixture
+def clock(monkeypatch):
+    """Runs the job at `when`, with the clock (compiled_at, audit times) reading `when` too."""
+
+    def run(when: datetime.datetime):
+        monkeypatch.setattr("django.utils.timezone.now", lambda: when)
+        return schedule.publish_due(now=when)
+
+    return run
+
+
+@pytest.fixture
+def feast(org, people):
+    """A project of street A whose sessions the summary of November counts."""
+    return f.ProjectFactory(
+        community=org.guoao,
+        created_by=people.secretary,
+        ready=True,
+        status=Status.IN_PROGRESS,
+        title="百家宴",
+    )
+
+
+def held_on(project, day: datetime.date) -> Activity:
+    return Activity.objects.create(
+        project=project,
+        date=day,
+        status=Activity.Status.HELD,
+        participants=40,
+        volunteers=3,
+        place="社区广场",
+        created_by=project.created_by,
+    )
+
+
+def _summary(org):
+    return Publication.objects.get(kind=Kind.SUMMARY, month=D(2026, 11, 1), street=org.street_a)
+
+
+def _recompiles(publication):
+    return AuditEvent.objects.filter(
+        action="publication.recompile", object_id=str(publication.pk)
+    ).order_by("pk")
+
+
+def test_an_unsigned_summary_is_recompiled_once_a_day_keeping_its_foreword(
+    org, people, feast, clock
+):
+    clock(at(D(2026, 12, 1), 0, 5))  # the summary of November is drafted
+    summary = _summary(org)
+    assert summary.content["figures"]["sessions"] == 0
+    services.publication_foreword(publication=summary, by=people.street, foreword="十一月辛苦了")
+    held_on(feast, D(2026, 11, 30))  # the last evening's 百家宴, marked held the next morning
+
+    report = clock(at(D(2026, 12, 1), 7, 5))
+
+    summary.refresh_from_db()
+    assert summary.content["figures"]["sessions"] == 1
+    assert summary.foreword == "十一月辛苦了" and summary.status == PublicationStatus.DRAFT
+    assert summary in report.refreshed and "重新汇编" in str(report)
+    recompile = _recompiles(summary).get()
+    assert recompile.actor is None and recompile.actor_label == "system"
+    assert recompile.detail["changed"] is True
+    # The day's later runs leave it; the next morning's first run recompiles it again.
+    for hour in (8, 15, 23):
+        assert summary not in clock(at(D(2026, 12, 1), hour, 5)).refreshed
+    clock(at(D(2026, 12, 2), 6, 5))
+    assert _recompiles(summary).count() == 1
+    clock(at(D(2026, 12, 2), 7, 5))
+    assert _recompiles(summary).count() == 2
+
+
+def test_a_signed_off_publication_is_never_recompiled(org, people, feast, clock):
+    clock(at(D(2026, 12, 1), 0, 5))
+    summary = _summary(org)
+    services.publication_sign_off(publication=summary, by=people.street, foreword="辛苦了")
+    summary.refresh_from_db()
+    snapshot, compiled_at = summary.content, summary.compiled_at
+    held_on(feast, D(2026, 11, 30))
+
+    for day in (D(2026, 12, 2), D(2026, 12, 3), D(2026, 12, 20)):
+        assert summary not in clock(at(day)).refreshed
+
+    summary.refresh_from_db()
+    assert summary.content == snapshot and summary.compiled_at == compiled_at
+    assert summary.content["figures"]["sessions"] == 0
+    assert _recompiles(summary).count() == 1  # the sign-off's own, before publishing
+
+
+def test_drafts_of_months_the_job_no_longer_looks_at_are_left_alone(org, people, clock):
+    clock(at(D(2026, 12, 1), 0, 5))
+    old = services.publication_compile(
+        kind=Kind.SUMMARY,
+        district=org.district,
+        street=org.street_a,
+        month=D(2026, 6, 1),
+        today=D(2026, 12, 1),
+    )[0]
+    report = clock(at(D(2026, 12, 2)))
+    # This month's and next month's previews, two months' summaries and digests: all recompiled;
+    # June's late summary only when it is signed off (or by hand).
+    assert old not in report.refreshed and not _recompiles(old).exists()
+    assert {p.kind for p in report.refreshed} == {Kind.PREVIEW, Kind.SUMMARY, Kind.DIGEST}
+    assert len(report.refreshed) == Publication.objects.exclude(pk=old.pk).count()
+
+
+def test_the_refresh_costs_the_same_queries_with_more_records_behind(org, people, feast, clock):
+    clock(at(D(2026, 12, 1), 0, 5))
+    drafts = Publication.objects.count()  # two months' summaries and digests, December's previews
+    held_on(feast, D(2026, 11, 30))
+    # Two days on which every draft is late: each run recompiles and reminds all of them.
+    with CaptureQueriesContext(connection) as few:
+        assert len(clock(at(D(2026, 12, 4))).refreshed) == drafts
+    for day in range(1, 30):
+        held_on(feast, D(2026, 11, day))
+    with CaptureQueriesContext(connection) as more:
+        assert len(clock(at(D(2026, 12, 5))).refreshed) == drafts
+    assert _summary(org).content["figures"]["sessions"] == 30
+    assert len(more) == len(few)

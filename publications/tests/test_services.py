@@ -5,8 +5,12 @@ import datetime
 import json
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
+from accounts.models import Delegation
+from accounts.roles import Role
 from core.models import AuditEvent, Notification
 from core.workdays import ensure_calendar
 from core.workflow import Conflict
@@ -168,20 +172,112 @@ def test_publishing_queues_the_deliveries_and_the_pdf_on_commit(
     assert calls == [("deliver", publication.pk), ("pdf", publication.pk)]
 
 
-def test_auto_publish_is_the_systems_and_audited_without_a_person(org, people):
+def test_auto_publish_is_the_systems_and_audited_without_a_person(
+    org, people, django_capture_on_commit_callbacks
+):
     publication, _ = compile_(org, Kind.PREVIEW, D(2026, 10, 1))
     with pytest.raises(PermissionDenied):
         services.PUBLICATION_WORKFLOW.perform(publication, "auto_publish", by=people.district)
-    services.publication_auto_publish(publication=publication)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_auto_publish(publication=publication)
     publication.refresh_from_db()
     assert publication.status == PublicationStatus.PUBLISHED and publication.auto_published
     assert publication.signed_off_by is None and publication.signed_off_at
     audit = AuditEvent.objects.get(action="publication.auto_publish")
     assert audit.actor is None and audit.detail["by"] == "system"
-    # The street's 组长 hears that it went out without them.
-    assert Notification.objects.filter(
-        recipient=people.street, event="publications.published"
-    ).exists()
+    # The street's 组长 hears that it went out without them: in its delivery, once.
+    heard = Notification.objects.get(recipient=people.street, event="publications.published")
+    assert heard.title == publication.title and "自动发布" in heard.body
+
+
+def _heard(person, publication) -> tuple[int, int]:
+    """(inbox entries, e-mails) telling `person` that `publication` was published."""
+    inbox = Notification.objects.filter(
+        recipient=person, event="publications.published", url=publication.get_absolute_url()
+    ).count()
+    mails = [m for m in mail.outbox if m.to == [person.email] and publication.title in m.subject]
+    return inbox, len(mails)
+
+
+def test_the_leader_hears_once_when_the_delegate_signs_off(
+    org, people, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    Delegation.objects.create(
+        street=org.street_a,
+        delegate=people.member,
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=6),
+        reason="组长外出学习",
+        created_by=people.street,
+    )
+    publication, _ = compile_(org, Kind.PREVIEW, D(2026, 10, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_sign_off(publication=publication, by=people.member)
+    # The delivery is the one notice: inbox and e-mail once each, not a second pair beside it.
+    assert _heard(people.street, publication) == (1, 1)
+    assert _heard(people.member, publication) == (1, 1)
+
+
+def test_everyone_on_auto_publish_hears_once(org, people, django_capture_on_commit_callbacks):
+    publication, _ = compile_(org, Kind.SUMMARY, D(2026, 9, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_auto_publish(publication=publication)
+    for person in (people.street, people.member, people.secretary):
+        assert _heard(person, publication) == (1, 1), person
+
+
+def test_district_staff_who_did_not_sign_the_digest_still_hear_of_it(
+    org, people, django_capture_on_commit_callbacks
+):
+    colleague = f.make_user(Role.DISTRICT_STAFF, org.district, username="district2")
+    digest, _ = compile_(org, Kind.DIGEST, D(2026, 9, 1), street=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_sign_off(publication=digest, by=people.district)
+    # District staff receive no delivery of the digest: the notice is how they hear.
+    assert _heard(colleague, digest) == (1, 1)
+    assert _heard(people.district, digest) == (0, 0)
+    assert _heard(people.street, digest) == (1, 1)  # the street's delivery
+
+
+def test_signing_off_recompiles_the_draft_first_and_keeps_the_foreword(org, people):
+    project = f.ProjectFactory(
+        community=org.guoao, compound=org.compound, created_by=people.secretary, announced=True
+    )
+    publication, _ = compile_(org, Kind.PREVIEW, D(2026, 12, 1), today=D(2026, 11, 25))
+    services.publication_foreword(publication=publication, by=people.street, foreword="十二月见")
+    project.title = "签发前改名的邻居节"
+    project.save(update_fields=["title"])
+
+    services.publication_sign_off(publication=publication, by=people.street)
+
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.PUBLISHED
+    assert "签发前改名的邻居节" in json.dumps(publication.content, ensure_ascii=False)
+    assert publication.foreword == "十二月见"
+    actions = AuditEvent.objects.filter(
+        object_type="publications.publication", object_id=str(publication.pk)
+    ).order_by("pk")
+    assert list(actions.values_list("action", "actor"))[-2:] == [
+        ("publication.recompile", people.street.pk),
+        ("publication.sign_off", people.street.pk),
+    ]
+
+
+def test_auto_publish_recompiles_the_draft_first(org, people):
+    project = f.ProjectFactory(
+        community=org.guoao, compound=org.compound, created_by=people.secretary, announced=True
+    )
+    publication, _ = compile_(org, Kind.PREVIEW, D(2026, 12, 1), today=D(2026, 11, 25))
+    project.title = "自动发布前改名的邻居节"
+    project.save(update_fields=["title"])
+
+    services.publication_auto_publish(publication=publication)
+
+    publication.refresh_from_db()
+    assert "自动发布前改名的邻居节" in json.dumps(publication.content, ensure_ascii=False)
+    recompile = AuditEvent.objects.get(action="publication.recompile")
+    assert recompile.actor is None and recompile.actor_label == "system"
 
 
 # --- the snapshot -------------------------------------------------------------------------------

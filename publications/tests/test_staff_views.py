@@ -2,12 +2,15 @@
 with its foreword and sign-off, the setting and compiling by hand."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import Delegation
 from core.models import AuditEvent
 from core.workdays import ensure_calendar
 from publications import services
@@ -165,3 +168,41 @@ def test_district_compiles_a_month_by_hand_and_a_future_month_is_refused(client,
     assert again.status_code == 302 and Publication.objects.count() == 2
     future = client.post(url, {"kind": "summary", "month": "2099-01", "street": ""})
     assert future.status_code == 422 and "起才能汇编" in future.content.decode()
+
+
+def _wecom_links(client, person) -> set[str]:
+    client.force_login(person)
+    html = client.get(reverse("publications:list")).content.decode()
+    return set(re.findall(r'href="(/publications/manage/wecom/\d+/)"', html))
+
+
+def test_the_list_links_the_wecom_robot_to_whoever_may_set_it(client, org, people):
+    robot_a = reverse("publications:wecom", args=[org.street_a.pk])
+    robot_b = reverse("publications:wecom", args=[org.street_b.pk])
+    # The 组长: their own street's robot; district staff: each street's.
+    assert _wecom_links(client, people.street) == {robot_a}
+    assert _wecom_links(client, people.street_b) == {robot_b}
+    assert _wecom_links(client, people.district) == {robot_a, robot_b}
+    # Who reads the list but may not set a robot sees no link.
+    for person in (people.member, people.expert, people.secretary, people.worker):
+        assert _wecom_links(client, person) == set(), person
+    # And each link opens for its reader.
+    client.force_login(people.street)
+    assert client.get(robot_a).status_code == 200
+    client.force_login(people.member)
+    assert client.get(robot_a).status_code == 403
+
+
+def test_the_member_deciding_for_the_street_today_gets_the_wecom_link(client, org, people):
+    today = timezone.localdate()
+    Delegation.objects.create(
+        street=org.street_a,
+        delegate=people.member,
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=6),
+        reason="组长外出学习",
+        created_by=people.street,
+    )
+    robot_a = reverse("publications:wecom", args=[org.street_a.pk])
+    assert _wecom_links(client, people.member) == {robot_a}
+    assert client.get(robot_a).status_code == 200
