@@ -66,10 +66,10 @@ def community_place(community: Community) -> Place:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """A primary key from a query string: plain ASCII digits that fit the column, else None
+    ("²" is a digit to str.isdigit; a twenty-digit number overflows PostgreSQL's integer)."""
+    raw = str(value or "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 def place_for(user, params) -> Place:

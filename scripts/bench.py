@@ -466,7 +466,30 @@ def pages(users: dict) -> list[Page]:
     ]
     result += round_table_pages(guoao)
     result += training_pages()
+    result += figures_pages(guoao)
     return [p for p in result if p.kind == "baseline" or ONLY.search(p.name)]
+
+
+def figures_pages(guoao) -> list[Page]:
+    """Issue 17: each role's 数据看板 and the residents' 幸福账单 (their figures from the
+    five-minute store, as every reader after the first within five minutes meets them; the
+    scale test measures computing them), and the fill-once monthly report a street downloads."""
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    month = f"{timezone.localdate():%Y-%m}"
+    return [
+        Page("数据看板 (district)", "/figures/", "district", "dashboard"),
+        Page("数据看板 (street)", "/figures/", "street", "dashboard"),
+        Page("数据看板 (secretary)", "/figures/", "secretary", "dashboard"),
+        Page("幸福账单 (public)", f"/p/bills/{guoao.pk}/{year}/", None, "public"),
+        Page(
+            "月度工作进展表 (street, Excel)",
+            f"/figures/reports/monthly.xlsx?month={month}",
+            "street",
+            "detail",
+        ),
+    ]
 
 
 def round_table_pages(guoao) -> list[Page]:

@@ -188,6 +188,13 @@ def _pages() -> dict[str, tuple[str | None, str]]:
         "sign-up list": ("secretary2", f"/signups/sessions/{upcoming.pk}/"),
         "compound page": ("secretary", f"/scenes/compounds/{compound.pk}/"),
         "public compound page": (None, f"/p/compounds/{compound.pk}/"),
+        # Issue 17's pages as their readers meet them within five minutes of one another (the
+        # warming call stores the figures; _figures() measures computing them).
+        "figures dashboard (district)": ("district", "/figures/"),
+        "figures dashboard (street)": ("street", "/figures/"),
+        "figures dashboard (secretary)": ("secretary", "/figures/"),
+        "figures reports page": ("street", "/figures/reports/"),
+        "幸福账单 (public)": (None, f"/p/bills/{guoao.pk}/{timezone.localdate().year}/"),
     }
 
 
@@ -232,6 +239,55 @@ def _compile_all() -> Cost:
     return cost
 
 
+def _figures() -> dict[str, Cost]:
+    """The figures of issue 17 computed afresh (their pages read a five-minute store, so the
+    pages alone would measure the cache): the district's, a street's and a community's
+    dashboard, the district profile behind the comparisons, both reports and a 幸福账单."""
+    import datetime as dt
+
+    from accounts.models import Community, District, Street
+    from figures import charts, coverage, live, spreadsheets
+    from figures.bill import compute as bill
+    from figures.places import community_place, district_place, street_place
+    from figures.selectors import _per_community
+    from reports.models import Period
+
+    district = District.objects.get()
+    guoao = Community.objects.select_related("street").get(name="国奥社区")
+    places = {
+        "district": district_place(district),
+        "street": street_place(Street.objects.get(pk=guoao.street_id)),
+        "community": community_place(guoao),
+    }
+    today = timezone.localdate()
+    month = today.replace(day=1) - dt.timedelta(days=1)
+    work = {
+        **{
+            f"figures: {name} dashboard": (
+                lambda place=place: (
+                    live.seed_figures(place),
+                    charts.charts(place),
+                    coverage.coverage(place),
+                )
+            )
+            for name, place in places.items()
+        },
+        "figures: district profile": lambda: _per_community(district.pk, today.year),
+        "figures: monthly report": lambda: spreadsheets.monthly_rows(places["district"], month),
+        "figures: half-year report": lambda: spreadsheets.half_year_rows(
+            places["district"], Period.of(today)
+        ),
+        "figures: 幸福账单": lambda: bill(guoao, today.year),
+    }
+    costs = {}
+    for name, call in work.items():
+        cost = Cost()
+        with connection.execute_wrapper(_counting(cost)):
+            call()
+        costs[name] = cost
+    return costs
+
+
 def _at(scale: str) -> tuple[dict[str, Cost], int]:
     from library.models import LibraryEntry, Nomination
 
@@ -247,6 +303,7 @@ def _at(scale: str) -> tuple[dict[str, Cost], int]:
         sessions = Activity.objects.exclude(project__in=past).count()
         costs = _measure()
         costs["compile every publication"] = _compile_all()
+        costs.update(_figures())
         transaction.set_rollback(True)
     return costs, sessions
 
@@ -281,6 +338,10 @@ def test_key_pages_cost_the_same_at_ten_times_the_demo():
         if name.startswith("partners list") and "(secretary)" not in name:
             # The district's community filter: its 100 communities, at every scale.
             bound = 100 + 150
+        if name.startswith("figures: "):
+            # Counted per street, community, category or month (the district's 100 communities
+            # and nine categories at every scale): the same rows at both scales, checked below.
+            continue
         if name == "compile every publication":
             # Compiling reads the month's sessions, projects and figures of the whole district:
             # its queries are fixed (above), its rows follow the month's activity, not checked.
@@ -312,6 +373,9 @@ def test_key_pages_cost_the_same_at_ten_times_the_demo():
         "meeting topics (public)",
         "thread page (public)",
         "thread fragment",
+        # The figures: one row per street, community, category, theme or month, whatever the
+        # volume behind them (and the ten projects stuck longest).
+        *(name for name in small if name.startswith("figures: ")),
     ):
         # The same project and compound at both scales: about the same rows (the demo draws
         # their partners and volunteers afresh at each scale; a leak of the volume would be ×10).

@@ -187,3 +187,11 @@ def test_the_dashboard_costs_the_same_queries_for_more_records(client, org, peop
         f.NeedFactory(community=community, created_by=by)
         f.PartnerFactory(community=community, created_by=by)
     assert count() == few
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "99999999999999999999", "-1", "1 OR 1=1", ""])
+def test_a_malformed_place_is_never_an_error_page(client, people, value):
+    client.force_login(people.district)
+    for name in ("street", "community"):
+        response = client.get("/figures/", {name: value})
+        assert response.status_code in (200, 404), (name, value, response.status_code)
