@@ -15,6 +15,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from accounts.models import Community
 from evaluation.models import SATISFIED_VERDICTS, Grade
 from projects.models import Activity, Project, Theme
 
@@ -31,6 +32,16 @@ def _group(place: Place, prefix: str = "") -> tuple[str, str]:
     return f"{prefix}community_id", f"{prefix}community__name"
 
 
+def _groups(place: Place) -> list[tuple[int, str]]:
+    """(pk, name) of the place's streets (the district) or communities, in name order."""
+    communities = Community.objects.filter(pk__in=place.community_ids)
+    if place.kind == DISTRICT:
+        pairs = communities.values_list("street_id", "street__name").distinct()
+    else:
+        pairs = communities.values_list("pk", "name")
+    return sorted(set(pairs), key=lambda pair: (pair[1], pair[0]))
+
+
 def _chart(key, title, kind, labels, datasets, *, stacked=False, unit="") -> dict:
     return {
         "key": key,
@@ -40,6 +51,8 @@ def _chart(key, title, kind, labels, datasets, *, stacked=False, unit="") -> dic
         "unit": unit,
         "labels": labels,
         "datasets": datasets,
+        # Nothing to draw: no group, or every value zero or missing (the page says 暂无数据).
+        "empty": not any(v for d in datasets for v in d["data"]),
         # The same numbers as table rows (the chart's 查看数据 table): (label, [value per dataset])
         "rows": [
             (label, [dataset["data"][i] for dataset in datasets]) for i, label in enumerate(labels)
@@ -121,7 +134,11 @@ def activity_chart(place: Place, today: datetime.date | None = None) -> dict:
     def series(name):
         return [(found.get(start) or {}).get(name) or 0 for start in starts]
 
-    labels = [f"{start.year}年{start.month}月" for start in starts]
+    # Short labels for a phone's axis: the year only where it starts (and on the first month).
+    labels = [
+        f"{start.year}年{start.month}月" if i == 0 or start.month == 1 else f"{start.month}月"
+        for i, start in enumerate(starts)
+    ]
     datasets = [
         {"label": "活动场次", "data": series("held")},
         {"label": "参与人次", "data": series("participants")},
@@ -133,19 +150,25 @@ def activity_chart(place: Place, today: datetime.date | None = None) -> dict:
 def satisfaction_chart(place: Place) -> dict:
     """Residents' verified grades per street (or community): 满意 + 基本满意 over all verified."""
     group_id, group_name = _group(place, "project__")
-    rows = (
-        Grade.objects.filter(
+    found = {
+        row[group_id]: row
+        for row in Grade.objects.filter(
             project__community_id__in=place.community_ids,
             project__deleted_at__isnull=True,
             household__isnull=False,
         )
-        .values(group_id, group_name)
+        .values(group_id)
         .annotate(total=Count("pk"), content=Count("pk", filter=Q(verdict__in=SATISFIED_VERDICTS)))
-        .order_by(group_name, group_id)
-    )
-    labels = [row[group_name] for row in rows]
-    rates = [round(row["content"] * 100 / row["total"], 1) if row["total"] else 0 for row in rows]
-    counts = [row["total"] for row in rows]
+        .order_by()
+    }
+    # Every street (community) of the place, those without a grade too (no bar, "—").
+    groups = _groups(place)
+    labels = [name for _pk, name in groups]
+    rates = [
+        round(found[pk]["content"] * 100 / found[pk]["total"], 1) if pk in found else None
+        for pk, _name in groups
+    ]
+    counts = [found[pk]["total"] if pk in found else 0 for pk, _name in groups]
     what = "各街道" if place.kind == DISTRICT else "各社区"
     return _chart(
         "satisfaction",

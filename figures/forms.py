@@ -38,7 +38,10 @@ class MonthForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["month"].choices = _months(timezone.localdate())
+        months = _months(timezone.localdate())
+        self.fields["month"].choices = months
+        # What a street is asked for at the start of a month: the month just ended.
+        self.fields["month"].initial = months[1][0] if len(months) > 1 else months[0][0]
 
     def clean_month(self) -> datetime.date:
         year, month = self.cleaned_data["month"].split("-")

@@ -30,6 +30,8 @@ def _pickers(user, place) -> dict:
             .order_by("name", "pk")
             .only("id", "name")
         )
+    if len(communities) < 2 and not streets:
+        communities = []  # one's own community only: nothing to switch to
     return {"streets": streets, "communities": communities, "street_id": street_id}
 
 

@@ -13,7 +13,7 @@ from partners.models import PracticalTask, TaskStatus
 from projects.models import Status, Theme
 from tests import factories as f
 
-from .factories import at, households, project
+from .factories import at, grade, households, project, session
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,10 @@ def test_the_page_shows_every_chart_with_a_table_of_its_numbers(client, org, peo
     by = people.secretary
     project(org.guoao, by, status=Status.IN_PROGRESS, created=at(2026, 5, 1), theme=Theme.HEALTH)
     project(org.yuehai, by, status=Status.DRAFT, created=at(2026, 5, 1), theme=Theme.JOY)
+    running = project(org.guoao, by, status=Status.IN_PROGRESS, created=at(2026, 5, 1))
+    session(running, by, date=datetime.date.today(), participants=12, volunteers=2)
+    households_ = households(org.compound, 1)
+    grade(running, "satisfied", household=households_[0], when=at(2026, 9, 1))
     client.force_login(people.district)
     page = client.get("/figures/")
     html = page.content.decode()
@@ -98,8 +102,12 @@ def test_the_page_shows_every_chart_with_a_table_of_its_numbers(client, org, peo
     health = next(d for d in charts["themes"]["datasets"] if d["label"] == "健")
     assert health["data"] == [0, 1]
     steps = {d["label"]: d["data"] for d in charts["steps"]["datasets"]}
-    assert steps["1. 摸清需求"] == [1, 0] and steps["6. 组织实施"] == [0, 1]
+    assert steps["1. 摸清需求"] == [1, 0] and steps["6. 组织实施"] == [0, 2]
     assert len(charts["activity"]["labels"]) == 12
+    assert charts["activity"]["datasets"][1]["data"][-1] == 12  # this month's participants
+    # Every street in the satisfaction chart, 八角街道 without a grade as no bar ("—").
+    assert charts["satisfaction"]["labels"] == ["八角街道", "长江路街道"]
+    assert charts["satisfaction"]["datasets"][0]["data"] == [None, 100.0]
     for key in charts:
         assert f'data-figures-chart="{key}"' in html
     assert html.count("查看数据") == 4 and 'id="figures-chart-data"' in html
