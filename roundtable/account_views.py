@@ -25,7 +25,7 @@ from core.models import AuditEvent
 from core.phone import mask_phone
 from core.ratelimit import rate_limited
 
-from . import participants
+from . import participants, selectors_participants
 from .models import CONSENT_NOTICE_VERSION
 from .participant_forms import FollowForm, PhoneCodeForm, RegisterForm
 
@@ -206,7 +206,7 @@ def register(request):
 # --- the resident's own page -------------------------------------------------------------------
 def _me_page(request, status=200):
     context = {
-        "rows": participants.my_participations(request.user),
+        "rows": selectors_participants.my_participations(request.user),
         "index_url": _index_url(),
         "verified_for": int(participants.VERIFIED_FOR.total_seconds() // 60),
     }
@@ -221,7 +221,7 @@ def me(request):
 
 def _own(request, pk):
     """One of the person's own participations; anybody else's is a 404, audited."""
-    participant = participants.own_participation(request.user, pk)
+    participant = selectors_participants.own_participation(request.user, pk)
     if participant is None:
         audit(
             actor=request.user,

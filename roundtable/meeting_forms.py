@@ -113,7 +113,10 @@ class SettingsForm(forms.Form):
     holiday_shift = forms.BooleanField(
         label="17日逢节假日顺延",
         required=False,
-        help_text="勾选后,17日是法定节假日或周末休息日时,圆桌会顺延到下一个工作日。",
+        help_text=(
+            "勾选后,17日不是工作日(周末或法定节假日;调休上班的周末照常开会)时,"
+            "圆桌会顺延到下一个工作日。"
+        ),
     )
     review_first = forms.BooleanField(
         label="先审后发",

@@ -2,8 +2,8 @@
 of meetings in scope, one meeting (its topics, attendance and minutes, and the forms that move,
 close and record it), and the community's round-table settings.
 
-Views parse, check the rule, call a selector or a service (roundtable/meetings.py); refusals
-become pages in core/http.py.
+Views parse, check the rule, call a selector (roundtable/selectors_meetings.py) or a service
+(roundtable/meetings.py); refusals become pages in core/http.py.
 """
 
 from django.contrib import messages
@@ -20,7 +20,7 @@ from core.once import new_token
 from core.paging import paginate
 from core.scope import get_visible_or_404
 
-from . import meetings
+from . import meetings, selectors_meetings
 from .access import settings_of
 from .meeting_forms import (
     AttendanceForm,
@@ -46,8 +46,8 @@ def meeting_index(request):
     filters = form.cleaned_data if form.is_valid() else {}
     context = {
         "form": form,
-        "page": paginate(request, meetings.meeting_list(user=user, **filters)),
-        "current": meetings.current_meetings(user=user),
+        "page": paginate(request, selectors_meetings.meeting_list(user=user, **filters)),
+        "current": selectors_meetings.current_meetings(user=user),
         "today": timezone.localdate(),
     }
     template = "roundtable/meetings/index.html"
@@ -55,7 +55,7 @@ def meeting_index(request):
 
 
 def _get(request, pk):
-    meeting = meetings.meeting_get(user=request.user, pk=pk)
+    meeting = selectors_meetings.meeting_get(user=request.user, pk=pk)
     if not request.user.has_perm("roundtable.view_meetings"):
         raise PermissionDenied
     return meeting
@@ -76,13 +76,13 @@ def _meeting_page(request, meeting, status=200, **forms):
         and user.has_perm("roundtable.add_topic", meeting),
         "can_moderate": user.has_perm("roundtable.view_moderation"),
         "attendance_open": open_for_attendance,
-        "topics": paginate(request, meetings.meeting_topics(meeting), TOPICS_PER_PAGE),
+        "topics": paginate(request, selectors_meetings.meeting_topics(meeting), TOPICS_PER_PAGE),
         "unresolved": (
             list(meetings.unresolved_topics(meeting)[: meetings.NAMED_TOPICS])
             if can["close"]
             else []
         ),
-        "attendance": list(meetings.meeting_attendance(meeting)[:ATTENDANCE_SHOWN]),
+        "attendance": list(selectors_meetings.meeting_attendance(meeting)[:ATTENDANCE_SHOWN]),
         "posters": _with_tokens(
             meetings.posters_of_the_day(meeting)[:POSTERS_SHOWN] if open_for_attendance else []
         ),

@@ -62,7 +62,10 @@ class CommunitySettings(models.Model):
     holiday_shift = models.BooleanField(
         _("17日逢节假日顺延"),
         default=False,
-        help_text=_("勾选后,17日是法定节假日或调休休息日时,圆桌会顺延到下一个工作日"),
+        help_text=_(
+            "勾选后,17日不是工作日(周末或法定节假日;调休上班的周末照常开会)时,"
+            "圆桌会顺延到下一个工作日"
+        ),
     )
     review_first = models.BooleanField(
         _("先审后发"),
@@ -458,6 +461,10 @@ class Topic(LabelsMixin, models.Model):
     # Kept on the row: the list sorts by it and the page shows it without counting.
     supports = models.PositiveIntegerField(_("附议人数"), default=0)
     posts_count = models.PositiveIntegerField(_("发言数"), default=0)
+    # How many times a moderator has published or hidden one of its posts: each change numbers
+    # its post (`Post.change_seq`) under this row's lock, so the live thread's poll asks for the
+    # changes after the last it saw and misses none still being committed.
+    post_changes = models.PositiveIntegerField(_("发言审核次数"), default=0)
     # Set when the topic became a need (needs.Need's mention keeps "roundtable.topic:<id>").
     need = models.ForeignKey(
         "needs.Need",
@@ -523,6 +530,8 @@ class Post(LabelsMixin, Authored):
         Topic, verbose_name=_("议题"), on_delete=models.PROTECT, related_name="posts"
     )
     body = models.TextField(_("发言"), max_length=1000)
+    # The topic's `post_changes` when a moderator last published or hid this post (0: never).
+    change_seq = models.PositiveIntegerField(_("审核变更序号"), default=0)
 
     objects = PostQuerySet.as_manager()
 
@@ -530,7 +539,10 @@ class Post(LabelsMixin, Authored):
         verbose_name = _("发言")
         verbose_name_plural = verbose_name
         ordering = ["id"]
-        indexes = [models.Index(fields=["topic", "id"], name="roundtable_post_thread")]
+        indexes = [
+            models.Index(fields=["topic", "id"], name="roundtable_post_thread"),
+            models.Index(fields=["topic", "change_seq"], name="roundtable_post_change"),
+        ]
 
     def __str__(self):
         return self.body[:30]

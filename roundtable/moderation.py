@@ -11,7 +11,10 @@ topics area when posting). Then:
 A hidden item stays hidden (no restore; the audit log keeps who and why); the public pages show
 "该发言已被管理员隐藏:<reason>" in its place. `Topic.posts_count` counts published posts only, so
 publishing a post adds one and hiding a published one takes one away, on the locked post: a second
-moderator acting on an item already handled gets a Conflict (409), never a second count.
+moderator acting on an item already handled gets a Conflict (409), never a second count. Every
+change to a post also numbers it from its topic's `post_changes` (taken under the topic's row
+lock, after the post's), which the open threads' poll asks for (roundtable/topics.py
+thread_news): a post hidden or published after a reader loaded the page changes on their phone too.
 """
 
 import datetime
@@ -21,7 +24,8 @@ from functools import partial
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, IntegerField, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -72,10 +76,23 @@ def _community_id(item) -> int:
     return item.topic.community_id if isinstance(item, Post) else item.community_id
 
 
+def _post_changed(step: Step, counted: int) -> None:
+    """The topic counts the change (and its published posts: `counted` is +1, -1 or 0) and the
+    post takes the change's number. The update locks the topic's row until commit, so changes
+    commit in the order of their numbers and a poll never skips one still in flight."""
+    topic = Topic.objects.filter(pk=step.obj.topic_id)
+    # Never below zero, whatever a hand-edited row says (the column is unsigned).
+    topic.update(
+        post_changes=F("post_changes") + 1,
+        posts_count=Greatest(F("posts_count") + counted, 0, output_field=IntegerField()),
+    )
+    step.set(change_seq=topic.values_list("post_changes", flat=True).get())
+
+
 def _publish_post(step: Step) -> None:
     _moderated(step)
     # The topics area counts published posts only.
-    Topic.objects.filter(pk=step.obj.topic_id).update(posts_count=F("posts_count") + 1)
+    _post_changed(step, +1)
 
 
 def _hide(step: Step) -> None:
@@ -87,11 +104,7 @@ def _hide(step: Step) -> None:
 
 def _hide_post(step: Step) -> None:
     _hide(step)
-    if step.source == PUBLISHED:
-        # Never below zero, whatever a hand-edited row says (the column is unsigned).
-        Topic.objects.filter(pk=step.obj.topic_id, posts_count__gt=0).update(
-            posts_count=F("posts_count") - 1
-        )
+    _post_changed(step, -1 if step.source == PUBLISHED else 0)
 
 
 def _tell_author(step: Step) -> None:

@@ -18,7 +18,7 @@ from core.http import perform_or_refuse
 from core.paging import paginate
 from core.scope import get_visible_or_404
 
-from . import participants
+from . import participants, selectors_participants
 from .models import Participant
 from .participant_forms import ParticipantFilterForm, RejectForm, VerifyForm
 from .participants import PARTICIPANT_WORKFLOW
@@ -29,7 +29,7 @@ from .participants import PARTICIPANT_WORKFLOW
 def participant_list(request):
     form = ParticipantFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = participants.participant_list(
+    rows = selectors_participants.participant_list(
         user=request.user,
         status=filters.get("status", ""),
         community=filters.get("community"),
@@ -62,8 +62,8 @@ def _detail_page(request, participant, status=200, *, verify_form=None, reject_f
     user = request.user
     context = {
         "participant": participant,
-        "candidates": participants.candidate_households(participant),
-        "activity": participants.participant_activity(participant),
+        "candidates": selectors_participants.candidate_households(participant),
+        "activity": selectors_participants.participant_activity(participant),
         "can": PARTICIPANT_WORKFLOW.available(user, participant),
         "can_reveal": user.has_perm("roundtable.reveal_participant_phone", participant),
         "verify_form": verify_form

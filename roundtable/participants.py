@@ -9,7 +9,8 @@ committee take part through their partner accounts (access.poster_for), not here
 A participant moves pending → verified or rejected (rejected → verified on a second look); the
 person may leave at any time (left is final): their name and address are deleted in place, their
 posts stay as 已退出的居民, and an account with nothing else to do is closed. Every state change
-is here; the pages are roundtable/account_views.py (residents) and participant_views.py (staff).
+is here; the pages are roundtable/account_views.py (residents) and participant_views.py (staff),
+and their reads roundtable/selectors_participants.py.
 """
 
 import re
@@ -20,8 +21,6 @@ from datetime import timedelta
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,8 +49,6 @@ from .models import (
     Participant,
     ParticipantKind,
     ParticipantStatus,
-    Post,
-    Topic,
 )
 
 PURPOSE_LOGIN = "roundtable_login"
@@ -65,8 +62,6 @@ LEFT_REASON = "本人撤回同意并退出"
 NAME_MIN, NAME_MAX = 2, 20
 PLACE_MAX = 10
 REASON_MAX = 200
-# Rooms of one building a verifier is shown (a building holds a few dozen).
-CANDIDATES = 200
 
 # The round table's privacy notice (its version is models.CONSENT_NOTICE_VERSION: a new text needs
 # a new version there, and each consent keeps the version it agreed to).
@@ -139,14 +134,6 @@ def clean_place(value, *, label: str, required: bool) -> str:
             f"{label}请填写门牌上的数字或字母,最多 {PLACE_MAX} 个字,例如 301。", code="place"
         )
     return text
-
-
-_UNIT_SUFFIX = re.compile(r"(单元|室|号)$")
-
-
-def _plain(value: str) -> str:
-    """'2单元' and '2', '301室' and '301' are the same door."""
-    return _UNIT_SUFFIX.sub("", "".join(str(value or "").split())).lstrip("0").lower()
 
 
 # --- the verified number, kept in the session ----------------------------------------------------
@@ -619,77 +606,3 @@ def participant_leave(*, participant: Participant, by, now=None) -> bool:
         by.__dict__.pop("_roundtable_participants", None)
         by.__dict__.pop("scope", None)
     return open_account
-
-
-# --- reads ----------------------------------------------------------------------------------------
-def participant_list(*, user, status: str = "", community=None):
-    """The participants the user sees: waiting ones first, then the latest."""
-    rows = Participant.objects.visible_to(user).select_related(
-        "community", "compound", "building", "user"
-    )
-    if status:
-        rows = rows.filter(status=status)
-    if community is not None:
-        rows = rows.filter(community_id=community.pk)
-    waiting_first = Case(
-        When(status=ST.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    return rows.order_by(waiting_first, "-created_at", "-id")
-
-
-def candidate_households(participant: Participant) -> list[tuple[Household, bool]]:
-    """The rooms of the declared building, the declared unit and room first (marked True): what
-    the verifier compares the declaration with. The household code is never read."""
-    if participant.building_id is None:
-        return []
-    rows = list(
-        Household.objects.filter(building_id=participant.building_id)
-        .select_related("building__compound")
-        .only("id", "unit", "room", "building__number", "building__compound__name")
-        .order_by("unit", "room", "id")[:CANDIDATES]
-    )
-    unit, room = _plain(participant.unit), _plain(participant.room)
-
-    def exact(household) -> bool:
-        same_room = _plain(household.room) == room
-        return same_room and (not unit or _plain(household.unit) == unit)
-
-    marked = [(household, exact(household)) for household in rows]
-    return sorted(marked, key=lambda pair: not pair[1])
-
-
-def participant_activity(participant: Participant) -> dict:
-    """How much the participant has written (published or not): two counts."""
-    return {
-        "topics": Topic.objects.filter(participant=participant).count(),
-        "posts": Post.objects.filter(participant=participant).count(),
-    }
-
-
-def _count(model):
-    rows = model.objects.filter(participant=OuterRef("pk")).order_by().values("participant")
-    return Coalesce(Subquery(rows.annotate(n=Count("id")).values("n")[:1]), 0)
-
-
-def my_participations(user) -> list[Participant]:
-    """The person's round tables (any status but left), each with the number of their topics and
-    posts, in one query."""
-    return list(
-        Participant.objects.filter(user_id=user.pk)
-        .exclude(status=ST.LEFT)
-        .select_related("community__street", "compound", "building")
-        .annotate(topics_n=_count(Topic), posts_n=_count(Post))
-        .order_by("community__name", "id")
-    )
-
-
-def own_participation(user, pk) -> Participant | None:
-    """One of the user's own participations (not left), or None."""
-    if not user.is_authenticated:
-        return None
-    return (
-        Participant.objects.filter(pk=pk, user_id=user.pk)
-        .exclude(status=ST.LEFT)
-        .select_related("community")
-        .first()
-    )

@@ -19,7 +19,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    HttpResponseClientRefresh,
+    HttpResponseStopPolling,
+)
 
 from accounts.models import Community, Street
 from core.audit import audit
@@ -28,7 +32,7 @@ from core.models import AuditEvent
 from core.paging import paginate
 from core.ratelimit import rate_limited
 
-from . import access, topics
+from . import access, followup, topics
 from .models import Meeting, MeetingStatus, PostStatus
 from .topic_forms import PostForm, TopicForm, parse_id
 
@@ -106,6 +110,17 @@ def refused(request, exc: PermissionDenied, page):
 
 
 # --- the community's meetings -----------------------------------------------------------------
+def _solved(community, street) -> dict:
+    """Problems solved at the round table in the community, its street and its district (or
+    everywhere, with no place picked): one query."""
+    counts = followup.solved_counts(district=street.district_id if street else None)
+    return {
+        "community": counts.community(community.pk) if community else None,
+        "street": counts.street(street.pk) if street else None,
+        "district": counts.total,
+    }
+
+
 @require_safe
 def index(request):
     """Pick the street and community (remembered on the device as /p/ does), then the
@@ -117,7 +132,7 @@ def index(request):
         "community": community,
         "streets": list(Street.objects.order_by("name", "id")),
         "communities": list(street.communities.order_by("name", "id")) if street else [],
-        "solved": topics.solved_counts(community=community, street=street),
+        "solved": _solved(community, street),
         "me_url": _url("roundtable_public:me") if request.user.is_authenticated else "",
     }
     if community is not None:
@@ -251,6 +266,7 @@ def thread_context(request, topic, *, moderator: bool, fragment_url: str, page_u
         "topic": topic,
         "posts": posts,
         "after": posts[-1].pk if posts else 0,
+        "since": topics.thread_since(topic, posts),
         "browsing": before is not None,
         "poll": topics.poll_seconds(topic.meeting) if published and before is None else None,
         "fragment_url": fragment_url,
@@ -306,9 +322,11 @@ def topic(request, pk):
 
 
 def posts_fragment(request, topic, *, moderator: bool, page_url: str) -> HttpResponse:
-    """The thread's poll (?after=<last id>: the newer posts, appended out of band with the
-    counter and the new position; 204 when nothing is new; 286 stops polling once the meeting
-    is closed) or its older page (?before=<first id>). Constant queries: the topic, the posts."""
+    """The thread's poll (?after=<last id>&since=<last change>: the newer posts, appended out of
+    band with the counter and the new position, and the older ones a moderator has published or
+    hidden since, put in their place; 204 when nothing changed; 286 stops polling once the
+    meeting is closed) or its older page (?before=<first id>). Constant queries: the topic, the
+    posts."""
     user, url = request.user, request.path
     before = parse_id(request.GET.get("before"))
     if before is not None:
@@ -322,25 +340,41 @@ def posts_fragment(request, topic, *, moderator: bool, page_url: str) -> HttpRes
             "older_page_url": f"{page_url}?before={first}" if more else "",
         }
         return render(request, f"{THREAD}#older_posts", context)
-    after = parse_id(request.GET.get("after")) or 0
-    posts, _ = topics.thread_posts(topic, user, moderator=moderator, after=after)
+    news = _news(request, request.GET, topic, moderator=moderator)
+    if news.overflow:
+        # More changed than one answer replays (a phone asleep through an evening's
+        # moderation): the page reloads and shows the thread as it is.
+        return HttpResponseClientRefresh()
     poll = topics.poll_seconds(topic.meeting)
     repoll = poll is not None and parse_id(request.GET.get("every")) != poll
-    if not posts and poll is not None and not repoll:
+    if not news.posts and not news.changed and poll is not None and not repoll:
         return HttpResponse(status=204)
-    context = news_context(topic, posts, after, moderator=moderator, fragment_url=url)
+    context = news_context(topic, news, moderator=moderator, fragment_url=url)
     context["repoll"] = repoll
     response = render(request, f"{THREAD}#news", context)
     # 286: htmx stops polling (the meeting is closed: the thread is read-only from now on).
     return HttpResponseStopPolling(response.content) if poll is None else response
 
 
-def news_context(topic, posts, after: int, *, moderator: bool, fragment_url: str) -> dict:
+def _news(request, params, topic, *, moderator: bool) -> topics.ThreadNews:
+    """What changed in the thread since the position the page sent (after, since)."""
+    return topics.thread_news(
+        topic,
+        request.user,
+        moderator=moderator,
+        after=parse_id(params.get("after")) or 0,
+        since=parse_id(params.get("since")),
+    )
+
+
+def news_context(topic, news, *, moderator: bool, fragment_url: str) -> dict:
     return {
         "topic": topic,
-        "posts": posts,
-        "after": posts[-1].pk if posts else after,
-        "first": after == 0,
+        "posts": news.posts,
+        "changed": news.changed,
+        "after": news.after,
+        "since": news.since,
+        "first": news.first,
         "moderator": moderator,
         "poll": topics.poll_seconds(topic.meeting),
         "fragment_url": fragment_url,
@@ -396,10 +430,11 @@ def post_submit(
         return page(status)
     if request.htmx:
         moderator = context.get("moderator", False)
-        after = parse_id(request.POST.get("after")) or 0
-        news, _ = topics.thread_posts(topic, request.user, moderator=moderator, after=after)
+        news = _news(request, request.POST, topic, moderator=moderator)
+        if news.overflow:
+            return HttpResponseClientRefresh()
         fresh = form.__class__()
-        news_ctx = news_context(topic, news, after, moderator=moderator, fragment_url=fragment_url)
+        news_ctx = news_context(topic, news, moderator=moderator, fragment_url=fragment_url)
         return render(request, f"{THREAD}#posted", {**context, **news_ctx, "form": fresh})
     if post.status == PostStatus.HELD:
         messages.warning(request, "您的发言正在等待社区审核,审核通过后大家就能看到。")

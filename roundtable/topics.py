@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 
 from accounts.roles import COMMUNITY_STAFF
 from accounts.selectors import people_holding
@@ -38,7 +38,6 @@ from .models import (
     PostStatus,
     Support,
     Topic,
-    TopicStatus,
 )
 from .topic_forms import BODY_MAX, ON_BEHALF_MAX, POST_MAX, TITLE_MAX
 
@@ -330,13 +329,15 @@ def staff_topic_queryset(user):
 
 
 def meeting_topics(meeting: Meeting, user):
-    """The meeting's topics on the residents' page: published ones by supports, then the
-    user's own topics that wait for review."""
-    shown = _shown(user, "moderation", [PostStatus.PUBLISHED])
+    """The meeting's topics on the residents' page: published ones and the user's own that
+    wait for review, by supports; then the hidden ones (shown as 已被管理员隐藏 with the reason,
+    as hidden posts are)."""
+    shown = _shown(user, "moderation", [PostStatus.PUBLISHED, PostStatus.HIDDEN])
+    hidden_last = Case(When(moderation=PostStatus.HIDDEN, then=Value(1)), default=Value(0))
     return (
         Topic.objects.filter(shown, meeting=meeting)
         .select_related("participant__building")
-        .order_by("-supports", "created_at", "pk")
+        .order_by(hidden_last, "-supports", "created_at", "pk")
     )
 
 
@@ -356,32 +357,83 @@ def supported_ids(user, community, topics) -> set[int]:
     )
 
 
+def _thread(topic: Topic, user, moderator: bool):
+    """The posts of the thread this reader sees: residents the published and hidden ones
+    (hidden ones as 已被管理员隐藏) and their own held ones; moderators every post."""
+    posts = Post.objects.filter(topic=topic).select_related("participant__building")
+    if not moderator:
+        posts = posts.filter(_shown(user, "status", [PostStatus.PUBLISHED, PostStatus.HIDDEN]))
+    return posts
+
+
 def thread_posts(
     topic: Topic,
     user,
     *,
     moderator: bool = False,
-    after: int | None = None,
     before: int | None = None,
     limit: int | None = None,
 ) -> tuple[list, bool]:
-    """Posts of the thread oldest first, with their labels, and whether older ones exist.
-
-    Residents see published and hidden posts (hidden ones as 已被管理员隐藏) and their own held
-    ones; moderators see every post. `after`: the newer posts, oldest first, at most POLL_MAX
-    (the poll); otherwise the newest `limit` (before `before` when given). One query."""
-    posts = Post.objects.filter(topic=topic).select_related("participant__building")
-    if not moderator:
-        posts = posts.filter(_shown(user, "status", [PostStatus.PUBLISHED, PostStatus.HIDDEN]))
-    if after is not None:
-        newer = posts.filter(pk__gt=after).order_by("pk")[:POLL_MAX]
-        return _labelled(newer, topic.community.name), False
+    """Posts of the thread oldest first, with their labels, and whether older ones exist: the
+    newest `limit` (before `before` when given). One query."""
+    posts = _thread(topic, user, moderator)
     if before is not None:
         posts = posts.filter(pk__lt=before)
     limit = limit or THREAD_PAGE
     newest = list(posts.order_by("-pk")[: limit + 1])
     more = len(newest) > limit
     return _labelled(reversed(newest[:limit]), topic.community.name), more
+
+
+def thread_since(topic: Topic, posts) -> int:
+    """Where a reader who sees these posts stands among the moderators' changes (the `since`
+    of the next poll): every change numbered up to it is already in what they see."""
+    return max([topic.post_changes, *(p.change_seq for p in posts)])
+
+
+@dataclass
+class ThreadNews:
+    """What a thread's poll answers (thread.html#news)."""
+
+    posts: list  # the posts after the reader's last, oldest first
+    changed: list  # older posts published or hidden since the reader's last poll, newest first
+    after: int  # the reader's new position: the last post they have
+    since: int | None  # and among the moderators' changes (None: they did not ask for them)
+    first: bool = False  # the reader's thread was empty
+    overflow: bool = False  # more changed than one answer holds: the page should reload
+
+
+def thread_news(
+    topic: Topic, user, *, moderator: bool = False, after: int, since: int | None = None
+) -> ThreadNews:
+    """The posts after `after` (oldest first, at most POLL_MAX: a reader far behind catches up
+    over a few polls) and, when the reader says where it stands (`since`, from thread_since),
+    the posts up to `after` that a moderator published or hid since then. Each changed post
+    carries where it goes on the reader's page: `before`, the next post shown there (None: at
+    the end), and `moves`, whether the reader may have it already (to be taken out first; a
+    post published from held is new to everyone but its author and the moderators). One query
+    whatever the thread's length."""
+    posts = _thread(topic, user, moderator)
+    wanted = Q(pk__gt=after)
+    if since is not None:
+        wanted |= Q(change_seq__gt=since)
+        following = posts.filter(pk__gt=OuterRef("pk"), pk__lte=after).order_by("pk")
+        posts = posts.annotate(before=Subquery(following.values("pk")[:1]))
+    rows = list(posts.filter(wanted).order_by("pk")[: POLL_MAX + 1])
+    changed = [p for p in rows if p.pk <= after]
+    newer = [p for p in rows if p.pk > after][: max(POLL_MAX - len(changed), 0)]
+    for post in changed:
+        post.moves = moderator or post.author_id == user.pk or post.status != PostStatus.PUBLISHED
+    name = topic.community.name
+    return ThreadNews(
+        posts=_labelled(newer, name),
+        # Newest first: each one's `before` is then on the page when it is put back.
+        changed=_labelled(reversed(changed), name),
+        after=newer[-1].pk if newer else after,
+        since=thread_since(topic, changed + newer) if since is not None else None,
+        first=after == 0,
+        overflow=len(changed) >= POLL_MAX and len(rows) > POLL_MAX,
+    )
 
 
 def poll_seconds(meeting: Meeting) -> int | None:
@@ -403,16 +455,3 @@ def community_meetings(community):
         .annotate(topics_count=Count("topics", filter=Q(topics__moderation=PostStatus.PUBLISHED)))
         .order_by("date", "pk")
     )
-
-
-def solved_counts(*, community=None, street=None) -> dict:
-    """Problems solved at the round table (topics SOLVED) in the community, its street and its
-    district (or everywhere, with no place picked): one query."""
-    topics = Topic.objects.filter(status=TopicStatus.SOLVED)
-    counts = {"district": Count("pk")}
-    if street is not None:
-        topics = topics.filter(community__street__district_id=street.district_id)
-        counts["street"] = Count("pk", filter=Q(community__street_id=street.pk))
-    if community is not None:
-        counts["community"] = Count("pk", filter=Q(community_id=community.pk))
-    return topics.aggregate(**counts)

@@ -317,3 +317,22 @@ def test_a_public_photo_whose_file_is_gone_is_a_404(client, org, people):
     photo = ActivityPhoto.objects.filter(activity__project=project, public=True).first()
     photo.upload.file.delete(save=False)
     assert client.get(reverse("public:photo", args=[photo.upload.uuid])).status_code == 404
+
+
+def test_the_inbox_link_shows_only_when_signed_in_and_costs_anonymous_visitors_nothing(
+    client, people
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def home():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("public:home")).content.decode()
+        return page, [q["sql"] for q in captured.captured_queries]
+
+    page, anonymous = home()
+    assert "public-inbox" not in page
+    assert not any("core_notification" in sql for sql in anonymous)
+    client.force_login(people.resident)
+    page, _ = home()
+    assert f'id="public-inbox" href="{reverse("core:inbox")}"' in page

@@ -83,6 +83,15 @@ def resolution(topic, by, **fields) -> Resolution:
 
 
 # --- the calendar -----------------------------------------------------------------------------
+def test_the_holiday_shift_says_that_weekends_move_the_meeting_too():
+    from roundtable.meeting_forms import SettingsForm
+    from roundtable.models import CommunitySettings
+
+    said = str(CommunitySettings._meta.get_field("holiday_shift").help_text)
+    assert "周末" in said and "法定节假日" in said and "调休上班" in said
+    assert said in SettingsForm.base_fields["holiday_shift"].help_text
+
+
 def test_the_meeting_is_on_the_17th_unless_the_community_shifts_holidays(db):
     from core.models import CalendarDay
 

@@ -132,6 +132,21 @@ def test_hiding_never_takes_the_count_below_zero(thread, people):
     assert _count(thread.topic) == 0
 
 
+def test_each_change_to_a_post_takes_the_next_number_of_its_topic(thread, people):
+    """The live thread's poll asks for the changes numbered after the last it saw."""
+    moderation.post_publish(post=thread.held_post, by=people.secretary)
+    moderation.post_hide(post=thread.post, by=people.secretary, reason="广告内容")
+    moderation.post_hide(post=thread.held_post, by=people.secretary, reason="人身攻击")
+
+    thread.post.refresh_from_db()
+    thread.held_post.refresh_from_db()
+    topic = Topic.objects.get(pk=thread.topic.pk)
+    assert (thread.post.change_seq, thread.held_post.change_seq) == (2, 3)
+    assert topic.post_changes == 3 and topic.posts_count == 0
+    moderation.topic_hide(topic=thread.topic, by=people.secretary, reason="广告内容")
+    assert Topic.objects.get(pk=thread.topic.pk).post_changes == 3  # posts' changes only
+
+
 def test_hiding_a_topic_keeps_its_posts_count(thread, people):
     moderation.topic_hide(topic=thread.topic, by=people.district, reason="与本社区无关")
 

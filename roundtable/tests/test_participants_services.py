@@ -13,7 +13,7 @@ from accounts.roles import Role
 from core import sms
 from core.models import AuditEvent, Notification, PhoneCode
 from core.workflow import Conflict
-from roundtable import access, participants
+from roundtable import access, participants, selectors_participants
 from roundtable.models import (
     CONSENT_NOTICE_VERSION,
     Attendance,
@@ -403,7 +403,7 @@ def test_candidates_put_the_declared_room_first(org):
     f.HouseholdFactory(building=building, unit="1单元", room="100")
     other = f.HouseholdFactory(building=building, unit="2单元", room="702")
     participant = pending(org, unit="2", room="702")
-    candidates = participants.candidate_households(participant)
+    candidates = selectors_participants.candidate_households(participant)
     assert candidates[0] == (other, True)
     assert [exact for _, exact in candidates[1:]] == [False, False]
 
@@ -417,5 +417,5 @@ def test_my_participations_count_topics_and_posts(org, people):
     )  # fmt: skip
     for _ in range(3):
         Post.objects.create(topic=topic, participant=done.participant, author=done.user, body="好")
-    [row] = participants.my_participations(done.user)
+    [row] = selectors_participants.my_participations(done.user)
     assert (row.topics_n, row.posts_n) == (1, 3)

@@ -9,13 +9,13 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import connection
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils.http import urlencode
 
 from accounts.models import User
 from core import sms
-from core.models import AuditEvent, PhoneCode
+from core.models import AuditEvent, Notification, PhoneCode
 from core.phone import phone_hash
 from roundtable import participants
 from roundtable.models import CONSENT_NOTICE_VERSION, Participant, ParticipantStatus
@@ -427,6 +427,32 @@ def test_the_secretary_verifies_and_the_resident_can_post(client, org, people):
     assert access.may_post(User.objects.get(pk=resident.pk), org.guoao.pk)
     again = client.post(f"{LIST}{participant.pk}/verify/", {"household": org.household.pk})
     assert again.status_code == 409 and "已核实" in again.content.decode()
+
+
+def test_the_resident_reads_the_verification_in_the_inbox_linked_from_their_pages(
+    client, org, people
+):
+    participant = registered(client, org)  # signed in by SMS code, in the resident's session
+    staff = Client()
+    staff.force_login(people.secretary)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        staff.post(f"{LIST}{participant.pk}/verify/", {"household": org.household.pk})
+
+    mine = client.get(ME).content.decode()
+    assert 'id="me-inbox" href="/inbox/"' in mine and "1 条未读" in mine
+    public = client.get(f"/p/roundtable/?community={org.guoao.pk}").content.decode()
+    assert 'id="public-inbox" href="/inbox/"' in public and 'id="public-unread">1<' in public
+    inbox = client.get("/inbox/")
+    html = inbox.content.decode()
+    assert inbox.status_code == 200 and "消息中心" in html and "未读" in html
+    note = Notification.objects.get(recipient_id=participant.user_id)
+    assert note.title in html and "核实" in note.title
+    opened = client.post(f"/inbox/{note.pk}/open/")
+    assert opened.status_code == 302 and opened["Location"] == ME
+    read = client.get(ME).content.decode()
+    assert "public-unread" not in read and "条未读" not in read
+    # Anonymous visitors see no link (and pay no query for it).
+    assert "public-inbox" not in Client().get("/p/roundtable/").content.decode()
 
 
 def test_a_household_from_another_community_is_a_422(client, org, people):

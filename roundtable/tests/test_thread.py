@@ -1,10 +1,12 @@
 """A topic's live thread (roundtable/thread/thread.html, public_views.posts_fragment and
-post_submit): the poll answers only the new posts, out of band with the counter and the new
-position, in a constant number of queries whatever the thread's length or the number of new
-posts; 204 when nothing is new; 286 (stop polling) once the meeting is closed; posting with htmx
-gives a fresh form and the new posts."""
+post_submit): the poll answers only the new posts and the older ones a moderator published or hid
+since the last poll (put in their place by id), out of band with the counter and the new position,
+in a constant number of queries whatever the thread's length or the number of new or changed
+posts; 204 when nothing changed; 286 (stop polling) once the meeting is closed; posting with htmx
+gives a fresh form and the news."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -12,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from roundtable import access, topics
+from roundtable import access, moderation, topics
 from roundtable.models import MeetingStatus, Post, PostStatus
 from roundtable.tests import world_topics as w
 from tests import factories as f
@@ -54,8 +56,26 @@ def _posts(topic, n, org, prefix="r"):
 
 def _poll(client, url, after, **extra):
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, {"after": after, "every": 5, **extra}, **HTMX)
+        response = client.get(url, {"after": after, "since": 0, "every": 5, **extra}, **HTMX)
     return len(ctx), response
+
+
+def _marks(page: str) -> dict:
+    """The position a page (or a poll's answer) leaves on the reader's phone."""
+    return {
+        name: int(re.search(rf'id="thread-{name}" name="{name}" value="(\d+)"', page).group(1))
+        for name in ("after", "since")
+    }
+
+
+def _held(topic, org, body="等审核的发言"):
+    """A resident's post held for review (the community reviews first)."""
+    user = f.make_user(Role.RESIDENT, org.guoao, username="held")
+    p = w.participant(org.guoao, user, name="赵六", building=org.household.building)
+    held_reason = "本社区圆桌会先审后发"
+    return w.post(
+        topic, user, participant=p, body=body, status=PostStatus.HELD, held_reason=held_reason
+    )
 
 
 @pytest.mark.parametrize("staff", [False, True])
@@ -74,6 +94,130 @@ def test_the_poll_costs_the_same_queries_for_3_or_60_new_posts(client, topic, or
     assert many == few <= 5
     # A long thread costs no more either: nothing new after the last one.
     assert _poll(client, url, Post.objects.latest("pk").pk)[0] == few
+
+
+def test_the_poll_costs_the_same_queries_for_2_or_20_moderated_posts(client, topic, org, people):
+    made = _posts(topic, 22, org)
+    url = _fragment(topic)
+    client.get(url, {"after": 0}, **HTMX)  # warm up
+    for post in made[:2]:
+        moderation.post_hide(post=post, by=people.secretary, reason="广告内容")
+    few, response = _poll(client, url, made[-1].pk)
+    assert response.status_code == 200 and response.content.decode().count("<article") == 2
+    for post in made[2:20]:
+        moderation.post_hide(post=post, by=people.secretary, reason="广告内容")
+    many, response = _poll(client, url, made[-1].pk, since=2)
+    assert response.status_code == 200 and response.content.decode().count("<article") == 18
+    assert many == few <= 5
+
+
+def test_a_post_hidden_after_the_page_loaded_is_replaced_at_the_next_poll(
+    client, topic, org, people
+):
+    first, hidden, last = _posts(topic, 3, org)
+    page = client.get(topic.get_public_url()).content.decode()
+    assert "r第1条" in page
+    marks = _marks(page)
+
+    moderation.post_hide(post=hidden, by=people.secretary, reason="人身攻击")
+    response = client.get(_fragment(topic), {**marks, "every": 5}, **HTMX)
+
+    news = response.content.decode()
+    assert response.status_code == 200 and news.count("<article") == 1
+    # Taken out and put back where it was, before the next post, as the placeholder.
+    assert f'<i id="post-{hidden.pk}" hx-swap-oob="delete"></i>' in news
+    assert f'<div hx-swap-oob="beforebegin:#post-{last.pk}">' in news
+    assert "该发言已被管理员隐藏" in news and "人身攻击" in news and "r第1条" not in news
+    assert _marks(news) == {"after": last.pk, "since": marks["since"] + 1}
+    # The next poll has nothing more to say.
+    again = client.get(_fragment(topic), {**_marks(news), "every": 5}, **HTMX)
+    assert again.status_code == 204
+
+
+def test_the_last_post_hidden_goes_back_at_the_end_before_newer_ones(client, topic, org, people):
+    (last,) = _posts(topic, 1, org, "a")
+    marks = _marks(client.get(topic.get_public_url()).content.decode())
+    moderation.post_hide(post=last, by=people.secretary, reason="广告内容")
+    (newer,) = _posts(topic, 1, org, "b")
+
+    news = client.get(_fragment(topic), {**marks, "every": 5}, **HTMX).content.decode()
+
+    moved = news.index('hx-swap-oob="beforeend:#thread-posts"')
+    article = f'id="post-{last.pk}" data-status="hidden"'
+    assert moved < news.index(article) < news.index(f'id="post-{newer.pk}"')
+    assert news.count('hx-swap-oob="beforeend:#thread-posts"') == 2
+
+
+def test_a_held_post_published_after_newer_ones_appears_in_its_place(client, topic, org, people):
+    (before,) = _posts(topic, 1, org, "a")
+    held = _held(topic, org)
+    newer = _posts(topic, 2, org, "b")
+    page = client.get(topic.get_public_url()).content.decode()
+    assert "等审核的发言" not in page
+    marks = _marks(page)
+    assert marks["after"] == newer[-1].pk
+
+    moderation.post_publish(post=held, by=people.secretary)
+    response = client.get(_fragment(topic), {**marks, "every": 5}, **HTMX)
+
+    news = response.content.decode()
+    assert response.status_code == 200 and "等审核的发言" in news
+    # New to this reader: inserted before the next post they have (nothing to take out).
+    assert f'<div hx-swap-oob="beforebegin:#post-{newer[0].pk}">' in news
+    assert f'id="post-{held.pk}" hx-swap-oob="delete"' not in news
+    assert before.pk < held.pk < newer[0].pk
+    assert _marks(news)["after"] == newer[-1].pk
+
+
+def test_the_author_and_moderators_have_the_held_post_already_and_get_it_replaced(
+    client, topic, org, people
+):
+    held = _held(topic, org)
+    (newer,) = _posts(topic, 1, org)
+    client.force_login(held.author)
+    mine = _marks(client.get(topic.get_public_url()).content.decode())
+    moderation.post_publish(post=held, by=people.secretary)
+
+    news = client.get(_fragment(topic), {**mine, "every": 5}, **HTMX).content.decode()
+
+    assert f'<i id="post-{held.pk}" hx-swap-oob="delete"></i>' in news
+    assert f'hx-swap-oob="beforebegin:#post-{newer.pk}"' in news and "待审核" not in news
+    client.force_login(people.secretary)
+    staff = client.get(
+        _fragment(topic, staff=True), {"after": newer.pk, "since": 0, "every": 5}, **HTMX
+    ).content.decode()
+    assert f'<i id="post-{held.pk}" hx-swap-oob="delete"></i>' in staff
+
+
+def test_posting_with_htmx_brings_the_moderators_changes_too(client, topic, resident, org, people):
+    (seen,) = _posts(topic, 1, org)
+    client.force_login(people.resident)
+    marks = _marks(client.get(topic.get_public_url()).content.decode())
+    moderation.post_hide(post=seen, by=people.secretary, reason="广告内容")
+
+    response = client.post(
+        reverse("roundtable_public:post_create", args=[topic.pk]),
+        {"body": "我的发言", **marks},
+        **HTMX,
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200 and "我的发言</p>" in page
+    assert f'<i id="post-{seen.pk}" hx-swap-oob="delete"></i>' in page and "广告内容" in page
+
+
+def test_a_phone_far_behind_the_moderators_reloads_the_page(
+    client, topic, org, people, monkeypatch
+):
+    made = _posts(topic, 3, org)
+    marks = _marks(client.get(topic.get_public_url()).content.decode())
+    monkeypatch.setattr(topics, "POLL_MAX", 2)
+    for post in made:
+        moderation.post_hide(post=post, by=people.secretary, reason="广告内容")
+
+    response = client.get(_fragment(topic), {**marks, "every": 5}, **HTMX)
+
+    assert response.status_code == 200 and response["HX-Refresh"] == "true"
 
 
 def test_the_poll_answers_only_new_posts_with_the_counter_and_the_position(client, topic, people):

@@ -6,6 +6,7 @@ data grows."""
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -82,6 +83,23 @@ def test_index_picks_a_community_remembers_it_and_lists_its_meetings(client, mee
     assert PLACE_COOKIE not in again.cookies
 
 
+def test_index_counts_solved_problems_per_community_street_and_district(meeting, people, org):
+    other = w.meeting(org.yuehai)
+    haiyun = w.meeting(org.haiyun)
+    for m, n in ((meeting, 2), (haiyun, 1), (other, 3)):
+        for _ in range(n):
+            w.topic(m, people.secretary, status=TopicStatus.SOLVED)
+    w.topic(meeting, people.secretary)  # open: not counted
+
+    index = reverse("roundtable_public:index")
+
+    picked = Client().get(index, {"community": org.guoao.pk}).context["solved"]
+    anywhere = Client().get(index).context["solved"]  # no place remembered on this device
+
+    assert picked == {"community": 2, "street": 3, "district": 6}
+    assert anywhere == {"community": None, "street": None, "district": 6}
+
+
 def test_index_without_a_place_asks_for_one(client, meeting):
     response = client.get(reverse("roundtable_public:index"), {"street": "junk"})
     assert response.status_code == 200
@@ -119,6 +137,29 @@ def test_meeting_page_lists_published_topics_by_supports(client, meeting, reside
     assert "社区代发 · 王大爷" in page and "社区 · 国奥社区" in page
     assert "登录后可以提议题" in page and "/p/roundtable/login/?next=" in page
     assert "附议</button>" not in page
+
+
+def test_meeting_page_shows_a_hidden_topic_as_hidden_with_its_reason_after_the_others(
+    client, meeting, people
+):
+    hidden = w.topic(
+        meeting,
+        people.secretary,
+        title="加微信领红包",
+        supports=9,
+        moderation=PostStatus.HIDDEN,
+        hidden_reason="广告内容",
+    )
+    w.topic(meeting, people.secretary, title="议题甲", supports=1)
+
+    page = client.get(meeting.get_public_url()).content.decode()
+
+    assert "加微信领红包" not in page
+    assert f'id="topic-{hidden.pk}" data-moderation="hidden"' in page
+    assert "该议题已被管理员隐藏" in page and "原因:广告内容" in page
+    assert page.index("议题甲") < page.index("该议题已被管理员隐藏")
+    own = client.get(hidden.get_public_url()).content.decode()
+    assert "加微信领红包" not in own and "该议题已被管理员隐藏" in own and "广告内容" in own
 
 
 def test_meeting_page_shows_a_held_topic_only_to_its_author(client, meeting, resident, people):

@@ -2,7 +2,8 @@
 a new resident signs in with an SMS code (read from the locmem outbox), registers with consent and
 is verified by the secretary against the household tree; two days before the meeting she posts a
 topic, and a neighbour supports it. On the day both open the topic's thread: what one posts
-appears on the other's phone without a reload (htmx polling). The secretary records a resolution,
+appears on the other's phone without a reload (htmx polling), and a post the secretary hides turns
+into the placeholder on both phones the same way. The secretary records a resolution,
 turns the topic into a need (keeping its link) and closes the meeting with minutes."""
 
 import datetime
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 
 from core import sms
 from needs.models import Need
-from roundtable.models import Meeting, Participant, Resolution, Topic
+from roundtable.models import Meeting, Participant, Post, Resolution, Topic
 
 pytestmark = pytest.mark.browser
 
@@ -121,6 +122,21 @@ def test_a_resident_signs_in_posts_a_topic_and_the_thread_lives_until_the_secret
     )
     r.check("thread-live")
     n.check("thread-live-neighbour")
+
+    # A moderator hides the neighbour's post: both phones show the placeholder in its place,
+    # without reloading (the poll carries the moderators' changes since the last one).
+    hidden = Post.objects.get(body="同意,周末可以晚一点。")
+    s.goto(f"/roundtable/topics/{topic.pk}/", "staff-topic-moderate")
+    spage.locator(f"#hide-reason-{hidden.pk}").fill("与议题无关")
+    s.click(spage.locator(f"#post-{hidden.pk}").get_by_role("button", name="隐藏"), "post-hidden")
+    for phone in (main, nmain):
+        placeholder = phone.locator(f"#post-{hidden.pk}")
+        expect(placeholder).to_contain_text("该发言已被管理员隐藏", timeout=POLL_WAIT)
+        expect(placeholder).to_contain_text("与议题无关")
+        expect(placeholder).to_have_count(1)
+        expect(phone.locator("#thread-posts")).not_to_contain_text("同意,周末可以晚一点。")
+    expect(main.locator("#thread-posts article").last).to_have_id(f"post-{hidden.pk}")
+    r.check("thread-post-hidden")
 
     # 6. The secretary records who does what by when, turns the topic into a need, closes.
     s.goto(f"/roundtable/topics/{topic.pk}/", "staff-topic")
