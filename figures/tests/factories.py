@@ -79,7 +79,9 @@ def grade(p, verdict, *, household, when):
 
 
 def households(compound, n):
-    building = f.BuildingFactory(compound=compound)
+    """n households in a new building of the compound (numbered clear of the fixture's 3号楼)."""
+    taken = compound.buildings.count()
+    building = f.BuildingFactory(compound=compound, number=f"{taken + 10}号楼")
     return [f.HouseholdFactory(building=building, room=f"{i + 1:03d}") for i in range(n)]
 
 

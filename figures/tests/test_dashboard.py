@@ -170,7 +170,7 @@ def test_the_home_fragment_shows_a_few_figures_from_the_same_store(client, org, 
     response = client.get("/figures/summary/")
     keys = [f.key for f in response.context["figures"]]
     assert keys and set(keys) <= set(views.SUMMARY)
-    assert "查看完整数据看板" in response.content.decode()
+    assert "数据更新于" in response.content.decode()
 
 
 def test_the_dashboard_costs_the_same_queries_for_more_records(client, org, people):
