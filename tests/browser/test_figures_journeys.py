@@ -377,6 +377,6 @@ def test_a_secretarys_home_loads_her_communitys_figures(transactional_db, org, p
     expect(card.locator("[data-figure=partners]")).to_contain_text("1")
     expect(card).to_contain_text("国奥社区 · 数据更新于")
     s.check("home-figures")
-    s.click(card.get_by_role("link", name="查看完整数据看板和图表"), "community-dashboard")
+    s.click(card.get_by_role("link", name="图表和全部数据"), "community-dashboard")
     expect(page.locator("h1")).to_have_text("数据看板 · 国奥社区")
     expect(page.locator("#compare-table")).to_be_visible()
