@@ -20,7 +20,7 @@ from evaluation.models import SATISFIED_VERDICTS, Grade
 from projects.models import Activity, Project, Theme
 
 from .places import DISTRICT, Place
-from .steps import STEPS, with_step
+from .steps import STEPS, step_counts
 
 MONTHS = 12
 
@@ -74,14 +74,16 @@ def _grid(rows, group_id, group_name, column, columns) -> tuple[list, dict]:
 
 
 def steps_chart(place: Place) -> dict:
-    group_id, group_name = _group(place)
-    rows = (
-        with_step(Project.objects.alive().filter(community_id__in=place.community_ids))
-        .values(group_id, group_name, "step")
-        .annotate(n=Count("pk"))
-        .order_by()
+    group_id, _name = _group(place)
+    counts = step_counts(
+        Project.objects.alive().filter(community_id__in=place.community_ids), group_id
     )
-    labels, data = _grid(rows, group_id, group_name, "step", range(1, len(STEPS) + 1))
+    groups = _groups(place)
+    labels = [name for _pk, name in groups]
+    data = {
+        step: [counts.get((pk, step), 0) for pk, _name in groups]
+        for step in range(1, len(STEPS) + 1)
+    }
     datasets = [{"label": f"{n}. {name}", "data": data[n]} for n, name in enumerate(STEPS, 1)]
     what = "各街道" if place.kind == DISTRICT else "各社区"
     return _chart("steps", f"{what}项目所处步骤", "bar", labels, datasets, stacked=True, unit="个")

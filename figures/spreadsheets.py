@@ -48,7 +48,7 @@ from streetwork.models import Assessment, FieldVisit
 from training.models import Attendance, SessionStatus
 
 from .places import Place
-from .steps import STEPS, with_step
+from .steps import STEPS, step_counts
 
 MONTHLY_HEADER = (
     "街道",
@@ -122,11 +122,8 @@ def monthly_rows(place: Place, month: datetime.date) -> list[list]:
 
     projects = _open_in(Project.objects.alive().filter(mine, created_at__lt=until), year_start)
     steps: dict = {}
-    for row in (
-        with_step(projects, until).values("community_id", "step").annotate(n=Count("pk")).order_by()
-    ):
-        if row["step"]:
-            steps.setdefault(row["community_id"], {})[row["step"]] = row["n"]
+    for (community_id, step), n in step_counts(projects, "community_id", until).items():
+        steps.setdefault(community_id, {})[step] = n
 
     needs = _grouped(
         Need.objects.alive().filter(mine),

@@ -17,9 +17,13 @@ answers exactly.
 """
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
+    Count,
     Exists,
+    ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -101,3 +105,67 @@ def with_step(projects, moment=None):
         .annotate(then_status=status_then)
         .annotate(step=step_of("then_status"))
     )
+
+
+def _step(status: str, has_needs: bool, has_partners: bool, plan_ok: bool) -> int | None:
+    """The step of one group of projects (step_of's rule, read in Python)."""
+    if status in LATER_STEP:
+        return LATER_STEP[status]
+    if status in (Status.DRAFT, Status.RETURNED):
+        if not has_needs:
+            return 1
+        if not has_partners:
+            return 2
+        return 3 if not plan_ok else 4
+    return None  # not filed yet at that moment
+
+
+def step_counts(projects, group: str, moment=None) -> dict[tuple, int]:
+    """{(group value, step): number of projects}, now or at `moment`, in one grouped query.
+
+    The status then (a subquery on the timeline) and the draft's evidence (two EXISTS and the
+    plan's fields) are computed once per project and grouped on; the step is worked out per
+    group here. (with_step's nested CASE would evaluate the timeline's subquery once per branch:
+    a second at scale 10 for the district's monthly report.)"""
+    if moment is None:
+        status = F("status")
+    else:
+        status = Subquery(
+            ProjectEvent.objects.filter(
+                project=OuterRef("pk"), at__lt=moment, kind__in=list(STATUS_EVENTS)
+            )
+            .order_by("-at", "-id")
+            .values("kind")[:1],
+            output_field=CharField(),
+        )
+    needs = Project.needs.through.objects.filter(project_id=OuterRef("pk"))
+    partners = Project.partners.through.objects.filter(project_id=OuterRef("pk"))
+    plan_missing = (
+        Q(goal="")
+        | Q(start_date__isnull=True)
+        | Q(end_date__isnull=True)
+        | Q(budget_total__isnull=True)
+        | Q(budget_total=0)
+    )
+    rows = (
+        projects.annotate(
+            then=status,
+            has_needs=Exists(needs),
+            has_partners=ExpressionWrapper(
+                Q(Exists(partners)) | ~Q(no_partner_reason=""), output_field=BooleanField()
+            ),
+            plan_ok=ExpressionWrapper(~plan_missing, output_field=BooleanField()),
+        )
+        .values(group, "then", "has_needs", "has_partners", "plan_ok")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[tuple, int] = {}
+    for row in rows:
+        then = row["then"]
+        then = STATUS_EVENTS.get(then, then) if moment is not None else then
+        step = _step(then, row["has_needs"], row["has_partners"], row["plan_ok"])
+        if step is not None:
+            key = (row[group], step)
+            counts[key] = counts.get(key, 0) + row["n"]
+    return counts

@@ -49,6 +49,7 @@ def dashboard(request):
         "coverage": board.value["coverage"],
         "compare": compare,
         "computed_at": board.computed_at,
+        "board_stamp": f"{board.computed:.3f}",
         "fresh_minutes": selectors.FRESH // 60,
         **_pickers(request.user, place),
     }

@@ -247,3 +247,16 @@ def test_community_staff_do_not_download_reports_and_a_street_not_anothers(clien
     client.force_login(people.street)
     url = f"/figures/reports/monthly.xlsx?month=2026-10&street={org.street_b.pk}"
     assert client.get(url).status_code == 404
+
+
+def test_the_grouped_count_agrees_with_each_projects_step(org, month_world):
+    from figures.steps import step_counts
+
+    projects = Project.objects.alive()
+    for moment in (None, at(2026, 11, 1), at(2026, 10, 3)):
+        each: dict = {}
+        for p in with_step(projects, moment):
+            if p.step:
+                key = (p.community_id, p.step)
+                each[key] = each.get(key, 0) + 1
+        assert step_counts(projects, "community_id", moment) == each, moment
