@@ -2,6 +2,7 @@
 
 import os
 import time
+import uuid
 
 import pytest
 from celery import Celery
@@ -14,7 +15,13 @@ from projects import services
 from projects.models import Status
 from tests import factories as f
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+# Run by the same xdist worker as every other real-worker test (publications/tests/
+# test_delivery_worker.py says why), on a queue of its own.
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("celery_redis_worker"),
+]
 
 
 @pytest.fixture
@@ -24,7 +31,14 @@ def redis_worker():
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/15"
     worker_app = Celery("baiseshejing-test", set_as_current=False)
     worker_app.config_from_object("django.conf:settings", namespace="CELERY")
-    worker_app.conf.update(task_always_eager=False, broker_url=redis_url, result_backend=redis_url)
+    worker_app.conf.update(
+        task_always_eager=False,
+        broker_url=redis_url,
+        result_backend=redis_url,
+        # A queue of this test's own: no other worker (another test, another process) takes
+        # its tasks and runs them against another test database.
+        task_default_queue=f"test-{uuid.uuid4().hex}",
+    )
     # Import every app's tasks before the worker starts, as a real worker does at boot: a task
     # module first imported later (notify() imports core.tasks lazily) is unknown to it.
     worker_app.autodiscover_tasks(force=True)

@@ -6,6 +6,7 @@ import datetime
 import os
 import threading
 import time
+import uuid
 from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
@@ -31,7 +32,14 @@ from publications.models import (
 )
 from publications.tasks_delivery import send_delivery, start_deliveries
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+# One xdist worker runs every test with a real Celery worker (core's too), one after the other,
+# each on a queue of its own: two at once on two xdist workers once took each other's tasks and
+# ran them against the other's test database (CI saw rows left pending that way).
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("celery_redis_worker"),
+]
 
 
 @contextmanager
@@ -41,7 +49,14 @@ def _worker(**options):
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/13"
     worker_app = Celery("baiseshejing-delivery-test", set_as_current=False)
     worker_app.config_from_object("django.conf:settings", namespace="CELERY")
-    worker_app.conf.update(task_always_eager=False, broker_url=redis_url, result_backend=redis_url)
+    worker_app.conf.update(
+        task_always_eager=False,
+        broker_url=redis_url,
+        result_backend=redis_url,
+        # A queue of this test's own: no other worker (another test, another process) takes
+        # its tasks and runs them against another test database.
+        task_default_queue=f"test-{uuid.uuid4().hex}",
+    )
     worker_app.autodiscover_tasks(force=True)
     with worker_app.connection_for_write() as conn:
         conn.default_channel.client.flushdb()
